@@ -1,0 +1,143 @@
+/**
+ * The symbolic expression IR that the calculus engine works on.
+ *
+ * It is separate from the syntax tree: it has no offsets, and it is kept in a
+ * canonical shape that a computer-algebra system can reason about, as SymPy does:
+ *
+ *   a - b   is  add(a, mul(-1, b))
+ *   a / b   is  mul(a, pow(b, -1))
+ *   -a      is  mul(-1, a)
+ *
+ * Printers turn the canonical shape back into subtraction and division.
+ * Vectors and matrices are `vec` nodes (a matrix is a vec of row vecs), so that
+ * vector-valued functions, Jacobians and, later, neural-network parameters
+ * with vector and matrix shapes use the same IR.
+ *
+ * Nodes are immutable; share them freely.
+ */
+export type Expr = Num | Sym | Add | Mul | Pow | Call | Vec;
+
+/** A real number literal. `{ kind: 'num', value: 2.5 }` */
+export interface Num { readonly kind: 'num'; readonly value: number }
+/** A free variable or named constant such as `pi`. `{ kind: 'sym', name: 'x' }` */
+export interface Sym { readonly kind: 'sym'; readonly name: string }
+/** A sum of two or more terms. */
+export interface Add { readonly kind: 'add'; readonly terms: readonly Expr[] }
+/** A product of two or more factors. */
+export interface Mul { readonly kind: 'mul'; readonly factors: readonly Expr[] }
+/** `base ^ exp` */
+export interface Pow { readonly kind: 'pow'; readonly base: Expr; readonly exp: Expr }
+/** A call of a built-in function (`sin`, `exp`, ...); user functions are inlined before they get here. */
+export interface Call { readonly kind: 'call'; readonly fn: string; readonly args: readonly Expr[] }
+/** A vector; a matrix is a vec whose items are vecs of equal length. */
+export interface Vec { readonly kind: 'vec'; readonly items: readonly Expr[] }
+
+/** `num(2)` */
+export const num = (value: number): Num => ({ kind: 'num', value });
+/** `sym('x')` */
+export const sym = (name: string): Sym => ({ kind: 'sym', name });
+/** `call('sin', [sym('x')])` */
+export const call = (fn: string, args: readonly Expr[]): Call => ({ kind: 'call', fn, args });
+/** `vec([num(1), num(2)])` */
+export const vec = (items: readonly Expr[]): Vec => ({ kind: 'vec', items });
+
+/** Raw constructors: no simplification, but n-ary nodes of one item collapse to that item. */
+export function add(...terms: Expr[]): Expr {
+  if (terms.length === 0) return num(0);
+  if (terms.length === 1) return terms[0]!;
+  return { kind: 'add', terms };
+}
+export function mul(...factors: Expr[]): Expr {
+  if (factors.length === 0) return num(1);
+  if (factors.length === 1) return factors[0]!;
+  return { kind: 'mul', factors };
+}
+export function pow(base: Expr, exp: Expr): Pow {
+  return { kind: 'pow', base, exp };
+}
+/** `neg(e)` is `mul(-1, e)` */
+export const neg = (e: Expr): Expr => mul(num(-1), e);
+/** `sub(a, b)` is `add(a, mul(-1, b))` */
+export const sub = (a: Expr, b: Expr): Expr => add(a, neg(b));
+/** `div(a, b)` is `mul(a, pow(b, -1))` */
+export const div = (a: Expr, b: Expr): Expr => mul(a, pow(b, num(-1)));
+
+/** The direct children of a node. */
+export function children(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case 'num': case 'sym': return [];
+    case 'add': return e.terms;
+    case 'mul': return e.factors;
+    case 'pow': return [e.base, e.exp];
+    case 'call': return e.args;
+    case 'vec': return e.items;
+  }
+}
+
+/** Number of nodes, the size measure used for budgets and for comparing simplifications. */
+export function size(e: Expr): number {
+  let n = 1;
+  for (const c of children(e)) n += size(c);
+  return n;
+}
+
+/** The free symbols of `e`, in order of first appearance. `freeSymbols(x*y + x)` is `['x', 'y']` */
+export function freeSymbols(e: Expr, out: string[] = []): string[] {
+  if (e.kind === 'sym') {
+    if (!out.includes(e.name)) out.push(e.name);
+  } else {
+    for (const c of children(e)) freeSymbols(c, out);
+  }
+  return out;
+}
+
+/** Replace symbols by expressions. `substitute(x + y, {x: 2})` is `2 + y` (unsimplified). */
+export function substitute(e: Expr, bindings: ReadonlyMap<string, Expr>): Expr {
+  switch (e.kind) {
+    case 'num': return e;
+    case 'sym': return bindings.get(e.name) ?? e;
+    case 'add': return { kind: 'add', terms: e.terms.map((t) => substitute(t, bindings)) };
+    case 'mul': return { kind: 'mul', factors: e.factors.map((t) => substitute(t, bindings)) };
+    case 'pow': return pow(substitute(e.base, bindings), substitute(e.exp, bindings));
+    case 'call': return call(e.fn, e.args.map((t) => substitute(t, bindings)));
+    case 'vec': return vec(e.items.map((t) => substitute(t, bindings)));
+  }
+}
+
+/** Structural equality. */
+export function equals(a: Expr, b: Expr): boolean {
+  if (a === b) return true;
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'num': return Object.is(a.value, (b as Num).value) || a.value === (b as Num).value;
+    case 'sym': return a.name === (b as Sym).name;
+    case 'call': {
+      const c = b as Call;
+      return a.fn === c.fn && listEquals(a.args, c.args);
+    }
+    default: {
+      const ca = children(a), cb = children(b);
+      return listEquals(ca, cb);
+    }
+  }
+}
+
+function listEquals(a: readonly Expr[], b: readonly Expr[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!equals(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+/** The shape of an expression: [] for a scalar, [n] for a vector, [r, c] for a matrix. */
+export function shapeOf(e: Expr): number[] {
+  if (e.kind !== 'vec') return [];
+  if (e.items.length === 0) return [0];
+  return [e.items.length, ...shapeOf(e.items[0]!)];
+}
+
+/** Thrown when an operation would build an expression larger than its budget. */
+export class ExprTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`expression grew beyond ${limit} nodes`);
+  }
+}
