@@ -1,0 +1,49 @@
+// The VS Code client: starts the Calc language server and wires editor commands to it. It holds no
+// mathematics; every answer comes from the server (STYLE.md, "the client").
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
+import { registerPlotPanel } from './plotPanel';
+
+/** The language id contributed in package.json; also the prefix of every `calc.*` setting. */
+export const LANGUAGE_ID = 'calc';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Calc', { log: true });
+  context.subscriptions.push(output);
+
+  const serverModule = context.asAbsolutePath('dist/server/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // No scheme: `untitled:` buffers and virtual workspaces (vscode-vfs:, github:) get the same analysis.
+    documentSelector: [{ language: LANGUAGE_ID }],
+    outputChannel: output,
+    // The client reads `calc.trace.server` itself because the client id below is `calc`.
+    synchronize: { configurationSection: LANGUAGE_ID },
+    // Hovers carry "Copy as LaTeX" links and typeset formulas as images; only our own commands may run from them.
+    markdown: { isTrusted: { enabledCommands: ['calc.copyText', 'calc.run', 'calc.showPlot'] }, supportHtml: true },
+  };
+  client = new LanguageClient(LANGUAGE_ID, 'Calc Language Server', serverOptions, clientOptions);
+
+  registerCommands(context, client, output);
+  registerPlotPanel(context, client);
+
+  try {
+    await client.start();
+  } catch (err) {
+    // A server that fails to start must not take the extension down: the grammar and commands still work.
+    output.appendLine(`[client] the language server did not start: ${String(err)}`);
+    void vscode.window.showErrorMessage('Calc: the language server did not start. See the "Calc" output for details.');
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) await c.stop();
+}
