@@ -1,0 +1,39 @@
+/**
+ * `taylor TARGET at POINT order N`: the Taylor polynomial of order N about a point.
+ */
+import { taylor } from '../calculus/taylor';
+import { toCalc } from '../calculus/print';
+import type { StatementContext } from '../analysis';
+import { numberOf, pointFor, targetOf } from '../analysis';
+import type { TaylorResult } from '../results';
+import { LowerError } from '../semantics/lower';
+import type { TaylorStatement } from '../syntax/ast';
+import { Codes } from '../syntax/diagnostics';
+
+/** The order used when a taylor statement names none: the quadratic model, as the course's Hessian chapter uses. */
+export const DEFAULT_TAYLOR_ORDER = 2;
+/** The highest order allowed, to keep the work bounded. */
+export const MAX_TAYLOR_ORDER = 12;
+
+/**
+ * Works out a taylor statement.
+ * `taylor cos(x) at x = 0 order 4` gives the polynomial `1 - x^2/2 + x^4/24`.
+ */
+export function taylorStatement(ctx: StatementContext, s: TaylorStatement): TaylorResult | undefined {
+  if (!s.at) return undefined;
+  const { expr, vars } = targetOf(ctx, s.target);
+  if (expr.kind === 'vec') throw new LowerError(Codes.ShapeMismatch, s.target, 'taylor expands a scalar function; expand each component of a vector function on its own line.');
+  const order = s.order ? numberOf(ctx, s.order) : DEFAULT_TAYLOR_ORDER;
+  if (!Number.isInteger(order) || order < 0 || order > MAX_TAYLOR_ORDER) {
+    throw new LowerError(Codes.InvalidOption, s.order ?? s, `The order must be a whole number from 0 to ${MAX_TAYLOR_ORDER}.`);
+  }
+  if (vars.length > 6 && order > 3) {
+    throw new LowerError(Codes.TooLarge, s.order ?? s, `An order-${order} expansion in ${vars.length} variables has too many terms; use order 3 or less.`);
+  }
+  const at = pointFor(ctx, s.at, vars);
+  const { expanded, shifted } = taylor(expr, vars, vars.map((v) => at[v]!), order);
+  return {
+    kind: 'taylor', polynomial: toCalc(expanded), shifted: toCalc(shifted), order, at,
+    expanded, shiftedExpr: shifted, function: expr, variables: vars,
+  };
+}

@@ -1,0 +1,268 @@
+/**
+ * The analysis of a whole document: parse, load data, resolve names, and work out
+ * every statement that is cheap to work out (values, derivatives, Taylor
+ * polynomials, checks, expects). Statements that run a numerical method (root,
+ * minimize, maximize, fit) run on request through `runStatement` (run.ts).
+ *
+ * `analyze(text)` never throws on user input: every problem is a diagnostic.
+ */
+import { type Expr, ExprTooLarge, freeSymbols, num, substitute } from './calculus/expr';
+import { simplify } from './calculus/simplify';
+import { toCalc } from './calculus/print';
+import type { ExpectResult, Point, StatementResult, TaylorResult, ValueResult, CheckResult } from './results';
+import { loadData, type DataSet, type FileHost } from './semantics/data';
+import { evaluate, fmt, isFiniteValue, type Value } from './semantics/evaluate';
+import { describeShape, freeVariables, LowerError, Lowering } from './semantics/lower';
+import { resolveNames, type SymbolTable } from './semantics/names';
+import type { Expression, PointSpec, Program, Span, Statement } from './syntax/ast';
+import { forEachExpression } from './syntax/ast';
+import { Codes, type Diagnostic } from './syntax/diagnostics';
+import { parse } from './syntax/parser';
+import { taylorStatement } from './analyses/taylor';
+import { checkStatement } from './analyses/check';
+import { expectStatement } from './analyses/expect';
+
+export interface AnalyzeOptions {
+  /** Reads data files named in `csv("...")`. Without one, csv data reports that it cannot be read. */
+  readonly host?: FileHost;
+  /** Time budget for the cheap statements, in milliseconds (default 2000); past it, later results are left out. */
+  readonly budgetMs?: number;
+}
+
+export interface Analysis {
+  readonly text: string;
+  readonly program: Program;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly symbols: SymbolTable;
+  readonly data: ReadonlyMap<string, DataSet>;
+  /** Results of the cheap statements, by statement. */
+  readonly results: ReadonlyMap<Statement, StatementResult>;
+  /** Statements whose own range has an error (they are not evaluated). */
+  readonly broken: ReadonlySet<Statement>;
+  /** The lowering used, shared with later requests (hover, run) so that function bodies are lowered once. */
+  readonly lowering: Lowering;
+}
+
+/**
+ * Analyses a document.
+ * `analyze('a = 2\na^2').results` holds the value 4 for the second line.
+ */
+export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+  const { program, diagnostics } = parse(text);
+  const all: Diagnostic[] = [...diagnostics];
+
+  const data = new Map<string, DataSet>();
+  const columns = new Map<string, readonly string[]>();
+  for (const s of program.statements) {
+    if (s.kind !== 'data') continue;
+    const loaded = loadData(s, options.host);
+    all.push(...loaded.diagnostics);
+    if (loaded.data && !data.has(s.name.name)) {
+      data.set(s.name.name, loaded.data);
+      columns.set(s.name.name, loaded.data.columns);
+    }
+  }
+
+  const names = resolveNames(program, columns);
+  all.push(...names.diagnostics);
+  const lowering = new Lowering(names.symbols);
+
+  const broken = brokenStatements(program, all);
+  const results = new Map<Statement, StatementResult>();
+  const deadline = Date.now() + (options.budgetMs ?? 2000);
+  const ctx: StatementContext = { lowering, symbols: names.symbols, data, diagnostics: all };
+
+  for (const s of program.statements) {
+    if (broken.has(s) || Date.now() > deadline) continue;
+    guard(ctx, s, () => {
+      const r = evaluateStatement(ctx, s);
+      if (r) results.set(s, r);
+    });
+  }
+
+  all.sort((a, b) => a.offset - b.offset || a.code - b.code);
+  return { text, program, diagnostics: all, symbols: names.symbols, data, results, broken, lowering };
+}
+
+/** What statement evaluators share. */
+export interface StatementContext {
+  readonly lowering: Lowering;
+  readonly symbols: SymbolTable;
+  readonly data: ReadonlyMap<string, DataSet>;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Runs `f` for statement `s`, turning every failure into a diagnostic on `s`:
+ * nothing a statement does can throw out of the analysis.
+ */
+export function guard(ctx: StatementContext, s: Statement, f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    ctx.diagnostics.push(diagnosticFor(e, s));
+  }
+}
+
+/** The diagnostic for an error thrown while analysing statement `s`. */
+export function diagnosticFor(e: unknown, s: Statement): Diagnostic {
+  if (e instanceof LowerError) {
+    // An error inside another definition belongs there; here, name the statement.
+    const inside = e.span.start >= s.start && e.span.end <= s.end;
+    const span: Span = inside ? e.span : s;
+    return { code: e.code, severity: 'error', offset: span.start, length: span.end - span.start, message: inside ? e.message : `A definition used here has a problem: ${e.message}` };
+  }
+  if (e instanceof ExprTooLarge) {
+    return { code: Codes.TooLarge, severity: 'error', offset: s.start, length: s.end - s.start, message: `This grows beyond ${e.limit} terms; split it into named parts or lower the order.` };
+  }
+  if (e instanceof RangeError) {
+    return { code: Codes.TooLarge, severity: 'error', offset: s.start, length: s.end - s.start, message: 'This expression is nested too deeply to work with; split it into named parts.' };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: Codes.AnalysisFailed, severity: 'error', offset: s.start, length: s.end - s.start, message: `Calc could not analyse this line (${message}). Please report it with the line.` };
+}
+
+function evaluateStatement(ctx: StatementContext, s: Statement): StatementResult | undefined {
+  switch (s.kind) {
+    case 'constant': {
+      const v = ctx.lowering.lower(s.value);
+      const value = evaluateReporting(ctx, v, new Map(), s.value);
+      return { kind: 'value', value, variables: [] };
+    }
+    case 'function':
+      // Lowering the body finds shape errors and too-large expansions on the definition itself.
+      ctx.lowering.functionBody(s.name.name);
+      return undefined;
+    case 'expression': return expressionValue(ctx, s.expr, s.at);
+    case 'taylor': return taylorStatement(ctx, s);
+    case 'check': return checkStatement(ctx, s);
+    case 'expect': return expectStatement(ctx, s);
+    case 'plot':
+      for (const e of s.exprs) targetOf(ctx, e);
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The value of an expression line: numeric when it has no free variables (or `at` binds them), else symbolic. */
+function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | undefined): ValueResult {
+  const { expr, vars } = targetOf(ctx, e);
+  if (at) {
+    const point = pointFor(ctx, at, vars);
+    const value = evaluateReporting(ctx, expr, new Map(Object.entries(point)), e);
+    return { kind: 'value', value, variables: vars };
+  }
+  if (freeVariables(expr).length === 0) {
+    return { kind: 'value', value: evaluateReporting(ctx, expr, new Map(), e), variables: [] };
+  }
+  const simplified = simplify(expr);
+  return { kind: 'value', value: toCalc(simplified), expr: simplified, variables: vars };
+}
+
+/**
+ * The expression a statement works on and its variables, in order: an operator applied to a
+ * function name (`grad(f)`, `jacobian u`) and a bare function name use the function's parameters;
+ * anything else, its free variables in alphabetical order.
+ */
+export function targetOf(ctx: StatementContext, e: Expression): { expr: Expr; vars: string[]; name?: string } {
+  if (e.kind === 'ident') {
+    const f = ctx.lowering.functionBody(e.name);
+    if (f) return { expr: f.body, vars: f.params, name: e.name };
+  }
+  const expr = ctx.lowering.lower(e);
+  if (e.kind === 'call' && e.args[0]?.kind === 'ident' && ['grad', 'jacobian', 'hessian'].includes(e.callee.name)) {
+    const f = ctx.lowering.functionBody(e.args[0].name);
+    if (f) return { expr, vars: f.params, name: e.args[0].name };
+  }
+  return { expr, vars: freeVariables(expr) };
+}
+
+/**
+ * The numeric point of an `at`, `from` or `near` clause, for the given variables.
+ * A vector gives the values in the variables' order; named values must name every variable.
+ */
+export function pointFor(ctx: StatementContext, spec: PointSpec, vars: readonly string[]): Point {
+  const point: Point = {};
+  if (spec.kind === 'vector-point') {
+    const items = spec.vector.items;
+    if (items.length !== vars.length) {
+      throw new LowerError(Codes.PointLength, spec,
+        `This point has ${items.length} value${items.length === 1 ? '' : 's'}, but there ${vars.length === 1 ? 'is 1 variable' : `are ${vars.length} variables`} (${vars.join(', ') || 'none'}), in this order.`);
+    }
+    items.forEach((item, i) => { point[vars[i]!] = numberOf(ctx, item); });
+    return point;
+  }
+  for (const b of spec.bindings) {
+    if (!vars.includes(b.name.name)) {
+      throw new LowerError(Codes.PointLength, b.name, `'${b.name.name}' is not a variable here; the variables are ${vars.join(', ') || 'none'}.`);
+    }
+    point[b.name.name] = numberOf(ctx, b.value);
+  }
+  const missing = vars.filter((v) => !(v in point));
+  if (missing.length) {
+    throw new LowerError(Codes.PointLength, spec, `Give a value for ${missing.join(' and ')} too: every variable (${vars.join(', ')}) needs one.`);
+  }
+  // Keep the variables' order.
+  return Object.fromEntries(vars.map((v) => [v, point[v]!]));
+}
+
+/** The number an expression stands for (constants allowed; no free variables). */
+export function numberOf(ctx: StatementContext, e: Expression): number {
+  const expr = ctx.lowering.lower(e);
+  const free = freeVariables(expr);
+  if (free.length) throw new LowerError(Codes.EvaluationError, e, `Expected a number here, but '${free[0]}' has no value.`);
+  const v = evaluate(expr, new Map());
+  if (typeof v !== 'number') throw new LowerError(Codes.ShapeMismatch, e, `Expected a number here, not ${describeShape(shape(v))}.`);
+  if (!Number.isFinite(v)) throw new LowerError(Codes.EvaluationError, e, 'This value is not a finite number.');
+  return v;
+}
+
+function shape(v: Value): number[] {
+  return typeof v === 'number' ? [] : [v.length, ...(v.length ? shape(v[0]!) : [])];
+}
+
+/** Evaluates, reporting domain problems as warnings on the source they came from. */
+export function evaluateReporting(ctx: StatementContext, expr: Expr, env: ReadonlyMap<string, number>, fallback: Span): Value {
+  const reported = new Set<string>();
+  const value = evaluate(expr, env, (issue) => {
+    const span = ctx.lowering.origins.get(issue.node) ?? fallback;
+    const key = `${span.start}:${issue.message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    ctx.diagnostics.push({ code: Codes.DomainWarning, severity: 'warning', offset: span.start, length: span.end - span.start, message: issue.message });
+  });
+  if (!isFiniteValue(value) && reported.size === 0) {
+    ctx.diagnostics.push({ code: Codes.DomainWarning, severity: 'warning', offset: fallback.start, length: fallback.end - fallback.start, message: 'The result is not a finite number (an overflow or an undefined operation).' });
+  }
+  return value;
+}
+
+/** Statements whose range holds an error diagnostic, or that contain a missing piece. */
+function brokenStatements(program: Program, diagnostics: readonly Diagnostic[]): Set<Statement> {
+  const broken = new Set<Statement>();
+  const errors = diagnostics.filter((d) => d.severity === 'error').sort((a, b) => a.offset - b.offset);
+  const stmts = program.statements;
+  let j = 0;
+  for (const s of stmts) {
+    while (j < errors.length && errors[j]!.offset < s.start) j++;
+    if (j < errors.length && errors[j]!.offset <= s.end) broken.add(s);
+    if (s.kind === 'invalid') broken.add(s);
+  }
+  for (const s of stmts) {
+    if (broken.has(s)) continue;
+    let missing = false;
+    forEachExpression(s, (e) => { if (e.kind === 'missing') missing = true; });
+    if (missing) broken.add(s);
+  }
+  return broken;
+}
+
+/** Substitutes a point into an expression and evaluates it to a number. */
+export function valueAt(expr: Expr, point: Point): number {
+  const v = evaluate(expr, new Map(Object.entries(point)));
+  return typeof v === 'number' ? v : NaN;
+}
+
+export { fmt, freeSymbols, num, substitute };
+export type { CheckResult, ExpectResult, TaylorResult };

@@ -1,0 +1,292 @@
+/**
+ * Lowering: from the syntax tree to the calculus IR.
+ *
+ * User functions are inlined (a call to `f` is `f`'s body with the arguments put
+ * in for the parameters), so differentiating a composition applies the
+ * multivariate chain rule by itself. Vector and matrix arithmetic is carried out
+ * here, on `vec` nodes, so that the calculus engine only meets scalar operations
+ * inside vectors; shape errors are found here, with the exact source range.
+ */
+import {
+  add, call, type Expr, ExprTooLarge, freeSymbols, mul, neg, num, pow, shapeOf, size, substitute, sym, vec,
+} from '../calculus/expr';
+import { derivative } from '../calculus/diff';
+import { gradient, hessian, jacobian } from '../calculus/matrices';
+import type { Call, Expression, FunctionDefinition, Span } from '../syntax/ast';
+import { Codes } from '../syntax/diagnostics';
+import { parseExpressionText } from '../syntax/parser';
+import { BUILTINS, canonicalFunctionName } from './builtins';
+import { evaluate, fmt } from './evaluate';
+import type { SymbolTable } from './names';
+
+/** An error that abandons the lowering of one statement; it becomes a diagnostic there. */
+export class LowerError extends Error {
+  constructor(readonly code: number, readonly span: Span, message: string) {
+    super(message);
+  }
+}
+
+/** The largest expression lowering builds before it reports the statement as too large. */
+export const MAX_NODES = 200_000;
+
+export class Lowering {
+  /** Where each Expr built from source came from, for diagnostics found on evaluation. */
+  readonly origins = new WeakMap<Expr, Span>();
+  private readonly constants = new Map<string, Expr | 'pending'>();
+  private readonly bodies = new Map<string, Expr>();
+
+  constructor(private readonly symbols: SymbolTable) {}
+
+  /**
+   * Lowers an expression. `scope` maps local names (parameters, bound variables) to Exprs;
+   * other names resolve to constants, built-ins, or free symbols.
+   */
+  lower(e: Expression, scope: ReadonlyMap<string, Expr> = new Map()): Expr {
+    const out = this.lowerNode(e, scope);
+    if (size(out) > MAX_NODES) throw new LowerError(Codes.TooLarge, e, `This expression grows beyond ${MAX_NODES} terms when its functions are expanded; split it into smaller parts.`);
+    return out;
+  }
+
+  /** The body of a user function, lowered once with its parameters as free symbols. */
+  functionBody(name: string): { params: string[]; body: Expr } | undefined {
+    const def = this.symbols.globals.get(name);
+    if (def?.kind !== 'function') return undefined;
+    const stmt = def.statement as FunctionDefinition;
+    const params = stmt.params.map((p) => p.name);
+    let body = this.bodies.get(name);
+    if (!body) {
+      const scope = new Map(params.map((p) => [p, sym(p)] as [string, Expr]));
+      body = this.lower(stmt.body, scope);
+      this.bodies.set(name, body);
+    }
+    return { params, body };
+  }
+
+  /** The value of a constant, as a number (or vector of numbers) Expr. */
+  constant(name: string, at: Span): Expr {
+    const cached = this.constants.get(name);
+    if (cached === 'pending') throw new LowerError(Codes.RecursiveDefinition, at, `'${name}' is defined in terms of itself.`);
+    if (cached) return cached;
+    const def = this.symbols.globals.get(name)!;
+    this.constants.set(name, 'pending');
+    try {
+      const stmt = def.statement;
+      if (stmt.kind !== 'constant') throw new LowerError(Codes.InvalidTarget, at, `'${name}' is not a constant.`);
+      const lowered = this.lower(stmt.value);
+      const value = toConstantExpr(evaluate(lowered, new Map()));
+      this.constants.set(name, value);
+      return value;
+    } catch (e) {
+      this.constants.delete(name);
+      throw e;
+    }
+  }
+
+  private mark<T extends Expr>(e: T, span: Span): T {
+    if (!this.origins.has(e)) this.origins.set(e, span);
+    return e;
+  }
+
+  private lowerNode(e: Expression, scope: ReadonlyMap<string, Expr>): Expr {
+    switch (e.kind) {
+      case 'number': return this.mark(num(e.value), e);
+      case 'string': throw new LowerError(Codes.InvalidTarget, e, 'A string is only allowed in csv("file.csv").');
+      case 'missing': throw new LowerError(Codes.ExpectedExpression, e, 'incomplete expression');
+      case 'ident': {
+        const local = scope.get(e.name);
+        if (local) return local;
+        const def = this.symbols.globals.get(e.name);
+        if (def?.kind === 'constant') return this.constant(e.name, e);
+        if (def?.kind === 'function') {
+          throw new LowerError(Codes.NotAFunction, e, `'${e.name}' is a function: call it with arguments, as in ${e.name}(${(def.params ?? []).join(', ')}).`);
+        }
+        return this.mark(sym(e.name), e);
+      }
+      case 'unary': {
+        const x = this.lowerNode(e.operand, scope);
+        return e.op === '-' ? this.mark(elementwise(x, neg), e) : x;
+      }
+      case 'binary': return this.mark(this.binary(e.op, this.lowerNode(e.left, scope), this.lowerNode(e.right, scope), e), e);
+      case 'vector': {
+        const items = e.items.map((i) => this.lowerNode(i, scope));
+        const shapes = items.map(shapeOf);
+        const first = JSON.stringify(shapes[0] ?? []);
+        const bad = shapes.findIndex((s) => JSON.stringify(s) !== first);
+        if (bad >= 0) {
+          throw new LowerError(Codes.ShapeMismatch, e.items[bad]!, `Every row of a matrix must have the same length: this one is ${describeShape(shapes[bad]!)}, the first is ${describeShape(shapes[0]!)}.`);
+        }
+        return this.mark(vec(items), e);
+      }
+      case 'index': {
+        const target = this.lowerNode(e.target, scope);
+        const index = this.lowerNode(e.index, scope);
+        const i = evaluate(index, new Map());
+        if (target.kind !== 'vec') throw new LowerError(Codes.ShapeMismatch, e, 'Only a vector or a matrix can be indexed.');
+        if (typeof i !== 'number' || !Number.isInteger(i) || i < 1 || i > target.items.length) {
+          throw new LowerError(Codes.EvaluationError, e.index, `The index must be a whole number from 1 to ${target.items.length} (indices start at 1).`);
+        }
+        return target.items[i - 1]!;
+      }
+      case 'primed': {
+        const f = this.functionBody(e.name.name);
+        if (!f || f.params.length !== 1) throw new LowerError(Codes.PrimeNeedsOneVariable, e, 'Prime notation is for functions of one variable.');
+        let d = f.body;
+        for (let k = 0; k < e.primes; k++) d = derivative(d, f.params[0]!);
+        return d;
+      }
+      case 'call': return this.call(e, scope);
+    }
+  }
+
+  private call(e: Call, scope: ReadonlyMap<string, Expr>): Expr {
+    const name = e.callee.name;
+    const def = this.symbols.globals.get(name);
+    if (def?.kind === 'function') {
+      const f = this.functionBody(name)!;
+      const args = e.args.map((a) => this.lowerNode(a, scope));
+      let body = f.body;
+      for (let k = 0; k < e.primes; k++) body = derivative(body, f.params[0]!);
+      const bindings = new Map(f.params.map((p, i) => [p, args[i] ?? sym(p)] as [string, Expr]));
+      const out = substitute(body, bindings);
+      if (size(out) > MAX_NODES) throw new LowerError(Codes.TooLarge, e, `Expanding ${name} here gives more than ${MAX_NODES} terms; split the definitions.`);
+      return this.mark(out, e);
+    }
+    const builtin = BUILTINS.get(name);
+    if (builtin?.kind === 'function') {
+      const arg = this.lowerNode(e.args[0]!, scope);
+      const fn = canonicalFunctionName(name);
+      return this.mark(elementwise(arg, (a) => call(fn, [a])), e);
+    }
+    if (builtin?.kind === 'operator') return this.mark(this.operator(e, scope), e);
+    throw new LowerError(Codes.UnknownName, e.callee, `Unknown function '${name}'.`);
+  }
+
+  /** diff, grad, jacobian, hessian. */
+  private operator(e: Call, scope: ReadonlyMap<string, Expr>): Expr {
+    const name = e.callee.name;
+    if (name === 'diff') {
+      let d = this.lowerNode(e.args[0]!, scope);
+      const rest = e.args.slice(1);
+      for (let i = 0; i < rest.length; i++) {
+        const v = rest[i]!;
+        if (v.kind === 'number') continue;
+        if (v.kind !== 'ident') throw new LowerError(Codes.InvalidTarget, v, 'Differentiate by a variable name.');
+        const next = rest[i + 1];
+        const times = next?.kind === 'number' ? next.value : 1;
+        if (!Number.isInteger(times) || times < 0 || times > 20) {
+          throw new LowerError(Codes.InvalidTarget, next!, 'The order of a derivative is a whole number from 0 to 20.');
+        }
+        for (let k = 0; k < times; k++) d = derivative(d, v.name);
+      }
+      return d;
+    }
+    const { expr, vars } = this.differentiable(e.args[0]!, scope);
+    if (name === 'grad') {
+      if (expr.kind === 'vec') throw new LowerError(Codes.ShapeMismatch, e.args[0]!, 'grad is for scalar functions; for a vector-valued function use jacobian.');
+      return gradient(expr, vars);
+    }
+    if (name === 'jacobian') return jacobian(expr.kind === 'vec' ? expr : vec([expr]), vars);
+    if (name === 'hessian') {
+      if (expr.kind === 'vec') throw new LowerError(Codes.ShapeMismatch, e.args[0]!, 'hessian is for scalar functions.');
+      return hessian(expr, vars);
+    }
+    throw new LowerError(Codes.InvalidTarget, e.callee, `${name} cannot be used inside an expression.`);
+  }
+
+  /**
+   * The expression and variables an operator such as grad works on: a bare function name
+   * gives its body and parameters; any other expression, its free variables in alphabetical order.
+   */
+  differentiable(arg: Expression, scope: ReadonlyMap<string, Expr>): { expr: Expr; vars: string[] } {
+    if (arg.kind === 'ident' && !scope.has(arg.name)) {
+      const f = this.functionBody(arg.name);
+      if (f) return { expr: f.body, vars: f.params };
+    }
+    const expr = this.lowerNode(arg, scope);
+    return { expr, vars: freeVariables(expr) };
+  }
+
+  private binary(op: '+' | '-' | '*' | '/' | '^', a: Expr, b: Expr, at: Span): Expr {
+    const sa = shapeOf(a), sb = shapeOf(b);
+    const scalarA = sa.length === 0, scalarB = sb.length === 0;
+    switch (op) {
+      case '+': case '-': {
+        if (JSON.stringify(sa) !== JSON.stringify(sb)) {
+          throw new LowerError(Codes.ShapeMismatch, at, `Cannot ${op === '+' ? 'add' : 'subtract'} ${describeShape(sa)} and ${describeShape(sb)}: both sides must have the same shape.`);
+        }
+        return zip(a, b, (x, y) => (op === '+' ? add(x, y) : add(x, neg(y))));
+      }
+      case '*': {
+        if (scalarA) return elementwise(b, (y) => mul(a, y));
+        if (scalarB) return elementwise(a, (x) => mul(x, b));
+        // Matrix products: (r×c)·(c) and (r×c)·(c×k).
+        if (sa.length === 2 && sb.length >= 1 && sa[1] === sb[0]) {
+          const rows = (a as { items: readonly Expr[] }).items as readonly Expr[];
+          const bItems = (b as { items: readonly Expr[] }).items;
+          if (sb.length === 1) return vec(rows.map((row) => dot(rowItems(row), bItems)));
+          const cols = sb[1]!;
+          return vec(rows.map((row) => vec(Array.from({ length: cols }, (_, j) => dot(rowItems(row), bItems.map((r) => rowItems(r)[j]!))))));
+        }
+        if (sa.length === 1 && sb.length === 1) {
+          throw new LowerError(Codes.ShapeMismatch, at, 'The product of two vectors is ambiguous: write the dot product out as a sum, or use a matrix.');
+        }
+        throw new LowerError(Codes.ShapeMismatch, at, `Cannot multiply ${describeShape(sa)} by ${describeShape(sb)}: the inner sizes must agree.`);
+      }
+      case '/': {
+        if (!scalarB) throw new LowerError(Codes.ShapeMismatch, at, `Cannot divide by ${describeShape(sb)}; only by a number.`);
+        return elementwise(a, (x) => mul(x, pow(b, num(-1))));
+      }
+      case '^': {
+        if (!scalarA || !scalarB) throw new LowerError(Codes.ShapeMismatch, at, `Powers are for numbers, not for ${describeShape(scalarA ? sb : sa)}.`);
+        return pow(a, b);
+      }
+    }
+  }
+}
+
+/** Free variables of an expression, excluding the constants pi and e, in alphabetical order. */
+export function freeVariables(e: Expr): string[] {
+  return freeSymbols(e).filter((n) => BUILTINS.get(n)?.kind !== 'constant').sort();
+}
+
+function rowItems(row: Expr): readonly Expr[] {
+  return row.kind === 'vec' ? row.items : [row];
+}
+
+function dot(a: readonly Expr[], b: readonly Expr[]): Expr {
+  return add(...a.map((x, i) => mul(x, b[i]!)));
+}
+
+/** Applies `f` to every scalar of a (possibly nested) vec. */
+export function elementwise(e: Expr, f: (x: Expr) => Expr): Expr {
+  return e.kind === 'vec' ? vec(e.items.map((i) => elementwise(i, f))) : f(e);
+}
+
+function zip(a: Expr, b: Expr, f: (x: Expr, y: Expr) => Expr): Expr {
+  if (a.kind === 'vec' && b.kind === 'vec') return vec(a.items.map((x, i) => zip(x, b.items[i]!, f)));
+  return f(a, b);
+}
+
+/** "a number", "a 3-vector", "a 2×2 matrix" */
+export function describeShape(s: readonly number[]): string {
+  if (s.length === 0) return 'a number';
+  if (s.length === 1) return `a ${s[0]}-vector`;
+  return `a ${s.join('×')} matrix`;
+}
+
+function toConstantExpr(v: import('./evaluate').Value): Expr {
+  return typeof v === 'number' ? num(v) : vec(v.map(toConstantExpr));
+}
+
+/**
+ * Parses and lowers a standalone expression with no definitions in scope (for tests and tools).
+ * `parseExpr('x^2*y')` is mul(pow(x, 2), y).
+ */
+export function parseExpr(text: string): Expr {
+  const { expr, diagnostics } = parseExpressionText(text);
+  if (diagnostics.some((d) => d.severity === 'error')) throw new Error(`cannot parse ${JSON.stringify(text)}: ${diagnostics[0]!.message}`);
+  const symbols: SymbolTable = { globals: new Map(), definitions: [], references: [], columns: new Map() };
+  return new Lowering(symbols).lower(expr);
+}
+
+export { ExprTooLarge, fmt };

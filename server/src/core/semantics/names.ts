@@ -1,0 +1,414 @@
+/**
+ * Name resolution: which definition every identifier refers to, and the
+ * diagnostics about names (unknown names with "did you mean", duplicates,
+ * wrong argument counts, recursion, shadowed built-ins, unused parameters).
+ */
+import type {
+  Call, DataStatement, Expression, FitStatement, FunctionDefinition, Identifier, PointSpec, Program, Span, Statement,
+} from '../syntax/ast';
+import { childrenOf } from '../syntax/ast';
+import { Codes, type Diagnostic } from '../syntax/diagnostics';
+import { BUILTINS } from './builtins';
+
+export type DefinitionKind = 'constant' | 'function' | 'data' | 'parameter' | 'column' | 'variable';
+
+export interface Definition {
+  readonly kind: DefinitionKind;
+  readonly name: string;
+  /** Where the name is written in its definition; for free variables, the first use. */
+  readonly span: Span;
+  /** The statement that defines it (for parameters, the function definition). */
+  readonly statement: Statement;
+  /** Parameter names, for functions. */
+  readonly params?: readonly string[];
+}
+
+export interface Reference {
+  readonly span: Span;
+  readonly name: string;
+  /** Undefined for built-ins and for names that could not be resolved. */
+  readonly target?: Definition;
+  readonly builtin?: boolean;
+  /** True for the name in its own definition. */
+  readonly isDefinition?: boolean;
+}
+
+export interface SymbolTable {
+  /** Top-level definitions (constants, functions, data sets), first definition of each name. */
+  readonly globals: ReadonlyMap<string, Definition>;
+  /** Every top-level definition in document order, duplicates included. */
+  readonly definitions: readonly Definition[];
+  /** Every resolved or unresolved name occurrence, in document order. */
+  readonly references: readonly Reference[];
+  /** Data columns by data set name, from inline headers or loaded files. */
+  readonly columns: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Context for the free names of a statement: what an unknown name means there. */
+type FreeNamePolicy = 'error' | 'variable';
+
+/**
+ * Resolves every name of a program.
+ * `resolveNames(parse('f(x) = x^2\nf(2)').program, new Map()).symbols.globals.get('f')?.kind` is 'function'.
+ */
+export function resolveNames(
+  program: Program,
+  columns: ReadonlyMap<string, readonly string[]>,
+): { symbols: SymbolTable; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const globals = new Map<string, Definition>();
+  const definitions: Definition[] = [];
+  const references: Reference[] = [];
+  // Edges from each constant or function to the constants and functions its body uses, for recursion.
+  const edges = new Map<string, { target: string; span: Span }[]>();
+  let owner: string | undefined;
+
+  // 1. Top-level definitions, so that a name may be used above its definition.
+  for (const s of program.statements) {
+    const def = definitionOf(s);
+    if (!def) continue;
+    definitions.push(def);
+    references.push({ span: def.span, name: def.name, target: def, isDefinition: true });
+    const builtin = BUILTINS.get(def.name);
+    if (builtin) {
+      diagnostics.push(diag(Codes.ShadowsBuiltin, 'error', def.span,
+        `'${def.name}' is a built-in ${builtin.kind}; choose another name, such as '${def.name}2' or 'my_${def.name}'.`));
+      continue;
+    }
+    const first = globals.get(def.name);
+    if (first) {
+      diagnostics.push({
+        ...diag(Codes.DuplicateDefinition, 'error', def.span, `'${def.name}' is already defined on an earlier line; rename one of them.`),
+        related: { offset: first.span.start, length: first.span.end - first.span.start, message: `first definition of '${def.name}'` },
+      });
+      continue;
+    }
+    globals.set(def.name, def);
+  }
+
+  // 2. Uses, statement by statement.
+  for (const s of program.statements) {
+    const def = s.kind === 'constant' || s.kind === 'function' ? globals.get(s.name.name) : undefined;
+    owner = def && def.statement === s ? def.name : undefined;
+    resolveStatement(s);
+  }
+
+  // 3. Recursion among constants and functions.
+  reportCycles();
+
+  return { symbols: { globals, definitions, references, columns }, diagnostics };
+
+  function resolveStatement(s: Statement): void {
+    switch (s.kind) {
+      case 'constant':
+        resolveExpr(s.value, new Map(), 'error', s);
+        return;
+      case 'function': {
+        const scope = new Map<string, Definition>();
+        for (const p of s.params) {
+          const def: Definition = { kind: 'parameter', name: p.name, span: p, statement: s };
+          if (scope.has(p.name)) {
+            diagnostics.push(diag(Codes.DuplicateParameter, 'error', p, `The parameter '${p.name}' appears twice; each parameter needs its own name.`));
+          }
+          scope.set(p.name, def);
+          references.push({ span: p, name: p.name, target: def, isDefinition: true });
+          if (BUILTINS.has(p.name)) {
+            diagnostics.push(diag(Codes.ShadowsBuiltin, 'warning', p,
+              `The parameter '${p.name}' hides the built-in ${BUILTINS.get(p.name)!.kind} '${p.name}' inside ${s.name.name}; rename it if you meant the built-in.`));
+          }
+        }
+        const used = new Set<string>();
+        resolveExpr(s.body, scope, 'error', s, used);
+        for (const p of s.params) {
+          if (!used.has(p.name)) {
+            diagnostics.push({
+              ...diag(Codes.UnusedParameter, 'hint', p, `The parameter '${p.name}' is not used in the body of ${s.name.name}.`),
+              tags: ['unnecessary'],
+            });
+          }
+        }
+        return;
+      }
+      case 'data':
+        return;
+      case 'fit':
+        resolveFit(s);
+        return;
+      default: {
+        // Analysis statements and expression lines: unknown names are free variables.
+        const scope = new Map<string, Definition>();
+        for (const child of childrenOf(s)) walk(child, scope, 'variable', s);
+      }
+    }
+  }
+
+  function resolveFit(s: FitStatement): void {
+    const scope = new Map<string, Definition>();
+    const data = s.data ? globals.get(s.data.name) : undefined;
+    if (s.data) {
+      if (!data) unknown(s.data, 'data set');
+      else if (data.kind !== 'data') diagnostics.push(diag(Codes.InvalidTarget, 'error', s.data, `'${s.data.name}' is a ${data.kind}, not a data set; fit to a name defined with \`data\`.`));
+      references.push({ span: s.data, name: s.data.name, ...(data ? { target: data } : {}) });
+    }
+    const cols = data?.kind === 'data' ? columns.get(data.name) : undefined;
+    if (cols) for (const c of cols) scope.set(c, { kind: 'column', name: c, span: data!.span, statement: data!.statement });
+    if (cols && !cols.includes(s.response.name)) {
+      diagnostics.push(diag(Codes.DataUnknownColumn, 'error', s.response,
+        `'${s.response.name}' is not a column of ${data!.name}; its columns are ${cols.join(', ')}.${suggest(s.response.name, cols)}`));
+    }
+    references.push({ span: s.response, name: s.response.name, ...(scope.get(s.response.name) ? { target: scope.get(s.response.name)! } : {}) });
+    // Names in the model that are not columns, constants or functions are the fit parameters.
+    walk(s.model, scope, 'variable', s);
+    if (s.from) walk(s.from, scope, 'variable', s);
+    for (const o of s.options) walk(o.value, scope, 'variable', s);
+  }
+
+  function walk(node: Statement | Expression | PointSpec, scope: Map<string, Definition>, policy: FreeNamePolicy, s: Statement): void {
+    if (isExpr(node)) { resolveExpr(node, scope, policy, s); return; }
+    if (node.kind === 'named-point') {
+      // Binding names are variables of the statement, not references to definitions.
+      for (const b of node.bindings) resolveExpr(b.value, scope, 'variable', s);
+      return;
+    }
+    for (const c of childrenOf(node)) walk(c, scope, policy, s);
+  }
+
+  function resolveExpr(e: Expression, scope: Map<string, Definition>, policy: FreeNamePolicy, s: Statement, used?: Set<string>): void {
+    // An explicit stack: expressions can be deep, and the parser bounds only their nesting.
+    const stack: Expression[] = [e];
+    while (stack.length) {
+      const n = stack.pop()!;
+      switch (n.kind) {
+        case 'ident': useName(n, scope, policy, s, used); break;
+        case 'call': {
+          useCallee(n, scope, s);
+          // diff's variables and the bare name of `grad f` are names, not values.
+          const args = n.callee.name === 'diff' && !scope.has('diff') && !globals.has('diff') ? n.args.slice(0, 1) : n.args;
+          if (n.callee.name === 'diff') for (const v of n.args.slice(1)) if (v.kind === 'ident') markFree(v, scope, s, used);
+          for (let i = args.length - 1; i >= 0; i--) stack.push(args[i]!);
+          break;
+        }
+        case 'primed': {
+          const def = globals.get(n.name.name);
+          references.push({ span: n.name, name: n.name.name, ...(def ? { target: def } : {}) });
+          if (def) edge(def, n.name);
+          if (!def) unknown(n.name, 'function');
+          else if (def.kind !== 'function') notAFunction(n.name, def);
+          else if ((def.params?.length ?? 0) !== 1) {
+            diagnostics.push(diag(Codes.PrimeNeedsOneVariable, 'error', n.name,
+              `Prime notation is for functions of one variable; ${def.name} has ${def.params?.length}. Use diff(${def.name}(${def.params?.join(', ')}), ${def.params?.[0]}) for a partial derivative.`));
+          }
+          break;
+        }
+        default:
+          for (const c of childrenOf(n).reverse()) stack.push(c as Expression);
+      }
+    }
+  }
+
+  function markFree(id: Identifier, scope: Map<string, Definition>, s: Statement, used?: Set<string>): void {
+    const local = scope.get(id.name);
+    if (local) { used?.add(id.name); references.push({ span: id, name: id.name, target: local }); return; }
+    references.push({ span: id, name: id.name });
+    void s;
+  }
+
+  function useName(id: Identifier, scope: Map<string, Definition>, policy: FreeNamePolicy, s: Statement, used?: Set<string>): void {
+    const local = scope.get(id.name);
+    if (local) {
+      used?.add(id.name);
+      references.push({ span: id, name: id.name, target: local });
+      return;
+    }
+    const global = globals.get(id.name);
+    if (global) {
+      references.push({ span: id, name: id.name, target: global });
+      edge(global, id);
+      if (global.kind === 'data') {
+        diagnostics.push(diag(Codes.InvalidTarget, 'error', id, `'${id.name}' is a data set; use it in \`fit ... to ${id.name}\`.`));
+      }
+      return;
+    }
+    const builtin = BUILTINS.get(id.name);
+    if (builtin) {
+      references.push({ span: id, name: id.name, builtin: true });
+      if (builtin.kind === 'function') {
+        diagnostics.push(diag(Codes.NotAFunction, 'error', id, `'${id.name}' is a function: call it with an argument, as in ${id.name}(x).`));
+      }
+      return;
+    }
+    if (policy === 'variable') {
+      references.push({ span: id, name: id.name });
+      return;
+    }
+    references.push({ span: id, name: id.name });
+    if (s.kind === 'function') {
+      diagnostics.push(diag(Codes.UnknownName, 'error', id,
+        `Unknown name '${id.name}'.${suggest(id.name, candidates(scope))} If it is a variable, add it as a parameter: ${s.name.name}(${[...s.params.map((p) => p.name), id.name].join(', ')}).`));
+    } else {
+      diagnostics.push(diag(Codes.FreeVariableInConstant, 'error', id,
+        `Unknown name '${id.name}'.${suggest(id.name, candidates(scope))} A constant must have a value; to depend on ${id.name}, define a function instead, as in ${s.kind === 'constant' ? s.name.name : 'g'}(${id.name}) = ….`));
+    }
+  }
+
+  function useCallee(c: Call, scope: Map<string, Definition>, s: Statement): void {
+    const name = c.callee.name;
+    const local = scope.get(name);
+    if (local) {
+      references.push({ span: c.callee, name, target: local });
+      diagnostics.push(diag(Codes.NotAFunction, 'error', c.callee, `'${name}' is a ${local.kind} here, not a function.`));
+      return;
+    }
+    const global = globals.get(name);
+    if (global) {
+      references.push({ span: c.callee, name, target: global });
+      edge(global, c.callee);
+      if (global.kind !== 'function') { notAFunction(c.callee, global); return; }
+      const want = global.params?.length ?? 0;
+      if (c.args.length !== want) wrongCount(c, name, want, `${name}(${global.params?.join(', ')})`);
+      return;
+    }
+    const builtin = BUILTINS.get(name);
+    if (builtin) {
+      references.push({ span: c.callee, name, builtin: true });
+      if (builtin.kind === 'constant') {
+        diagnostics.push(diag(Codes.NotAFunction, 'error', c.callee, `'${name}' is a constant, not a function; write ${name}*(…) for a product.`));
+      } else if (builtin.kind === 'function') {
+        if (c.args.length !== 1) wrongCount(c, name, 1, `${name}(x)`);
+      } else {
+        checkOperator(c, s);
+      }
+      return;
+    }
+    references.push({ span: c.callee, name });
+    unknown(c.callee, 'function');
+  }
+
+  function checkOperator(c: Call, s: Statement): void {
+    const name = c.callee.name;
+    if (name === 'diff') {
+      if (c.args.length < 2) { wrongCount(c, name, 2, 'diff(expr, x)'); return; }
+      c.args.slice(1).forEach((a, i) => {
+        const isOrder = a.kind === 'number' && i === c.args.length - 2 && i > 0;
+        if (a.kind !== 'ident' && !isOrder) {
+          diagnostics.push(diag(Codes.InvalidTarget, 'error', a, 'diff takes the variables to differentiate by, as names: diff(e, x), diff(e, x, y), or an order: diff(e, x, 2).'));
+        }
+      });
+    } else if (name === 'taylor') {
+      diagnostics.push(diag(Codes.InvalidTarget, 'error', c.callee, 'taylor is a statement: write `taylor f at [0, 0] order 2` on its own line.'));
+    } else if (c.args.length !== 1) {
+      wrongCount(c, name, 1, `${name}(f)`);
+    }
+    void s;
+  }
+
+  function wrongCount(c: Call, name: string, want: number, signature: string): void {
+    const span = c.args.length > want ? { start: c.args[want]!.start, end: c.args[c.args.length - 1]!.end } : c;
+    diagnostics.push(diag(Codes.WrongArgumentCount, 'error', span,
+      `${name} takes ${want} argument${want === 1 ? '' : 's'} (${signature}), but ${c.args.length} ${c.args.length === 1 ? 'is' : 'are'} given.`));
+  }
+
+  function notAFunction(id: Identifier, def: Definition): void {
+    diagnostics.push(diag(Codes.NotAFunction, 'error', id, `'${id.name}' is a ${def.kind}, not a function.`));
+  }
+
+  function unknown(id: Identifier, what: string): void {
+    diagnostics.push(diag(Codes.UnknownName, 'error', id,
+      `Unknown ${what} '${id.name}'.${suggest(id.name, candidates(new Map()))}`));
+  }
+
+  function candidates(scope: Map<string, Definition>): string[] {
+    return [...scope.keys(), ...globals.keys(), ...BUILTINS.keys()];
+  }
+
+  function edge(target: Definition, span: Span): void {
+    if (!owner || (target.kind !== 'function' && target.kind !== 'constant')) return;
+    const list = edges.get(owner) ?? [];
+    list.push({ target: target.name, span });
+    edges.set(owner, list);
+  }
+
+  function reportCycles(): void {
+    const state = new Map<string, 'visiting' | 'done'>();
+    const reported = new Set<string>();
+    for (const name of globals.keys()) visit(name);
+
+    function visit(name: string): void {
+      // Iterative depth-first search: a chain of thousands of definitions must not overflow the stack.
+      const stack: { name: string; i: number }[] = [{ name, i: 0 }];
+      if (state.get(name)) return;
+      state.set(name, 'visiting');
+      while (stack.length) {
+        const top = stack[stack.length - 1]!;
+        const out = edges.get(top.name) ?? [];
+        if (top.i >= out.length) { state.set(top.name, 'done'); stack.pop(); continue; }
+        const edge = out[top.i++]!;
+        const st = state.get(edge.target);
+        if (st === 'visiting') {
+          if (!reported.has(top.name)) {
+            reported.add(top.name);
+            const cycle = stack.slice(stack.findIndex((f) => f.name === edge.target)).map((f) => f.name);
+            diagnostics.push(diag(Codes.RecursiveDefinition, 'error', edge.span,
+              `Recursive definition: ${[...cycle, edge.target].join(' → ')}. A definition cannot use itself; .calc has no recursion.`));
+          }
+        } else if (!st) {
+          state.set(edge.target, 'visiting');
+          stack.push({ name: edge.target, i: 0 });
+        }
+      }
+    }
+  }
+
+}
+
+function definitionOf(s: Statement): Definition | undefined {
+  switch (s.kind) {
+    case 'constant': return { kind: 'constant', name: s.name.name, span: s.name, statement: s };
+    case 'function': return { kind: 'function', name: s.name.name, span: s.name, statement: s, params: s.params.map((p) => p.name) };
+    case 'data': return { kind: 'data', name: s.name.name, span: s.name, statement: s };
+    default: return undefined;
+  }
+}
+
+function isExpr(n: Statement | Expression | PointSpec): n is Expression {
+  return !['vector-point', 'named-point', 'constant', 'function', 'expression', 'taylor', 'root', 'optimize', 'data', 'fit', 'plot', 'check', 'expect', 'invalid'].includes(n.kind);
+}
+
+function diag(code: number, severity: Diagnostic['severity'], span: Span, message: string): Diagnostic {
+  return { code, severity, offset: span.start, length: span.end - span.start, message };
+}
+
+/**
+ * " Did you mean 'sin'?" when a candidate is within a small edit distance, else ''.
+ * `suggest('sn', ['sin', 'cos'])` is " Did you mean 'sin'?"
+ */
+export function suggest(name: string, candidates: Iterable<string>): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const limit = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
+  for (const c of candidates) {
+    if (c === name) continue;
+    const d = editDistance(name.toLowerCase(), c.toLowerCase(), limit);
+    if (d < bestDistance) { bestDistance = d; best = c; }
+  }
+  return best !== undefined && bestDistance <= limit ? ` Did you mean '${best}'?` : '';
+}
+
+/** Damerau–Levenshtein distance (optimal string alignment), giving up above `limit`. */
+export function editDistance(a: string, b: string, limit = Infinity): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) rows.push([i]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = v;
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
+export type { DataStatement, FunctionDefinition };

@@ -1,0 +1,773 @@
+/**
+ * The .calc parser: recursive descent with error recovery.
+ *
+ * `parse(text)` always returns a program and a list of diagnostics; it never throws
+ * on user input. Recovery works per statement: an error is reported once, the rest
+ * of the statement is replaced by `missing` nodes or skipped to the end of the line,
+ * and every later line is parsed as usual. A line continues while a bracket is open,
+ * unless the next line plainly starts a new statement, so that a missing `)` on
+ * line 3 does not swallow line 40.
+ */
+import type {
+  Binding, Constraint, DataCell, DataStatement, Expression, Identifier, MethodName, PlotRange,
+  PointSpec, Program, Span, Statement, VectorLiteral,
+} from './ast';
+import { Codes, type Diagnostic } from './diagnostics';
+import { Scanner, type Token } from './scanner';
+
+/** Words that start a statement. */
+export const STATEMENT_KEYWORDS = ['taylor', 'root', 'minimize', 'maximize', 'data', 'fit', 'plot', 'check', 'expect'] as const;
+/** Words that separate clauses inside a statement. */
+export const CLAUSE_KEYWORDS = ['at', 'order', 'near', 'from', 'subject', 'to', 'by', 'with', 'over', 'in', 'within'] as const;
+/** Every reserved word: none can name a constant, function, parameter or data set. */
+export const KEYWORDS: ReadonlySet<string> = new Set<string>([...STATEMENT_KEYWORDS, ...CLAUSE_KEYWORDS]);
+
+/** Operators that may be applied to a bare function name: `grad f`. */
+const BARE_OPERATORS = new Set(['grad', 'jacobian', 'hessian']);
+
+/** Deeper nesting than this is reported instead of parsed, so that no input can overflow the stack. */
+export const MAX_NESTING = 200;
+
+const STATEMENT_START = new RegExp(
+  `^[ \\t]*(?:(?:${STATEMENT_KEYWORDS.join('|')})\\b|[\\p{L}_][\\p{L}\\p{N}_]*'*[ \\t]*(?:\\([^()\\r\\n]*\\))?[ \\t]*=(?!=))`,
+  'u',
+);
+const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+export interface ParseResult {
+  readonly program: Program;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Thrown inside the parser to abandon a statement; never escapes `parse`. */
+class Bail {}
+
+/**
+ * Parses a whole document.
+ * `parse('f(x) = x^2\nf(3)').program.statements.length` is 2.
+ */
+export function parse(text: string): ParseResult {
+  return new Parser(text).parseProgram();
+}
+
+/**
+ * Parses a single expression (the rest of the text must be empty).
+ * `parseExpressionText('x^2 + 1').expr.kind` is 'binary'.
+ */
+export function parseExpressionText(text: string): { expr: Expression; diagnostics: Diagnostic[] } {
+  const p = new Parser(text);
+  const expr = p.parseStandaloneExpression();
+  return { expr, diagnostics: p.diagnostics };
+}
+
+class Parser {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly scanner: Scanner;
+  private tok: Token;
+  /** Open brackets of the current statement, innermost last. */
+  private readonly open: Token[] = [];
+  /** True once the current statement has reported an error: one error per statement. */
+  private statementHasError = false;
+  private nesting = 0;
+  private prevEnd = 0;
+
+  constructor(private readonly text: string) {
+    this.scanner = new Scanner(text);
+    this.tok = this.scanner.next();
+    this.skipInvalid();
+  }
+
+  parseProgram(): ParseResult {
+    const statements: Statement[] = [];
+    for (;;) {
+      while (this.tok.kind === 'newline') this.advance();
+      if (this.tok.kind === 'eof') break;
+      statements.push(this.statement());
+    }
+    return { program: { statements, end: this.text.length }, diagnostics: this.diagnostics };
+  }
+
+  parseStandaloneExpression(): Expression {
+    try {
+      const e = this.expression();
+      if (this.tok.kind !== 'eof' && this.tok.kind !== 'newline') this.error(Codes.UnexpectedToken, this.tok, `Unexpected ${describe(this.tok)} after the expression.`);
+      return e;
+    } catch (e) {
+      if (e instanceof Bail) return { kind: 'missing', start: 0, end: this.text.length };
+      throw e;
+    }
+  }
+
+  // ------------------------------------------------------------ tokens
+
+  private advance(): void {
+    this.prevEnd = this.tok.end;
+    this.tok = this.scanner.next();
+    this.skipInvalid();
+    // Inside brackets a line break continues the statement, unless the next line starts a new one.
+    while (this.tok.kind === 'newline' && this.open.length > 0) {
+      if (this.nextLineStartsStatement(this.tok.end)) {
+        this.reportUnclosed();
+        break;
+      }
+      this.tok = this.scanner.next();
+      this.skipInvalid();
+    }
+  }
+
+  private skipInvalid(): void {
+    while (this.tok.kind === 'invalid' || this.tok.kind === 'unterminated-string') {
+      if (this.tok.kind === 'invalid') {
+        const shown = JSON.stringify(this.tok.text.length > 12 ? this.tok.text.slice(0, 12) + '…' : this.tok.text);
+        this.report(Codes.InvalidCharacter, this.tok, `Unexpected character ${shown}: .calc understands numbers, names, + - * / ^, brackets and #-comments.`);
+        this.tok = this.scanner.next();
+      } else {
+        this.report(Codes.UnterminatedString, this.tok, 'This string has no closing quote: add " before the end of the line.');
+        this.tok = { ...this.tok, kind: 'string' };
+      }
+    }
+  }
+
+  private nextLineStartsStatement(offset: number): boolean {
+    let end = offset;
+    while (end < this.text.length && this.text[end] !== '\n' && this.text[end] !== '\r') end++;
+    const line = this.text.slice(offset, end);
+    if (line.trim() === '') return true; // a blank line ends the statement
+    if (line.trimStart().startsWith('#')) return false;
+    return STATEMENT_START.test(line);
+  }
+
+  private reportUnclosed(): void {
+    const opener = this.open[0]!;
+    this.error(Codes.MissingCloseBracket, opener, `This '${opener.text}' is never closed: add '${CLOSERS[opener.text]}' before the end of the statement.`);
+    this.open.length = 0;
+  }
+
+  private isPunct(p: string): boolean {
+    return this.tok.kind === 'punct' && this.tok.text === p;
+  }
+
+  private isKeyword(word?: string): boolean {
+    return this.tok.kind === 'ident' && (word ? this.tok.text === word : KEYWORDS.has(this.tok.text));
+  }
+
+  private atStatementEnd(): boolean {
+    return this.tok.kind === 'newline' || this.tok.kind === 'eof';
+  }
+
+  private openBracket(): Token {
+    const t = this.tok;
+    this.open.push(t);
+    this.advance();
+    return t;
+  }
+
+  /** Consumes the closer of the innermost open bracket, or reports it missing. Returns the end offset. */
+  private closeBracket(opener: Token): number {
+    const closer = CLOSERS[opener.text]!;
+    const idx = this.open.lastIndexOf(opener);
+    if (this.isPunct(closer)) {
+      if (idx >= 0) this.open.splice(idx);
+      const end = this.tok.end;
+      this.advance();
+      return end;
+    }
+    if (idx >= 0) {
+      this.open.splice(idx);
+      this.error(Codes.MissingCloseBracket, opener, `This '${opener.text}' is never closed: add '${closer}'${this.atStatementEnd() ? ' before the end of the line' : ` before ${describe(this.tok)}`}.`);
+    }
+    return this.prevEnd;
+  }
+
+  // ------------------------------------------------------------ diagnostics
+
+  /** Reports a syntax error, at most one per statement. */
+  private error(code: number, span: Span, message: string): void {
+    if (this.statementHasError) return;
+    this.statementHasError = true;
+    this.report(code, span, message);
+  }
+
+  private report(code: number, span: Span, message: string, severity: Diagnostic['severity'] = 'error'): void {
+    const length = Math.max(span.end - span.start, 0);
+    this.diagnostics.push({ code, severity, offset: span.start, length, message });
+  }
+
+  /** Skips to the end of the current statement (respecting brackets and the statement-start rule). */
+  private skipStatement(): void {
+    while (!this.atStatementEnd()) {
+      if (this.tok.kind === 'punct' && CLOSERS[this.tok.text]) { this.openBracket(); continue; }
+      if (this.tok.kind === 'punct' && (this.tok.text === ')' || this.tok.text === ']' || this.tok.text === '}')) {
+        const i = this.open.findLastIndex((o) => CLOSERS[o.text] === this.tok.text);
+        if (i >= 0) this.open.splice(i);
+      }
+      this.advance();
+    }
+    this.open.length = 0;
+  }
+
+  // ------------------------------------------------------------ statements
+
+  private statement(): Statement {
+    this.statementHasError = false;
+    this.open.length = 0;
+    const start = this.tok.start;
+    let stmt: Statement;
+    try {
+      stmt = this.statementBody();
+    } catch (e) {
+      if (!(e instanceof Bail)) throw e;
+      this.skipStatement();
+      stmt = { kind: 'invalid', start, end: this.prevEnd };
+    }
+    if (!this.atStatementEnd()) {
+      this.error(Codes.UnexpectedToken, this.tok, this.unexpectedMessage());
+      this.skipStatement();
+    }
+    this.open.length = 0;
+    return stmt;
+  }
+
+  private unexpectedMessage(): string {
+    if (this.isPunct(')') || this.isPunct(']') || this.isPunct('}')) {
+      return `This '${this.tok.text}' closes nothing: remove it, or add the opening bracket it belongs to.`;
+    }
+    if (this.isPunct('=')) return "Unexpected '=': to compare two expressions write `expect A == B`; to define, put the name on the left: `a = 2` or `f(x) = x^2`.";
+    if (this.isPunct('==')) return "'==' is only for `expect A == B` lines.";
+    return `Unexpected ${describe(this.tok)}: each line holds one definition, expression or statement.`;
+  }
+
+  private statementBody(): Statement {
+    if (this.tok.kind === 'ident') {
+      switch (this.tok.text) {
+        case 'taylor': return this.taylor();
+        case 'root': return this.root();
+        case 'minimize': case 'maximize': return this.optimize();
+        case 'data': return this.data();
+        case 'fit': return this.fit();
+        case 'plot': return this.plot();
+        case 'check': return this.check();
+        case 'expect': return this.expect();
+      }
+    }
+    const start = this.tok.start;
+    const expr = this.expression();
+    if (this.isPunct('=')) return this.definition(expr);
+    let at: PointSpec | undefined;
+    if (this.isKeyword('at')) {
+      this.advance();
+      at = this.point('at');
+    }
+    return { kind: 'expression', expr, ...(at ? { at } : {}), start, end: this.prevEnd };
+  }
+
+  /** `a = 2.5` or `f(x, y) = ...`, after the left side has been parsed as an expression. */
+  private definition(left: Expression): Statement {
+    const eq = this.tok;
+    this.advance();
+    const body = this.expression();
+    const span = { start: left.start, end: this.prevEnd };
+    if (left.kind === 'ident') return { kind: 'constant', name: left, value: body, ...span };
+    if (left.kind === 'call' && left.primes === 0 && !left.bare && left.args.every((a) => a.kind === 'ident')) {
+      return { kind: 'function', name: left.callee, params: left.args as Identifier[], body, ...span };
+    }
+    this.error(Codes.InvalidDefinition, { start: left.start, end: eq.end },
+      'Only a name or a function heading can stand left of "=": write `a = 2` or `f(x, y) = x*y` (parameters are plain names).');
+    return { kind: 'invalid', ...span };
+  }
+
+  private keyword(): Span {
+    const t = this.tok;
+    this.advance();
+    return t;
+  }
+
+  private taylor(): Statement {
+    const start = this.keyword().start;
+    const target = this.expression();
+    let at: PointSpec | undefined, order: Expression | undefined;
+    this.clauses({
+      at: () => { at = this.point('at'); },
+      order: () => { order = this.expression(); },
+    });
+    if (!at) this.expectClause('at', 'taylor f at [0, 0] order 2');
+    return { kind: 'taylor', target, ...(at ? { at } : {}), ...(order ? { order } : {}), start, end: this.prevEnd };
+  }
+
+  private root(): Statement {
+    const start = this.keyword().start;
+    const target = this.expression();
+    let near: PointSpec | undefined, method: MethodName | undefined, options: Binding[] = [];
+    this.clauses({
+      near: () => { near = this.point('near'); },
+      by: () => { method = this.method(); },
+      with: () => { options = this.options(); },
+    });
+    if (!near) this.expectClause('near', 'root f near x = 1');
+    return { kind: 'root', target, ...(near ? { near } : {}), ...(method ? { method } : {}), options, start, end: this.prevEnd };
+  }
+
+  private optimize(): Statement {
+    const kw = this.keyword();
+    const sense = this.text.slice(kw.start, kw.end) as 'minimize' | 'maximize';
+    const target = this.expression();
+    let from: PointSpec | undefined, method: MethodName | undefined, options: Binding[] = [];
+    let constraints: Constraint[] = [];
+    this.clauses({
+      from: () => { from = this.point('from'); },
+      subject: () => {
+        if (!this.isKeyword('to')) throw this.fail(Codes.ExpectedKeyword, "Write 'subject to' followed by the constraints: `subject to x^2 + y^2 = 1`.");
+        this.advance();
+        constraints = this.constraints();
+      },
+      by: () => { method = this.method(); },
+      with: () => { options = this.options(); },
+    });
+    return {
+      kind: 'optimize', sense, keyword: { start: kw.start, end: kw.end }, target,
+      ...(from ? { from } : {}), constraints, ...(method ? { method } : {}), options, start: kw.start, end: this.prevEnd,
+    };
+  }
+
+  private fit(): Statement {
+    const start = this.keyword().start;
+    const response = this.name('the response column, as in `fit y = m*x + c to points`');
+    if (!this.isPunct('=')) throw this.fail(Codes.UnexpectedToken, 'Write the model as `fit y = MODEL to DATA`.');
+    this.advance();
+    const model = this.expression();
+    let data: Identifier | undefined, from: PointSpec | undefined, method: MethodName | undefined, options: Binding[] = [];
+    this.clauses({
+      to: () => { data = this.name('the data set to fit, as in `fit y = m*x + c to points`'); },
+      from: () => { from = this.point('from'); },
+      by: () => { method = this.method(); },
+      with: () => { options = this.options(); },
+    });
+    if (!data) this.expectClause('to', 'fit y = m*x + c to points');
+    return {
+      kind: 'fit', response, model, ...(data ? { data } : {}), ...(from ? { from } : {}),
+      ...(method ? { method } : {}), options, start, end: this.prevEnd,
+    };
+  }
+
+  private plot(): Statement {
+    const start = this.keyword().start;
+    const exprs = [this.expression()];
+    while (this.isPunct(',')) { this.advance(); exprs.push(this.expression()); }
+    const ranges: PlotRange[] = [];
+    this.clauses({
+      over: () => {
+        for (;;) {
+          const name = this.name('a variable, as in `over x in [-2, 2]`');
+          if (!this.isKeyword('in')) throw this.fail(Codes.ExpectedKeyword, `Write the range as \`${name.name} in [low, high]\`.`);
+          this.advance();
+          if (!this.isPunct('[')) throw this.fail(Codes.ExpectedExpression, `Write the range as \`${name.name} in [low, high]\`.`);
+          const v = this.vector();
+          if (v.items.length !== 2) this.error(Codes.PointLength, v, `A range has two ends, [low, high]; this one has ${v.items.length}.`);
+          ranges.push({ name, low: v.items[0] ?? missingAt(v), high: v.items[1] ?? missingAt(v), start: name.start, end: v.end });
+          if (!this.isPunct(',')) break;
+          this.advance();
+        }
+      },
+    });
+    return { kind: 'plot', exprs, ranges, start, end: this.prevEnd };
+  }
+
+  private check(): Statement {
+    const start = this.keyword().start;
+    const target = this.expression();
+    let at: PointSpec | undefined;
+    this.clauses({ at: () => { at = this.point('at'); } });
+    if (!at) this.expectClause('at', 'check grad f at [1, 2]');
+    return { kind: 'check', target, ...(at ? { at } : {}), start, end: this.prevEnd };
+  }
+
+  private expect(): Statement {
+    const start = this.keyword().start;
+    const left = this.expression();
+    let right: Expression | undefined, within: Expression | undefined;
+    if (this.isPunct('==')) {
+      this.advance();
+      right = this.expression();
+    } else {
+      this.error(Codes.ExpectedKeyword, this.tok.kind === 'eof' || this.tok.kind === 'newline' ? { start: left.start, end: left.end } : this.tok,
+        'An expect line compares two expressions: `expect A == B` (optionally `within 0.001`).');
+    }
+    this.clauses({ within: () => { within = this.expression(); } });
+    return { kind: 'expect', left, ...(right ? { right } : {}), ...(within ? { within } : {}), start, end: this.prevEnd };
+  }
+
+  private data(): DataStatement {
+    const start = this.keyword().start;
+    const name = this.name('the data set, as in `data points { ... }`');
+    if (this.isPunct('=')) {
+      this.advance();
+      const fn = this.tok;
+      if (!(fn.kind === 'ident' && fn.text === 'csv')) throw this.fail(Codes.ExpectedExpression, 'Load a file with `data heights = csv("heights.csv")`, or write the table inline in { }.');
+      this.advance();
+      if (!this.isPunct('(')) throw this.fail(Codes.ExpectedExpression, 'Write the file name in brackets and quotes: `csv("heights.csv")`.');
+      const open = this.openBracket();
+      const s = this.tok;
+      if (s.kind !== 'string') throw this.fail(Codes.ExpectedExpression, 'Write the file name in quotes: `csv("heights.csv")`.');
+      this.advance();
+      this.closeBracket(open);
+      return { kind: 'data', name, csv: { kind: 'string', value: s.text, start: s.start, end: s.end }, start, end: this.prevEnd };
+    }
+    if (!this.isPunct('{')) throw this.fail(Codes.ExpectedExpression, 'Write the table in braces, `data points {` then a header row, rows of numbers and `}`, or load a file: `data heights = csv("heights.csv")`.');
+    return this.dataTable(start, name);
+  }
+
+  /** Reads the rows of an inline table as raw text, from the line after `{` to the line holding `}`. */
+  private dataTable(start: number, name: Identifier): DataStatement {
+    const brace = this.tok;
+    const text = this.text;
+    let pos = brace.end;
+    // Anything after `{` on its own line is taken as the header row.
+    const rows: DataCell[][] = [];
+    let closed = false;
+    let end = pos;
+    let firstLine = true;
+    while (pos <= text.length) {
+      let lineEnd = pos;
+      while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+      const line = text.slice(pos, lineEnd);
+      if (!firstLine && STATEMENT_START.test(line) && !/^\s*}/.test(line)) break;
+      const close = line.indexOf('}');
+      const hash = line.indexOf('#');
+      const contentEnd = Math.min(close >= 0 ? close : line.length, hash >= 0 ? hash : line.length);
+      const cells = splitCells(line.slice(0, contentEnd), pos);
+      if (cells.length) rows.push(cells);
+      if (close >= 0 && (hash < 0 || close < hash)) {
+        closed = true;
+        end = pos + close + 1;
+        break;
+      }
+      end = lineEnd;
+      if (lineEnd >= text.length) break;
+      pos = lineEnd + (text[lineEnd] === '\r' && text[lineEnd + 1] === '\n' ? 2 : 1);
+      firstLine = false;
+    }
+    if (!closed) {
+      this.error(Codes.MissingCloseBracket, brace, "This data table's '{' is never closed: add a line with '}' after the last row.");
+    }
+    // Resume scanning after the table.
+    this.scanner.pos = end;
+    this.prevEnd = end;
+    this.tok = this.scanner.next();
+    this.skipInvalid();
+    const [header = [], ...body] = rows;
+    return { kind: 'data', name, table: { header, rows: body, body: { start: brace.start, end } }, start, end };
+  }
+
+  /** Runs clause parsers for the clause keywords in any order, each at most once. */
+  private clauses(handlers: Record<string, () => void>): void {
+    const seen = new Set<string>();
+    while (this.tok.kind === 'ident' && handlers[this.tok.text]) {
+      const word = this.tok.text;
+      if (seen.has(word)) this.error(Codes.UnexpectedToken, this.tok, `'${word}' appears twice in this statement: keep one.`);
+      seen.add(word);
+      this.advance();
+      handlers[word]!();
+    }
+  }
+
+  private expectClause(word: string, example: string): void {
+    const span = this.atStatementEnd() ? { start: this.prevEnd, end: this.prevEnd } : this.tok;
+    this.error(Codes.ExpectedKeyword, span, `Expected '${word}' here, as in \`${example}\`.`);
+  }
+
+  private fail(code: number, message: string): Bail {
+    const span = this.atStatementEnd() ? { start: Math.max(this.prevEnd - 1, 0), end: this.prevEnd } : this.tok;
+    this.error(code, span, message);
+    return new Bail();
+  }
+
+  private name(what: string): Identifier {
+    const t = this.tok;
+    if (t.kind !== 'ident' || KEYWORDS.has(t.text)) {
+      throw this.fail(Codes.ExpectedName, `Expected a name here: ${what}.`);
+    }
+    this.advance();
+    return { kind: 'ident', name: t.text, start: t.start, end: t.end };
+  }
+
+  /** `[1, 2]` or `x = 1, y = 2` */
+  private point(after: string): PointSpec {
+    if (this.isPunct('[')) {
+      const vector = this.vector();
+      return { kind: 'vector-point', vector, start: vector.start, end: vector.end };
+    }
+    if (this.tok.kind !== 'ident' || KEYWORDS.has(this.tok.text)) {
+      throw this.fail(Codes.ExpectedExpression, `After '${after}' give a point: a vector \`[1, 2]\` (in the order of the parameters) or named values \`x = 1, y = 2\`.`);
+    }
+    const bindings = this.bindingList(`After '${after}' give named values such as \`x = 1, y = 2\`, or a vector \`[1, 2]\`.`);
+    return { kind: 'named-point', bindings, start: bindings[0]!.start, end: bindings[bindings.length - 1]!.end };
+  }
+
+  private bindingList(help: string): Binding[] {
+    const bindings: Binding[] = [];
+    for (;;) {
+      const name = this.name(help);
+      if (!this.isPunct('=')) throw this.fail(Codes.ExpectedExpression, help);
+      this.advance();
+      const value = this.expression();
+      bindings.push({ name, value, start: name.start, end: value.end });
+      if (!this.isPunct(',')) break;
+      this.advance();
+    }
+    return bindings;
+  }
+
+  private options(): Binding[] {
+    return this.bindingList('Options are written `with step = 0.05, maxiter = 2000`.');
+  }
+
+  private method(): MethodName {
+    const start = this.tok.start;
+    const words: string[] = [];
+    let word = '';
+    while (this.tok.kind === 'ident' && !KEYWORDS.has(this.tok.text) || this.isPunct('-')) {
+      if (this.isPunct('-')) word += '-';
+      else if (word.endsWith('-') || word === '') word += this.tok.text;
+      else { words.push(word); word = this.tok.text; }
+      this.advance();
+    }
+    if (word) words.push(word);
+    if (words.length === 0) throw this.fail(Codes.ExpectedName, 'Name a method after `by`: newton, gradient descent, bfgs or levenberg-marquardt.');
+    return { name: words.join(' '), start, end: this.prevEnd };
+  }
+
+  private constraints(): Constraint[] {
+    const out: Constraint[] = [];
+    for (;;) {
+      const left = this.expression();
+      if (!this.isPunct('=')) {
+        throw this.fail(Codes.ExpectedExpression, 'A constraint is an equation: `subject to x^2 + y^2 = 1`.');
+      }
+      this.advance();
+      const right = this.expression();
+      out.push({ left, right, start: left.start, end: right.end });
+      if (!this.isPunct(',')) break;
+      this.advance();
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  expression(): Expression {
+    return this.additive();
+  }
+
+  private additive(): Expression {
+    let left = this.multiplicative();
+    while (this.isPunct('+') || this.isPunct('-')) {
+      const op = this.tok.text as '+' | '-';
+      this.advance();
+      const right = this.multiplicative();
+      left = { kind: 'binary', op, left, right, start: left.start, end: right.end };
+    }
+    return left;
+  }
+
+  private multiplicative(): Expression {
+    let left = this.unary();
+    let lastFactor = left;
+    let lastOp: string | undefined;
+    for (;;) {
+      if (this.isPunct('*') || this.isPunct('/')) {
+        lastOp = this.tok.text;
+        const op = lastOp as '*' | '/';
+        this.advance();
+        const right = this.unary();
+        left = { kind: 'binary', op, left, right, start: left.start, end: right.end };
+        lastFactor = right;
+        continue;
+      }
+      if (!this.startsImplicitFactor()) break;
+      const afterNumber = trailingFactor(lastFactor).kind === 'number';
+      if (!afterNumber) {
+        const a = this.text.slice(lastFactor.start, lastFactor.end);
+        const b = this.tok.kind === 'punct' ? this.tok.text : this.tok.text;
+        this.error(Codes.MissingOperator, { start: lastFactor.end, end: this.tok.end },
+          `Missing operator between \`${shorten(a)}\` and \`${b}\`: write \`${shorten(a)}*${b}\` for a product.`);
+      } else if (lastOp === '/') {
+        const n = this.text.slice(lastFactor.start, lastFactor.end);
+        this.report(Codes.AmbiguousImplicitProduct, { start: lastFactor.start, end: this.tok.end },
+          `This reads as (…/${n})·${this.tok.text}, the product after the division. Write (…)/(${n}*${this.tok.text}) if you meant to divide by the product.`, 'warning');
+      }
+      const right = this.power();
+      left = { kind: 'binary', op: '*', left, right, implicit: true, start: left.start, end: right.end };
+      lastFactor = right;
+      lastOp = undefined;
+    }
+    return left;
+  }
+
+  /** True when the current token can start a factor written without `*` (`2x`, `3 sin(x)`, `2(x + 1)`). */
+  private startsImplicitFactor(): boolean {
+    const t = this.tok;
+    if (t.kind === 'ident') return !KEYWORDS.has(t.text);
+    if (t.kind === 'number') return true;
+    return t.kind === 'punct' && t.text === '(';
+  }
+
+  private unary(): Expression {
+    if (this.isPunct('-') || this.isPunct('+')) {
+      const t = this.tok;
+      this.advance();
+      const operand = this.nested(() => this.unary());
+      return { kind: 'unary', op: t.text as '-' | '+', operand, start: t.start, end: operand.end };
+    }
+    return this.power();
+  }
+
+  /** `^` is right-associative and binds tighter than unary minus: `-x^2` is -(x^2), `2^-1` is 1/2. */
+  private power(): Expression {
+    const base = this.postfix();
+    if (!this.isPunct('^')) return base;
+    this.advance();
+    const exp = this.nested(() => this.unary());
+    return { kind: 'binary', op: '^', left: base, right: exp, start: base.start, end: exp.end };
+  }
+
+  private postfix(): Expression {
+    let e = this.primary();
+    // `v[1]`: indexing, only when '[' touches the expression (`f [1]` is not an index).
+    while (this.isPunct('[') && !this.tok.spaceBefore) {
+      const open = this.openBracket();
+      const index = this.expression();
+      const end = this.closeBracket(open);
+      e = { kind: 'index', target: e, index, start: e.start, end };
+    }
+    return e;
+  }
+
+  private nested<T>(f: () => T): T {
+    if (++this.nesting > MAX_NESTING) {
+      this.nesting = 0;
+      this.error(Codes.TooDeep, this.tok, `Nesting deeper than ${MAX_NESTING} levels: split the expression into named parts.`);
+      throw new Bail();
+    }
+    try {
+      return f();
+    } finally {
+      this.nesting = Math.max(this.nesting - 1, 0);
+    }
+  }
+
+  private primary(): Expression {
+    const t = this.tok;
+    if (t.kind === 'number') {
+      this.advance();
+      const value = Number(t.text);
+      if (!Number.isFinite(value)) this.error(Codes.InvalidNumber, t, `The number ${t.text} is too large for double precision.`);
+      return { kind: 'number', value, raw: t.text, start: t.start, end: t.end };
+    }
+    if (t.kind === 'string') {
+      this.advance();
+      return { kind: 'string', value: t.text, start: t.start, end: t.end };
+    }
+    if (t.kind === 'ident') {
+      if (KEYWORDS.has(t.text)) {
+        this.error(Codes.ExpectedExpression, t, `Expected an expression before '${t.text}'.`);
+        return missingAt({ start: t.start, end: t.start });
+      }
+      return this.identifierOrCall();
+    }
+    if (t.kind === 'punct' && t.text === '(') {
+      return this.nested(() => {
+        const open = this.openBracket();
+        const inner = this.expression();
+        const end = this.closeBracket(open);
+        return { ...inner, start: open.start, end } as Expression;
+      });
+    }
+    if (t.kind === 'punct' && t.text === '[') return this.nested(() => this.vector());
+    // Nothing here can start an expression.
+    if (this.atStatementEnd()) {
+      this.error(Codes.ExpectedExpression, { start: Math.max(this.prevEnd - 1, 0), end: this.prevEnd }, 'The line ends where an expression was expected: complete it.');
+    } else {
+      this.error(Codes.ExpectedExpression, t, `Expected an expression, found ${describe(t)}.`);
+    }
+    return missingAt({ start: t.start, end: t.start });
+  }
+
+  private identifierOrCall(): Expression {
+    const t = this.tok;
+    this.advance();
+    const callee: Identifier = { kind: 'ident', name: t.text, start: t.start, end: t.end };
+    let primes = 0;
+    while (this.isPunct("'") && !this.tok.spaceBefore) { primes++; this.advance(); }
+    if (this.isPunct('(')) {
+      return this.nested(() => {
+        const open = this.openBracket();
+        const args: Expression[] = [];
+        if (!this.isPunct(')')) {
+          args.push(this.expression());
+          while (this.isPunct(',')) { this.advance(); args.push(this.expression()); }
+        }
+        const end = this.closeBracket(open);
+        return { kind: 'call', callee, primes, args, start: t.start, end };
+      });
+    }
+    if (primes > 0) return { kind: 'primed', name: callee, primes, start: t.start, end: this.prevEnd };
+    // `grad f`: an operator applied to a bare function name.
+    if (BARE_OPERATORS.has(t.text) && this.tok.kind === 'ident' && !KEYWORDS.has(this.tok.text)) {
+      const a = this.tok;
+      this.advance();
+      const arg: Identifier = { kind: 'ident', name: a.text, start: a.start, end: a.end };
+      return { kind: 'call', callee, primes: 0, args: [arg], bare: true, start: t.start, end: a.end };
+    }
+    return callee;
+  }
+
+  private vector(): VectorLiteral {
+    const open = this.openBracket();
+    const items: Expression[] = [];
+    if (!this.isPunct(']')) {
+      items.push(this.expression());
+      while (this.isPunct(',')) {
+        this.advance();
+        if (this.isPunct(']')) break; // a trailing comma is fine
+        items.push(this.expression());
+      }
+    }
+    const end = this.closeBracket(open);
+    return { kind: 'vector', items, start: open.start, end };
+  }
+}
+
+function missingAt(span: Span): Expression {
+  return { kind: 'missing', start: span.start, end: span.end };
+}
+
+/** The factor an implicit product would follow: `-2` in `-2x` counts as the number 2. */
+function trailingFactor(e: Expression): Expression {
+  return e.kind === 'unary' ? trailingFactor(e.operand) : e;
+}
+
+function shorten(s: string): string {
+  return s.length > 20 ? s.slice(0, 19) + '…' : s;
+}
+
+function describe(t: Token): string {
+  switch (t.kind) {
+    case 'eof': return 'the end of the file';
+    case 'newline': return 'the end of the line';
+    case 'number': return `the number ${t.text}`;
+    case 'ident': return KEYWORDS.has(t.text) ? `the keyword '${t.text}'` : `the name '${t.text}'`;
+    case 'string': return 'a string';
+    default: return `'${t.text}'`;
+  }
+}
+
+const CELL = /[^\s,;]+/g;
+
+/** Splits a table row into cells at white space, commas or semicolons, keeping each cell's offset. */
+function splitCells(line: string, offset: number): DataCell[] {
+  const cells: DataCell[] = [];
+  for (const m of line.matchAll(CELL)) {
+    cells.push({ text: m[0], start: offset + m.index, end: offset + m.index + m[0].length });
+  }
+  return cells;
+}

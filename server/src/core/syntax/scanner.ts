@@ -1,0 +1,148 @@
+/**
+ * The scanner turns .calc text into tokens on demand. It never throws: bad
+ * characters become `invalid` tokens that the parser reports once per run.
+ *
+ * Offsets are UTF-16 code units, like the editor's.
+ */
+
+export type TokenKind =
+  | 'number' | 'ident' | 'string' | 'punct' | 'newline' | 'eof' | 'invalid' | 'unterminated-string';
+
+export interface Token {
+  readonly kind: TokenKind;
+  readonly start: number;
+  readonly end: number;
+  /** The token's text; for strings, the contents without quotes. */
+  readonly text: string;
+  /** True when white space (or a comment) separates this token from the previous one. */
+  readonly spaceBefore: boolean;
+}
+
+/** Punctuation, longest first so that `==` wins over `=`. */
+const PUNCTUATION = ['==', '+', '-', '*', '/', '^', '(', ')', '[', ']', '{', '}', ',', '=', "'", ':', ';'];
+
+const identStart = /[\p{L}_]/u;
+const identPart = /[\p{L}\p{N}_\p{Mn}\p{Mc}]/u;
+
+/** True for characters that may start an identifier (letters of any script, `_`). */
+export function isIdentifierStart(ch: string): boolean {
+  return identStart.test(ch);
+}
+
+export class Scanner {
+  pos = 0;
+
+  constructor(readonly text: string) {
+    // A byte-order mark is not part of the program.
+    if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
+  }
+
+  /**
+   * The next token. Comments are skipped; line ends (LF, CRLF or CR) are tokens.
+   * `new Scanner('2x # c').next()` is the number `2`, then the identifier `x`, then eof.
+   */
+  next(): Token {
+    const text = this.text;
+    let space = false;
+    for (;;) {
+      const c = text.charCodeAt(this.pos);
+      if (c === 32 || c === 9 || c === 0x0b || c === 0x0c || c === 0xa0 || c === 0xfeff) { this.pos++; space = true; continue; }
+      if (c === 35 /* # */) {
+        while (this.pos < text.length && !isLineBreak(text.charCodeAt(this.pos))) this.pos++;
+        space = true;
+        continue;
+      }
+      break;
+    }
+    const start = this.pos;
+    if (start >= text.length) return { kind: 'eof', start, end: start, text: '', spaceBefore: space };
+    const c = text.charCodeAt(start);
+    if (c === 13 /* \r */ || c === 10 /* \n */) {
+      this.pos += c === 13 && text.charCodeAt(start + 1) === 10 ? 2 : 1;
+      return this.make('newline', start, space);
+    }
+    if (isDigit(c) || (c === 46 /* . */ && isDigit(text.charCodeAt(start + 1)))) return this.number(start, space);
+    const ch = String.fromCodePoint(text.codePointAt(start)!);
+    if (isIdentifierStart(ch)) {
+      this.pos += ch.length;
+      for (;;) {
+        const cp = text.codePointAt(this.pos);
+        if (cp === undefined) break;
+        const next = String.fromCodePoint(cp);
+        if (!identPart.test(next)) break;
+        this.pos += next.length;
+      }
+      return this.make('ident', start, space);
+    }
+    if (c === 34 /* " */) {
+      let i = start + 1;
+      while (i < text.length && text.charCodeAt(i) !== 34 && !isLineBreak(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) === 34) {
+        this.pos = i + 1;
+        return { kind: 'string', start, end: this.pos, text: text.slice(start + 1, i), spaceBefore: space };
+      }
+      this.pos = i;
+      return { kind: 'unterminated-string', start, end: i, text: text.slice(start + 1, i), spaceBefore: space };
+    }
+    for (const p of PUNCTUATION) {
+      if (text.startsWith(p, start)) {
+        this.pos += p.length;
+        return this.make('punct', start, space);
+      }
+    }
+    // A run of characters that cannot start any token is one invalid token, reported once.
+    this.pos += ch.length;
+    for (;;) {
+      const cp = text.codePointAt(this.pos);
+      if (cp === undefined) break;
+      const next = String.fromCodePoint(cp);
+      if (startsToken(next)) break;
+      this.pos += next.length;
+    }
+    return this.make('invalid', start, space);
+  }
+
+  private number(start: number, space: boolean): Token {
+    const text = this.text;
+    let i = start;
+    while (isDigit(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+      i++;
+      while (isDigit(text.charCodeAt(i))) i++;
+    } else if (text.charCodeAt(i) === 46 && i > start) {
+      i++; // "2." is 2
+    }
+    // An exponent only when digits follow, so that `2e` stays `2·e` (Euler's number).
+    const e = text.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      let j = i + 1;
+      const sign = text.charCodeAt(j);
+      if (sign === 43 || sign === 45) j++;
+      if (isDigit(text.charCodeAt(j))) {
+        while (isDigit(text.charCodeAt(j))) j++;
+        i = j;
+      }
+    }
+    this.pos = i;
+    return this.make('number', start, space);
+  }
+
+  private make(kind: TokenKind, start: number, space: boolean): Token {
+    return { kind, start, end: this.pos, text: this.text.slice(start, this.pos), spaceBefore: space };
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** LF or CR. */
+export function isLineBreak(c: number): boolean {
+  return c === 10 || c === 13;
+}
+
+function startsToken(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return c === 32 || c === 9 || isLineBreak(c) || c === 35 || c === 34 || isDigit(c) || c === 46
+    || isIdentifierStart(ch) || PUNCTUATION.some((p) => p[0] === ch);
+}
