@@ -1,0 +1,148 @@
+/**
+ * Symbolic differentiation of the expression IR.
+ *
+ * User functions are inlined before an expression gets here, so the multivariate
+ * chain rule needs no special case: differentiating `f(cos(t), sin(t))`'s inlined
+ * body applies the rules below to the composite.
+ */
+import { type Expr, num, call, vec, pow, add, mul } from './expr';
+import { simplify, type SimplifyOptions } from './simplify';
+
+/** Derivatives are built with these, which drop the zeros and ones the rules produce, then simplified once. */
+function dAdd(...terms: Expr[]): Expr {
+  const t = terms.filter((x) => !(x.kind === 'num' && x.value === 0));
+  return add(...t);
+}
+function dMul(...factors: Expr[]): Expr {
+  if (factors.some((x) => x.kind === 'num' && x.value === 0)) return num(0);
+  return mul(...factors.filter((x) => !(x.kind === 'num' && x.value === 1)));
+}
+const isZeroNum = (e: Expr): boolean => e.kind === 'num' && e.value === 0;
+const recip = (e: Expr): Expr => pow(e, num(-1));
+const minus = (e: Expr): Expr => dMul(num(-1), e);
+
+/** The raw (unsimplified) derivative of `e` with respect to `x`, memoised over shared subtrees. */
+function d(e: Expr, x: string, memo: Map<Expr, Expr>): Expr {
+  const hit = memo.get(e);
+  if (hit) return hit;
+  const r = rule(e, x, memo);
+  memo.set(e, r);
+  return r;
+}
+
+function rule(e: Expr, x: string, memo: Map<Expr, Expr>): Expr {
+  switch (e.kind) {
+    // d/dx c = 0;  d/dx x = 1;  d/dx y = 0 (pi and e are constants like any other symbol)
+    case 'num': return num(0);
+    case 'sym': return num(e.name === x ? 1 : 0);
+    // sum rule: (u + v)' = u' + v'
+    case 'add': return dAdd(...e.terms.map((t) => d(t, x, memo)));
+    // product rule: (u·v·w)' = u'·v·w + u·v'·w + u·v·w'
+    case 'mul': {
+      const fs = e.factors;
+      const terms: Expr[] = [];
+      for (let i = 0; i < fs.length; i++) {
+        const di = d(fs[i]!, x, memo);
+        if (isZeroNum(di)) continue;
+        terms.push(dMul(...fs.slice(0, i), di, ...fs.slice(i + 1)));
+      }
+      return dAdd(...terms);
+    }
+    case 'pow': {
+      const u = e.base, v = e.exp;
+      const du = d(u, x, memo), dv = d(v, x, memo);
+      if (isZeroNum(dv)) {
+        // power rule: (u^c)' = c·u^(c-1)·u'
+        if (isZeroNum(du)) return num(0);
+        return dMul(v, pow(u, add(v, num(-1))), du);
+      }
+      if (isZeroNum(du)) {
+        // exponential rule: (c^v)' = c^v·ln(c)·v'
+        return dMul(e, call('log', [u]), dv);
+      }
+      // general power: (u^v)' = u^v·(v'·ln(u) + v·u'/u)
+      return dMul(e, dAdd(dMul(dv, call('log', [u])), dMul(v, du, recip(u))));
+    }
+    case 'call': {
+      const u = e.args[0];
+      if (e.args.length !== 1 || !u) return num(NaN);
+      const du = d(u, x, memo);
+      if (isZeroNum(du)) return num(0);
+      // chain rule: f(u)' = f'(u)·u'
+      return dMul(outer(e.fn, u, e), du);
+    }
+    // vectors and matrices differentiate item by item
+    case 'vec': return vec(e.items.map((t) => d(t, x, memo)));
+  }
+}
+
+/** f'(u) for each built-in f, where `self` is f(u). */
+function outer(fn: string, u: Expr, self: Expr): Expr {
+  switch (fn) {
+    // d/du sin(u) = cos(u)
+    case 'sin': return call('cos', [u]);
+    // d/du cos(u) = -sin(u)
+    case 'cos': return minus(call('sin', [u]));
+    // d/du tan(u) = 1 + tan(u)^2  (= 1/cos(u)^2)
+    case 'tan': return add(num(1), pow(self, num(2)));
+    // d/du asin(u) = 1/sqrt(1 - u^2)
+    case 'asin': return recip(call('sqrt', [add(num(1), minus(pow(u, num(2))))]));
+    // d/du acos(u) = -1/sqrt(1 - u^2)
+    case 'acos': return minus(recip(call('sqrt', [add(num(1), minus(pow(u, num(2))))])));
+    // d/du atan(u) = 1/(1 + u^2)
+    case 'atan': return recip(add(num(1), pow(u, num(2))));
+    // d/du sinh(u) = cosh(u)
+    case 'sinh': return call('cosh', [u]);
+    // d/du cosh(u) = sinh(u)
+    case 'cosh': return call('sinh', [u]);
+    // d/du tanh(u) = 1 - tanh(u)^2
+    case 'tanh': return add(num(1), minus(pow(self, num(2))));
+    // d/du exp(u) = exp(u)
+    case 'exp': return self;
+    // d/du ln(u) = 1/u
+    case 'log': case 'ln': return recip(u);
+    // d/du log10(u) = 1/(u·ln(10))
+    case 'log10': return recip(mul(u, call('log', [num(10)])));
+    // d/du sqrt(u) = 1/(2·sqrt(u))
+    case 'sqrt': return recip(mul(num(2), self));
+    // d/du |u| = sign(u)  (undefined at u = 0)
+    case 'abs': return call('sign', [u]);
+    // d/du sign(u) = 0  (for u ≠ 0)
+    case 'sign': return num(0);
+    // d/du σ(u) = σ(u)·(1 - σ(u))
+    case 'sigmoid': return mul(self, add(num(1), minus(self)));
+    default: return num(NaN);
+  }
+}
+
+/**
+ * The simplified derivative of `e` with respect to `x`; vectors differentiate item by item.
+ *
+ * @example derivative(parseExpr('x^2*y + sin(x*y)'), 'x') // 2*x*y + y*cos(x*y)
+ * @throws ExprTooLarge when the result exceeds the node budget.
+ */
+export function derivative(e: Expr, x: string, opts?: SimplifyOptions): Expr {
+  return simplify(d(e, x, new Map()), opts);
+}
+
+/**
+ * The n-th derivative, simplifying after each step so the intermediate forms stay small.
+ *
+ * @example nthDerivative(parseExpr('sin(x)'), 'x', 2) // -sin(x)
+ */
+export function nthDerivative(e: Expr, x: string, n: number, opts?: SimplifyOptions): Expr {
+  let r = simplify(e, opts);
+  for (let i = 0; i < n; i++) r = derivative(r, x, opts);
+  return r;
+}
+
+/**
+ * The mixed partial derivative taking the variables in order: `partial(f, ['x', 'y'])` is ∂/∂y(∂f/∂x).
+ *
+ * @example partial(parseExpr('x^2*y^3'), ['x', 'y']) // 6*x*y^2
+ */
+export function partial(e: Expr, vars: readonly string[], opts?: SimplifyOptions): Expr {
+  let r = simplify(e, opts);
+  for (const v of vars) r = derivative(r, v, opts);
+  return r;
+}

@@ -1,0 +1,99 @@
+/**
+ * Printers to linear text: .calc syntax, Python/NumPy and JavaScript. They share one
+ * formatter and differ in a small table of spellings (operators, function names,
+ * constants, literals).
+ */
+import type { Expr } from '../expr';
+import { type P, PREC, precOf, present, sigmoidP, plainNumber } from './present';
+
+interface Dialect {
+  readonly pow: string;
+  /** Function names; a missing entry prints the name as is. */
+  readonly fns: Readonly<Record<string, string>>;
+  readonly consts: Readonly<Record<string, string>>;
+  readonly number: (v: number) => string;
+  /** Write σ(u) as 1/(1 + exp(-u)). */
+  readonly expandSigmoid: boolean;
+  readonly vec: (items: string[]) => string;
+  /** JavaScript forbids a unary minus directly before `**`. */
+  readonly parenNegPow: boolean;
+}
+
+function format(p: P, d: Dialect): string {
+  // a child needs parentheses when it binds more weakly than its slot demands
+  const at = (q: P, min: number): string => {
+    const s = format(q, d);
+    return precOf(q) < min || (d.parenNegPow && q.t === 'neg' && min > PREC.add) ? `(${s})` : s;
+  };
+  switch (p.t) {
+    case 'num': return d.number(p.v);
+    case 'sym': return d.consts[p.name] ?? p.name;
+    case 'neg': return `-${d.parenNegPow && p.a.t === 'pow' ? `(${format(p.a, d)})` : at(p.a, PREC.mul)}`;
+    case 'add': return p.terms.map(({ minus, p: q }, i) =>
+      i === 0 ? (minus ? format({ t: 'neg', a: q }, d) : format(q, d)) : `${minus ? ' - ' : ' + '}${at(q, PREC.mul)}`).join('');
+    case 'mul': return p.fs.map((f) => at(f, PREC.mul)).join('*');
+    case 'div': return `${at(p.n, PREC.mul)}/${at(p.d, PREC.pow)}`;
+    // ^ is right-associative: a^b^c is a^(b^c), so a pow exponent needs no parentheses but a pow base does
+    case 'pow': return `${at(p.b, PREC.atom)}${d.pow}${at(p.e, PREC.pow)}`;
+    case 'call': {
+      if (p.fn === 'sigmoid' && d.expandSigmoid && p.args.length === 1) return at(sigmoidP(p.args[0]!), PREC.atom);
+      return `${d.fns[p.fn] ?? p.fn}(${p.args.map((a) => format(a, d)).join(', ')})`;
+    }
+    case 'vec': return d.vec(p.items.map((q) => format(q, d)));
+  }
+}
+
+function nonFinite(v: number, nan: string, inf: string): string | undefined {
+  if (Number.isNaN(v)) return nan;
+  if (!Number.isFinite(v)) return inf;
+  return undefined;
+}
+
+const CALC: Dialect = {
+  pow: '^', fns: {}, consts: {}, expandSigmoid: false, parenNegPow: false,
+  number: (v) => nonFinite(v, '(0/0)', '(1/0)') ?? plainNumber(v),
+  vec: (items) => `[${items.join(', ')}]`,
+};
+
+const NUMPY_FNS: Record<string, string> = {
+  sin: 'np.sin', cos: 'np.cos', tan: 'np.tan', asin: 'np.arcsin', acos: 'np.arccos', atan: 'np.arctan',
+  sinh: 'np.sinh', cosh: 'np.cosh', tanh: 'np.tanh', exp: 'np.exp', log: 'np.log', ln: 'np.log',
+  log10: 'np.log10', sqrt: 'np.sqrt', abs: 'np.abs', sign: 'np.sign',
+};
+const PYTHON: Dialect = {
+  pow: '**', fns: NUMPY_FNS, consts: { pi: 'np.pi', e: 'np.e' }, expandSigmoid: true, parenNegPow: false,
+  number: (v) => nonFinite(v, 'np.nan', 'np.inf') ?? String(v),
+  vec: (items) => `np.array([${items.join(', ')}])`,
+};
+
+const MATH_FNS: Record<string, string> = {
+  sin: 'Math.sin', cos: 'Math.cos', tan: 'Math.tan', asin: 'Math.asin', acos: 'Math.acos', atan: 'Math.atan',
+  sinh: 'Math.sinh', cosh: 'Math.cosh', tanh: 'Math.tanh', exp: 'Math.exp', log: 'Math.log', ln: 'Math.log',
+  log10: 'Math.log10', sqrt: 'Math.sqrt', abs: 'Math.abs', sign: 'Math.sign',
+};
+const JAVASCRIPT: Dialect = {
+  pow: ' ** ', fns: MATH_FNS, consts: { pi: 'Math.PI', e: 'Math.E' }, expandSigmoid: true, parenNegPow: true,
+  number: (v) => nonFinite(v, 'NaN', 'Infinity') ?? String(v),
+  vec: (items) => `[${items.join(', ')}]`,
+};
+
+/**
+ * .calc syntax, which parses back to an equal expression.
+ *
+ * @example toCalc(parseExpr('x*y^-1 - 2*x^2')) // "x/y - 2*x^2"
+ */
+export function toCalc(e: Expr): string { return format(present(e), CALC); }
+
+/**
+ * Python with NumPy (`import numpy as np`); vectors and matrices are `np.array`.
+ *
+ * @example toPython(parseExpr('sin(x)^2')) // "np.sin(x)**2"
+ */
+export function toPython(e: Expr): string { return format(present(e), PYTHON); }
+
+/**
+ * A JavaScript expression using `Math`; vectors and matrices are arrays.
+ *
+ * @example toJavaScript(parseExpr('-x^2')) // "-(x ** 2)"
+ */
+export function toJavaScript(e: Expr): string { return format(present(e), JAVASCRIPT); }

@@ -1,0 +1,504 @@
+/**
+ * Simplification to a canonical, textbook form, in the manner of SymPy's automatic
+ * simplification: constants folded, like terms and like factors collected, zeros and
+ * ones dropped, terms and factors in a fixed order.
+ *
+ * Numbers are exact rationals while they stay small integers over small integers: a
+ * coefficient 1/2 is kept as `mul(pow(2, -1), x)` (printed `x/2`), never turned into
+ * 0.5. Once a non-integer literal (a float) takes part, arithmetic is floating point,
+ * as in SymPy where `Float` is contagious.
+ *
+ * Everything here is bounded: the input and the result are measured against a node
+ * budget and `ExprTooLarge` is thrown past it; no rule can loop.
+ */
+import {
+  type Expr, num, call, vec, pow, size, ExprTooLarge,
+} from './expr';
+import { builtinFunction, canonicalFunctionName } from '../semantics/builtins';
+
+/** Default node budget for `simplify` and `expand`. */
+export const DEFAULT_MAX_NODES = 200_000;
+
+export interface SimplifyOptions {
+  /** Largest expression (in nodes, see `size`) accepted or produced. */
+  maxNodes?: number;
+  /**
+   * Distribute a number over a sum, `2*(x + y)` to `2*x + 2*y`, as SymPy does. On by
+   * default because it exposes cancellations; Taylor polynomials in powers of (x - a)
+   * turn it off to keep their factors.
+   */
+  distributeNumbers?: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// Coefficients: exact rationals p/q (q > 0, gcd 1, both safe integers) or floats.
+
+/** A numeric coefficient. `q === 0` marks a float held in `p`. */
+interface Coef { readonly p: number; readonly q: number }
+
+const FLOAT = 0;
+const ONE: Coef = { p: 1, q: 1 };
+const ZERO: Coef = { p: 0, q: 1 };
+const isFloat = (c: Coef): boolean => c.q === FLOAT;
+const value = (c: Coef): number => (isFloat(c) ? c.p : c.p / c.q);
+const floatCoef = (v: number): Coef => ({ p: v, q: FLOAT });
+
+function gcd(a: number, b: number): number {
+  a = Math.abs(a); b = Math.abs(b);
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** p/q reduced; a float if either part left the safe-integer range. */
+function rational(p: number, q: number): Coef {
+  if (!Number.isSafeInteger(p) || !Number.isSafeInteger(q) || q === 0) return floatCoef(p / q);
+  if (q < 0) { p = -p; q = -q; }
+  const g = gcd(p, q) || 1;
+  return { p: p / g, q: q / g };
+}
+
+function coefAdd(a: Coef, b: Coef): Coef {
+  if (isFloat(a) || isFloat(b)) return floatCoef(value(a) + value(b));
+  return rational(a.p * b.q + b.p * a.q, a.q * b.q);
+}
+
+function coefMul(a: Coef, b: Coef): Coef {
+  if (isFloat(a) || isFloat(b)) return floatCoef(value(a) * value(b));
+  return rational(a.p * b.p, a.q * b.q);
+}
+
+/** a^k for an integer k, exact while it stays small. */
+function coefPowInt(a: Coef, k: number): Coef | undefined {
+  if (isFloat(a)) return floatCoef(Math.pow(a.p, k));
+  if (a.p === 0 && k < 0) return undefined; // 1/0: leave it symbolic
+  const p = Math.pow(a.p, Math.abs(k)), q = Math.pow(a.q, Math.abs(k));
+  if (!Number.isSafeInteger(p) || !Number.isSafeInteger(q)) return undefined;
+  return k >= 0 ? rational(p, q) : rational(q, p);
+}
+
+const coefIs = (c: Coef, v: number): boolean => value(c) === v;
+
+/** The exact or float number an expression denotes, if it is a numeric constant in canonical form. */
+function asCoef(e: Expr): Coef | undefined {
+  if (e.kind === 'num') return Number.isSafeInteger(e.value) ? { p: e.value, q: 1 } : floatCoef(e.value);
+  // 1/q, the canonical shape of a rational's denominator
+  if (e.kind === 'pow' && e.base.kind === 'num' && e.exp.kind === 'num'
+      && Number.isSafeInteger(e.base.value) && Number.isSafeInteger(e.exp.value)) {
+    return coefPowInt({ p: e.base.value, q: 1 }, e.exp.value);
+  }
+  if (e.kind === 'mul') {
+    let c = ONE;
+    for (const f of e.factors) {
+      const k = asCoef(f);
+      if (!k) return undefined;
+      c = coefMul(c, k);
+    }
+    return c;
+  }
+  return undefined;
+}
+
+/** The canonical expression of a coefficient: `p`, `pow(q, -1)` or `mul(p, pow(q, -1))`. */
+function coefFactors(c: Coef): Expr[] {
+  if (isFloat(c)) return [num(c.p === 0 ? 0 : c.p)];
+  if (c.q === 1) return [num(c.p)];
+  const den = pow(num(c.q), num(-1));
+  return c.p === 1 ? [den] : [num(c.p), den];
+}
+const coefExpr = (c: Coef): Expr => mulOf(coefFactors(c));
+
+function mulOf(factors: Expr[]): Expr {
+  if (factors.length === 0) return num(1);
+  if (factors.length === 1) return factors[0]!;
+  return { kind: 'mul', factors };
+}
+function addOf(terms: Expr[]): Expr {
+  if (terms.length === 0) return num(0);
+  if (terms.length === 1) return terms[0]!;
+  return { kind: 'add', terms };
+}
+
+// ---------------------------------------------------------------------------
+// Canonical keys and order.
+
+const keys = new WeakMap<Expr, string>();
+
+/** A string that two expressions share exactly when they are structurally equal. */
+export function keyOf(e: Expr): string {
+  let k = keys.get(e);
+  if (k !== undefined) return k;
+  switch (e.kind) {
+    case 'num': k = Object.is(e.value, -0) ? '0' : String(e.value); break;
+    case 'sym': k = e.name; break;
+    case 'call': k = `${e.fn}(${e.args.map(keyOf).join(',')})`; break;
+    case 'pow': k = `^(${keyOf(e.base)},${keyOf(e.exp)})`; break;
+    case 'add': k = `+(${e.terms.map(keyOf).join(',')})`; break;
+    case 'mul': k = `*(${e.factors.map(keyOf).join(',')})`; break;
+    case 'vec': k = `[${e.items.map(keyOf).join(',')}]`; break;
+  }
+  keys.set(e, k);
+  return k;
+}
+
+const RANK: Record<Expr['kind'], number> = { num: 0, sym: 1, pow: 2, call: 3, mul: 4, add: 5, vec: 6 };
+
+/** A total order on expressions, used to sort the factors of a product. */
+export function compareExpr(a: Expr, b: Expr): number {
+  if (a === b) return 0;
+  // x, x^2 and 2^x sort by their base first, so a product reads x²·y, not y·x²
+  if (a.kind === 'pow' || b.kind === 'pow') {
+    const c = compareExpr(a.kind === 'pow' ? a.base : a, b.kind === 'pow' ? b.base : b);
+    if (c !== 0) return c;
+    return compareExpr(a.kind === 'pow' ? a.exp : num(1), b.kind === 'pow' ? b.exp : num(1));
+  }
+  if (a.kind !== b.kind) return RANK[a.kind] - RANK[b.kind];
+  switch (a.kind) {
+    case 'num': return a.value - (b as typeof a).value;
+    case 'sym': return a.name < (b as typeof a).name ? -1 : a.name > (b as typeof a).name ? 1 : 0;
+    case 'call': {
+      const fb = (b as typeof a).fn;
+      if (a.fn !== fb) return a.fn < fb ? -1 : 1;
+      return compareLists(a.args, (b as typeof a).args);
+    }
+    case 'add': return compareLists(a.terms, (b as typeof a).terms);
+    case 'mul': return compareLists(a.factors, (b as typeof a).factors);
+    case 'vec': return compareLists(a.items, (b as typeof a).items);
+  }
+}
+
+function compareLists(a: readonly Expr[], b: readonly Expr[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const c = compareExpr(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}
+
+/** Polynomial degree of a term in its symbols: x²y is 3, sin(x) is 0. */
+function degree(e: Expr): number {
+  switch (e.kind) {
+    case 'sym': return e.name === 'pi' || e.name === 'e' ? 0 : 1;
+    case 'pow': return e.exp.kind === 'num' && e.base.kind === 'sym' ? e.exp.value * degree(e.base) : 0;
+    case 'mul': return e.factors.reduce((d, f) => d + degree(f), 0);
+    default: return 0;
+  }
+}
+
+/** Terms of a sum: higher degree first, then by their factors; the constant last, as textbooks write x² + 2x + 1. */
+function compareTerms(a: Expr, b: Expr): number {
+  const ca = splitCoef(a), cb = splitCoef(b);
+  const aConst = ca.rest.length === 0, bConst = cb.rest.length === 0;
+  if (aConst !== bConst) return aConst ? 1 : -1;
+  const d = degree(b) - degree(a);
+  if (d !== 0) return d;
+  const c = compareLists(ca.rest, cb.rest);
+  if (c !== 0) return c;
+  return value(ca.coef) - value(cb.coef);
+}
+
+/** A simplified term as coefficient times the remaining factors. */
+function splitCoef(e: Expr): { coef: Coef; rest: Expr[] } {
+  const c = asCoef(e);
+  if (c) return { coef: c, rest: [] };
+  if (e.kind !== 'mul') return { coef: ONE, rest: [e] };
+  let coef = ONE;
+  const rest: Expr[] = [];
+  for (const f of e.factors) {
+    const k = asCoef(f);
+    if (k) coef = coefMul(coef, k); else rest.push(f);
+  }
+  return { coef, rest };
+}
+
+// ---------------------------------------------------------------------------
+// The simplifier.
+
+interface Ctx {
+  readonly maxNodes: number;
+  readonly distribute: boolean;
+  readonly memo: Map<Expr, Expr>;
+}
+
+function context(opts?: SimplifyOptions): Ctx {
+  return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute: opts?.distributeNumbers ?? true, memo: new Map() };
+}
+
+function checkSize(e: Expr, ctx: Ctx): Expr {
+  if (size(e) > ctx.maxNodes) throw new ExprTooLarge(ctx.maxNodes);
+  return e;
+}
+
+/**
+ * Simplify to canonical textbook form.
+ *
+ * @example simplify(parseExpr('2*x*3 + x*x - x^(2-1)')) // 6*x + x^2 - x  ->  x^2 + 5*x
+ * @throws ExprTooLarge when the input or result exceeds `maxNodes`.
+ */
+export function simplify(e: Expr, opts?: SimplifyOptions): Expr {
+  const ctx = context(opts);
+  checkSize(e, ctx);
+  return checkSize(simp(e, ctx), ctx);
+}
+
+function simp(e: Expr, ctx: Ctx): Expr {
+  const hit = ctx.memo.get(e);
+  if (hit) return hit;
+  let r: Expr;
+  switch (e.kind) {
+    case 'num': r = Object.is(e.value, -0) ? num(0) : e; break;
+    case 'sym': r = e; break;
+    case 'call': r = simpCall(canonicalFunctionName(e.fn), e.args.map((a) => simp(a, ctx)), ctx); break;
+    case 'pow': r = simpPow(simp(e.base, ctx), simp(e.exp, ctx), ctx); break;
+    case 'mul': r = simpMul(e.factors.map((f) => simp(f, ctx)), ctx); break;
+    case 'add': r = simpAdd(e.terms.map((t) => simp(t, ctx)), ctx); break;
+    case 'vec': r = vec(e.items.map((t) => simp(t, ctx))); break;
+  }
+  ctx.memo.set(e, r);
+  return r;
+}
+
+const ODD = new Set(['sin', 'tan', 'asin', 'atan', 'sinh', 'tanh', 'sign']);
+const EVEN = new Set(['cos', 'cosh', 'abs']);
+
+/** Values of functions at points where they are exact small integers (or 1/2). */
+function exactCall(fn: string, c: Coef): Coef | undefined {
+  const v = value(c);
+  if (v === 0) {
+    if (['sin', 'tan', 'asin', 'atan', 'sinh', 'tanh', 'sign', 'sqrt', 'abs'].includes(fn)) return ZERO;
+    if (fn === 'cos' || fn === 'cosh' || fn === 'exp') return ONE;
+    if (fn === 'sigmoid') return { p: 1, q: 2 };
+  }
+  if (v === 1 && (fn === 'log' || fn === 'log10' || fn === 'acos')) return ZERO;
+  if (fn === 'abs') return c.p < 0 ? { p: -c.p, q: c.q } : c;
+  if (fn === 'sign') return { p: Math.sign(v), q: 1 };
+  if (fn === 'sqrt' && c.p >= 0) {
+    const p = Math.round(Math.sqrt(c.p)), q = Math.round(Math.sqrt(c.q));
+    if (p * p === c.p && q * q === c.q) return { p, q };
+  }
+  if (fn === 'log10' && c.q === 1 && c.p > 0) {
+    const k = Math.round(Math.log10(c.p));
+    if (Math.pow(10, k) === c.p) return { p: k, q: 1 };
+  }
+  return undefined;
+}
+
+function simpCall(fn: string, args: Expr[], ctx: Ctx): Expr {
+  const u = args[0];
+  if (args.length !== 1 || !u) return call(fn, args);
+  const c = asCoef(u);
+  if (c) {
+    const exact = isFloat(c) ? undefined : exactCall(fn, c);
+    if (exact) return coefExpr(exact);
+    if (isFloat(c)) {
+      // a float came in: fold, as SymPy does with Float arguments; keep domain errors visible
+      const f = builtinFunction(fn);
+      const v = f?.apply(c.p);
+      if (v !== undefined && Number.isFinite(v)) return num(v);
+    }
+  }
+  // log(e) = 1
+  if ((fn === 'log') && u.kind === 'sym' && u.name === 'e') return num(1);
+  // exp(log(u)) = u where it is defined (u > 0); log(exp(u)) = u for real u
+  if (fn === 'exp' && u.kind === 'call' && u.fn === 'log' && u.args.length === 1) return u.args[0]!;
+  if (fn === 'log' && u.kind === 'call' && u.fn === 'exp' && u.args.length === 1) return u.args[0]!;
+  // abs(abs(u)) = abs(u)
+  if (fn === 'abs' && u.kind === 'call' && u.fn === 'abs') return u;
+  // odd f: f(-u) = -f(u); even f: f(-u) = f(u). Canonical arguments expose cancellations.
+  if ((ODD.has(fn) || EVEN.has(fn)) && hasMinusSign(u)) {
+    const inner = call(fn, [simpMul([num(-1), u], ctx)]);
+    return ODD.has(fn) ? simpMul([num(-1), inner], ctx) : inner;
+  }
+  return call(fn, args);
+}
+
+/** True for -3, -2*x and similar: a leading negative coefficient. */
+function hasMinusSign(e: Expr): boolean {
+  const c = splitCoef(e).coef;
+  return value(c) < 0;
+}
+
+function simpPow(b: Expr, x: Expr, ctx: Ctx): Expr {
+  const xc = asCoef(x), bc = asCoef(b);
+  // u^0 = 1 and u^1 = u
+  if (xc && coefIs(xc, 0)) return num(1);
+  if (xc && coefIs(xc, 1) && !isFloat(xc)) return b;
+  if (bc && coefIs(bc, 1) && !isFloat(bc)) return b;
+  // 0^x = 0 for x > 0
+  if (bc && coefIs(bc, 0) && xc && value(xc) > 0) return coefExpr(bc);
+  if (bc && xc) {
+    if (isFloat(bc) || isFloat(xc)) {
+      const v = Math.pow(value(bc), value(xc));
+      if (Number.isFinite(v)) return num(v);
+    } else if (xc.q === 1) {
+      const r = coefPowInt(bc, xc.p);
+      if (r) return coefExpr(r);
+    }
+    if (!isFloat(bc) && bc.q !== 1 && xc.q !== FLOAT) {
+      // (p/q)^x = p^x * q^(-x): keep the canonical product of integer powers
+      return simpMul([simpPow(num(bc.p), x, ctx), simpPow(num(bc.q), coefExpr(coefMul(xc, { p: -1, q: 1 })), ctx)], ctx);
+    }
+    return pow(b, x);
+  }
+  const integerExp = xc !== undefined && !isFloat(xc) && xc.q === 1;
+  // e^u = exp(u)
+  if (b.kind === 'sym' && b.name === 'e') return simpCall('exp', [x], ctx);
+  // (u^a)^n = u^(a·n) for an integer n
+  if (b.kind === 'pow' && integerExp) return simpPow(b.base, simpMul([b.exp, x], ctx), ctx);
+  // (uv)^n = u^n v^n for an integer n
+  if (b.kind === 'mul' && integerExp) return simpMul(b.factors.map((f) => simpPow(f, x, ctx)), ctx);
+  // sqrt(u)^(2k) = u^k
+  if (b.kind === 'call' && b.fn === 'sqrt' && integerExp && xc.p % 2 === 0) return simpPow(b.args[0]!, num(xc.p / 2), ctx);
+  return pow(b, x);
+}
+
+/** Base and exponent of a factor: x^2 is (x, 2), x is (x, 1). */
+const baseExp = (f: Expr): [Expr, Expr] => (f.kind === 'pow' ? [f.base, f.exp] : [f, num(1)]);
+
+function simpMul(input: Expr[], ctx: Ctx): Expr {
+  let coef = ONE;
+  const flat: Expr[] = [];
+  const pending = [...input];
+  let vecItem: Expr | undefined;
+  for (let i = 0; i < pending.length; i++) {
+    const f = pending[i]!;
+    if (f.kind === 'mul') { pending.push(...f.factors); continue; }
+    const k = asCoef(f);
+    if (k) { coef = coefMul(coef, k); continue; }
+    if (f.kind === 'vec' && vecItem === undefined) { vecItem = f; continue; }
+    flat.push(f);
+  }
+  if (vecItem) {
+    // a scalar times a vector scales each item
+    const scalar = [coefExpr(coef), ...flat];
+    return vec((vecItem as { items: readonly Expr[] }).items.map((it) => simpMul([...scalar, it], ctx)));
+  }
+  if (coefIs(coef, 0) && !isFloat(coef)) return num(0);
+
+  // like factors: u^a · u^b = u^(a+b)
+  const groups = new Map<string, { first: Expr; base: Expr; exps: Expr[] }>();
+  for (const f of flat) {
+    const [base, exp] = baseExp(f);
+    const k = keyOf(base);
+    const g = groups.get(k);
+    if (g) g.exps.push(exp); else groups.set(k, { first: f, base, exps: [exp] });
+  }
+  const factors: Expr[] = [];
+  for (const { first, base, exps } of groups.values()) {
+    const p = exps.length === 1 ? first : simpPow(base, simpAdd(exps, ctx), ctx);
+    const k = asCoef(p);
+    if (k) coef = coefMul(coef, k);
+    else if (p.kind === 'mul') {
+      for (const q of p.factors) {
+        const kq = asCoef(q);
+        if (kq) coef = coefMul(coef, kq); else factors.push(q);
+      }
+    } else factors.push(p);
+  }
+  if (coefIs(coef, 0) && !isFloat(coef)) return num(0);
+  return withCoef(coef, factors, ctx);
+}
+
+/** coef · factors, canonical: the number first, one-factor products collapsed, numbers distributed over a lone sum. */
+function withCoef(coef: Coef, factors: Expr[], ctx: Ctx): Expr {
+  if (factors.length === 0) return coefExpr(coef);
+  const unit = coefIs(coef, 1) && !isFloat(coef);
+  // c·(a + b) = c·a + c·b
+  if (!unit && ctx.distribute && factors.length === 1 && factors[0]!.kind === 'add') {
+    return simpAdd(factors[0]!.terms.map((t) => simpMul([coefExpr(coef), t], ctx)), ctx);
+  }
+  factors.sort(compareExpr);
+  return unit ? mulOf(factors) : mulOf([...coefFactors(coef), ...factors]);
+}
+
+function simpAdd(input: Expr[], ctx: Ctx): Expr {
+  let constant = ZERO;
+  const pending = [...input];
+  const groups = new Map<string, { coef: Coef; rest: Expr[] }>();
+  const vecs: Expr[] = [];
+  for (let i = 0; i < pending.length; i++) {
+    const t = pending[i]!;
+    if (t.kind === 'add') { pending.push(...t.terms); continue; }
+    if (t.kind === 'vec') { vecs.push(t); continue; }
+    const { coef, rest } = splitCoef(t);
+    if (rest.length === 0) { constant = coefAdd(constant, coef); continue; }
+    // like terms: a·u + b·u = (a + b)·u
+    const k = rest.map(keyOf).join('·');
+    const g = groups.get(k);
+    if (g) g.coef = coefAdd(g.coef, coef); else groups.set(k, { coef, rest });
+  }
+  if (vecs.length > 0) {
+    // vectors of one length add item by item; anything else is left for the caller to report
+    const n = (vecs[0] as { items: readonly Expr[] }).items.length;
+    if (groups.size === 0 && coefIs(constant, 0) && vecs.every((v) => (v as { items: readonly Expr[] }).items.length === n)) {
+      return vec(Array.from({ length: n }, (_, i) => simpAdd(vecs.map((v) => (v as { items: readonly Expr[] }).items[i]!), ctx)));
+    }
+  }
+  const terms: Expr[] = [];
+  for (const { coef, rest } of groups.values()) {
+    if (coefIs(coef, 0) && !isFloat(coef)) continue;
+    const t = withCoef(coef, [...rest], ctx);
+    if (t.kind === 'add') terms.push(...t.terms); else if (!(t.kind === 'num' && t.value === 0)) terms.push(t);
+  }
+  terms.sort(compareTerms);
+  if (!coefIs(constant, 0) || (isFloat(constant) && terms.length === 0)) terms.push(coefExpr(constant));
+  terms.push(...vecs);
+  return addOf(terms);
+}
+
+// ---------------------------------------------------------------------------
+// Expansion.
+
+/**
+ * Multiply out products of sums and positive integer powers of sums, then simplify.
+ *
+ * @example expand(parseExpr('(x + 1)^2')) // x^2 + 2*x + 1
+ * @throws ExprTooLarge when the expansion would exceed `maxNodes`.
+ */
+export function expand(e: Expr, opts?: SimplifyOptions): Expr {
+  const ctx = context(opts);
+  return checkSize(simp(expandRaw(simp(checkSize(e, ctx), ctx), ctx), ctx), ctx);
+}
+
+/** Terms of a sum, or the expression itself as one term. */
+const termsOf = (e: Expr): readonly Expr[] => (e.kind === 'add' ? e.terms : [e]);
+
+function expandRaw(e: Expr, ctx: Ctx): Expr {
+  switch (e.kind) {
+    case 'num': case 'sym': return e;
+    case 'call': return call(e.fn, e.args.map((a) => expandRaw(a, ctx)));
+    case 'vec': return vec(e.items.map((a) => expandRaw(a, ctx)));
+    case 'add': return simpAdd(e.terms.map((t) => expandRaw(t, ctx)), ctx);
+    case 'mul': {
+      let acc: Expr[] = [num(1)];
+      for (const f of e.factors) acc = productOfSums(acc, termsOf(expandRaw(f, ctx)), ctx);
+      return simpAdd(acc, ctx);
+    }
+    case 'pow': {
+      const b = expandRaw(e.base, ctx);
+      const x = simp(e.exp, ctx);
+      if (b.kind === 'add' && x.kind === 'num' && Number.isInteger(x.value) && x.value > 1) {
+        let acc: Expr[] = [num(1)];
+        for (let i = 0; i < x.value; i++) acc = productOfSums(acc, b.terms, ctx);
+        return simpAdd(acc, ctx);
+      }
+      return simpPow(b, x, ctx);
+    }
+  }
+}
+
+/** (a1 + a2 + ...)(b1 + b2 + ...) as the list of simplified products ai·bj, like terms combined. */
+function productOfSums(a: readonly Expr[], b: readonly Expr[], ctx: Ctx): Expr[] {
+  if (a.length * b.length > ctx.maxNodes) throw new ExprTooLarge(ctx.maxNodes);
+  const out: Expr[] = [];
+  for (const s of a) for (const t of b) out.push(simpMul([s, t], ctx));
+  const sum = simpAdd(out, ctx);
+  if (size(sum) > ctx.maxNodes) throw new ExprTooLarge(ctx.maxNodes);
+  return [...termsOf(sum)];
+}
+
+/** `isZero(simplify(e))`: true for the number 0 (and a vector of zeros). */
+export function isZero(e: Expr): boolean {
+  if (e.kind === 'num') return e.value === 0;
+  if (e.kind === 'vec') return e.items.every(isZero);
+  return false;
+}
