@@ -546,8 +546,8 @@ export function readNistLinear(name: string): NistLinear {
   else columns = Array.from({ length: cert.length }, (_, k) => rows.map((r) => r[1]! ** k));
   return {
     name, certified: cert, certifiedSd: sd, y, columns,
-    residualSd: Number(/Residual Standard Deviation\s+(\S+)/.exec(text)![1]),
-    r2: Number(/R-Squared\s+(\S+)/.exec(text)![1]),
+    residualSd: Number(/Standard Deviation\s+(-?\d[\d.E+-]*)/.exec(text)![1]),
+    r2: Number(/R-Squared\s+(-?\d[\d.E+-]*)/.exec(text)![1]),
   };
 }
 
