@@ -67,7 +67,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   all.push(...names.diagnostics);
   const lowering = new Lowering(names.symbols);
 
-  const broken = brokenStatements(program, all);
+  const broken = brokenStatements(program, all, names.symbols);
   const results = new Map<Statement, StatementResult>();
   const deadline = Date.now() + (options.budgetMs ?? 2000);
   const ctx: StatementContext = { lowering, symbols: names.symbols, data, diagnostics: all };
@@ -238,8 +238,11 @@ export function evaluateReporting(ctx: StatementContext, expr: Expr, env: Readon
   return value;
 }
 
-/** Statements whose range holds an error diagnostic, or that contain a missing piece. */
-function brokenStatements(program: Program, diagnostics: readonly Diagnostic[]): Set<Statement> {
+/**
+ * Statements that are not evaluated: those whose range holds an error diagnostic or a missing
+ * piece, and those that use a broken definition (so one mistake is reported once, not on every use).
+ */
+function brokenStatements(program: Program, diagnostics: readonly Diagnostic[], symbols: SymbolTable): Set<Statement> {
   const broken = new Set<Statement>();
   const errors = diagnostics.filter((d) => d.severity === 'error').sort((a, b) => a.offset - b.offset);
   const stmts = program.statements;
@@ -254,6 +257,26 @@ function brokenStatements(program: Program, diagnostics: readonly Diagnostic[]):
     let missing = false;
     forEachExpression(s, (e) => { if (e.kind === 'missing') missing = true; });
     if (missing) broken.add(s);
+  }
+  // Which definitions each statement uses (references are in document order, like statements).
+  const uses = new Map<Statement, Statement[]>();
+  let k = 0;
+  const refs = symbols.references;
+  for (const s of stmts) {
+    while (k < refs.length && refs[k]!.span.start < s.start) k++;
+    const list: Statement[] = [];
+    for (let i = k; i < refs.length && refs[i]!.span.start <= s.end; i++) {
+      const t = refs[i]!.target;
+      if (t && !refs[i]!.isDefinition && (t.kind === 'function' || t.kind === 'constant' || t.kind === 'data') && t.statement !== s) list.push(t.statement);
+    }
+    if (list.length) uses.set(s, list);
+  }
+  // Propagate to a fixed point; each pass marks at least one more statement or stops.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [s, deps] of uses) {
+      if (!broken.has(s) && deps.some((d) => broken.has(d))) { broken.add(s); changed = true; }
+    }
   }
   return broken;
 }

@@ -33,7 +33,7 @@ export class Lowering {
   /** Where each Expr built from source came from, for diagnostics found on evaluation. */
   readonly origins = new WeakMap<Expr, Span>();
   private readonly constants = new Map<string, Expr | 'pending'>();
-  private readonly bodies = new Map<string, Expr>();
+  private readonly bodies = new Map<string, Expr | 'pending'>();
 
   constructor(private readonly symbols: SymbolTable) {}
 
@@ -54,9 +54,15 @@ export class Lowering {
     const stmt = def.statement as FunctionDefinition;
     const params = stmt.params.map((p) => p.name);
     let body = this.bodies.get(name);
+    if (body === 'pending') throw new LowerError(Codes.RecursiveDefinition, def.span, `'${name}' is defined in terms of itself.`);
     if (!body) {
       const scope = new Map(params.map((p) => [p, sym(p)] as [string, Expr]));
-      body = this.lower(stmt.body, scope);
+      this.bodies.set(name, 'pending');
+      try {
+        body = this.lower(stmt.body, scope);
+      } finally {
+        this.bodies.delete(name);
+      }
       this.bodies.set(name, body);
     }
     return { params, body };

@@ -96,6 +96,7 @@ export function resolveNames(
   // 3. Recursion among constants and functions.
   reportCycles();
 
+  references.sort((a, b) => a.span.start - b.span.start);
   return { symbols: { globals, definitions, references, columns }, diagnostics };
 
   function resolveStatement(s: Statement): void {
@@ -265,6 +266,11 @@ export function resolveNames(
       edge(global, c.callee);
       if (global.kind !== 'function') { notAFunction(c.callee, global); return; }
       const want = global.params?.length ?? 0;
+      if (c.primes > 0 && want !== 1) {
+        diagnostics.push(diag(Codes.PrimeNeedsOneVariable, 'error', c.callee,
+          `Prime notation is for functions of one variable; ${name} has ${want}. Use diff(${name}(${global.params?.join(', ')}), ${global.params?.[0]}) for a partial derivative.`));
+        return;
+      }
       if (c.args.length !== want) wrongCount(c, name, want, `${name}(${global.params?.join(', ')})`);
       return;
     }

@@ -584,7 +584,7 @@ class Parser {
         continue;
       }
       if (!this.startsImplicitFactor()) break;
-      const afterNumber = trailingFactor(lastFactor).kind === 'number';
+      const afterNumber = trailingFactor(lastFactor).kind === 'number' && this.tok.kind !== 'number';
       if (!afterNumber) {
         const a = this.text.slice(lastFactor.start, lastFactor.end);
         const b = this.tok.kind === 'punct' ? this.tok.text : this.tok.text;

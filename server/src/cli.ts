@@ -1,0 +1,170 @@
+/**
+ * The command line: the same analysis as the editor, for terminals, scripts and graders.
+ *
+ *   calc run FILE [--json]     every line's result and every diagnostic
+ *   calc check PATH...         exit 1 when a file has an error or a failed expect/check;
+ *                              folders are searched for .calc files (a folder of submissions)
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { analyze, type Analysis } from './core/analysis';
+import { toUnicode } from './core/calculus/print';
+import { jsonReport, LineMap } from './core/report';
+import type { StatementResult } from './core/results';
+import { runStatement, summarize } from './core/run';
+import { fmt, type Value } from './core/semantics/evaluate';
+import { isRunnable } from './core/syntax/ast';
+import type { Diagnostic } from './core/syntax/diagnostics';
+import { createNodeFileHost } from './node/fileHost';
+
+const USAGE = `Calc: multivariate calculus worksheets.
+
+Usage:
+  calc run FILE [--json] [--workspace DIR]   analyse FILE and print every line's result
+  calc check PATH... [--workspace DIR]       check files or folders of .calc files; exit 1 on any
+                                             error or failed expect/check
+  calc --help | --version
+
+Data files named in csv("...") must lie inside the workspace: DIR, by default the current
+folder (or the file's own folder when the file is outside the current folder).
+`;
+
+interface FileOutcome {
+  file: string;
+  analysis?: Analysis;
+  results: Map<number, StatementResult>;
+  diagnostics: Diagnostic[];
+  error?: string;
+}
+
+/** Analyses a file and runs every runnable statement in it. */
+export function processFile(file: string, workspace?: string): FileOutcome {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return { file, results: new Map(), diagnostics: [], error: `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const path = resolve(file);
+  const cwd = process.cwd();
+  const root = workspace ? resolve(workspace) : isInside(cwd, path) ? cwd : resolve(path, '..');
+  const analysis = analyze(text, { host: createNodeFileHost(path, root), budgetMs: 30_000 });
+  const results = new Map<number, StatementResult>();
+  const diagnostics = [...analysis.diagnostics];
+  for (const [s, r] of analysis.results) results.set(s.start, r);
+  for (const s of analysis.program.statements) {
+    if (!isRunnable(s)) continue;
+    const run = runStatement(analysis, s, { budgetMs: 30_000 });
+    diagnostics.push(...run.diagnostics);
+    if (run.result) results.set(s.start, run.result);
+  }
+  return { file, analysis, results, diagnostics };
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** Whether a file passes: no error diagnostic, no failed expect or check. */
+export function passes(o: FileOutcome): boolean {
+  if (o.error) return false;
+  if (o.diagnostics.some((d) => d.severity === 'error')) return false;
+  return [...o.results.values()].every((r) => (r.kind === 'expect' || r.kind === 'check' ? r.passed : true));
+}
+
+function printHuman(o: FileOutcome): void {
+  const a = o.analysis!;
+  const lines = new LineMap(a.text);
+  const sourceLines = a.text.split(/\r\n|\r|\n/);
+  const byLine = new Map<number, string[]>();
+  const push = (line: number, s: string): void => { byLine.set(line, [...(byLine.get(line) ?? []), s]); };
+  for (const d of o.diagnostics) {
+    const p = lines.position(d.offset);
+    push(p.line, `${d.severity}[${d.code}] ${p.line}:${p.column}: ${d.message}`);
+  }
+  for (const [offset, r] of o.results) push(lines.position(offset).line, describe(r));
+  for (const line of [...byLine.keys()].sort((x, y) => x - y)) {
+    const src = (sourceLines[line - 1] ?? '').replace(/\s+#.*$/, '').trim();
+    console.log(`${String(line).padStart(4)} │ ${src.length > 90 ? src.slice(0, 89) + '…' : src}`);
+    for (const s of byLine.get(line)!) console.log(`     │   ${s.split('\n').join('\n     │     ')}`);
+  }
+}
+
+function describe(r: StatementResult): string {
+  switch (r.kind) {
+    case 'value':
+      if (typeof r.value === 'string') return `= ${r.expr ? toUnicode(r.expr) : r.value}`;
+      return `= ${showValue(r.value)}`;
+    case 'taylor': return `order ${r.order} about (${Object.entries(r.at).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ')}):\n${r.shifted}\n= ${r.polynomial}`;
+    case 'fit': {
+      const params = r.parameters.map((p) => `${p.name} = ${p.value.toPrecision(8)} ± ${p.stderr.toPrecision(3)}`).join('\n');
+      return `${r.method === 'qr' ? 'linear least squares (QR)' : r.method === 'lm' ? 'Levenberg–Marquardt' : 'gradient descent'}: ${r.message}\n${params}\nχ² = ${fmt(r.chi2)}, dof = ${r.dof}, χ²/dof = ${fmt(r.reducedChi2)}, R² = ${fmt(r.r2)}${r.notes.length ? '\n' + r.notes.join('\n') : ''}`;
+    }
+    case 'lagrange':
+      return [r.message, ...r.candidates.map((c) => `${c.best ? `${c.best}: ` : ''}(${Object.entries(c.point).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ')}) f = ${fmt(c.value)}, λ = ${c.lambda.map(fmt).join(', ')}, ${c.kind}`)].join('\n');
+    case 'root': case 'minimize': case 'maximize':
+      return `${summarize(r)}\n${r.message}${r.notes.length ? '\n' + r.notes.join('\n') : ''}`;
+    default: return summarize(r);
+  }
+}
+
+function showValue(v: Value): string {
+  return typeof v === 'number' ? fmt(v) : `[${v.map(showValue).join(', ')}]`;
+}
+
+function collect(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (existsSync(p) && statSync(p).isDirectory()) {
+      for (const name of readdirSync(p).sort()) {
+        const child = join(p, name);
+        if (statSync(child).isDirectory()) { if (name !== 'node_modules' && !name.startsWith('.')) out.push(...collect([child])); }
+        else if (name.endsWith('.calc')) out.push(child);
+      }
+    } else out.push(p);
+  }
+  return out;
+}
+
+/** Runs the command line; returns the exit status. */
+export function main(argv: string[]): number {
+  const args = argv.filter((a) => !a.startsWith('--'));
+  const flags = new Set(argv.filter((a) => a.startsWith('--')));
+  const wsIndex = argv.indexOf('--workspace');
+  const workspace = wsIndex >= 0 ? argv[wsIndex + 1] : undefined;
+  if (workspace) args.splice(args.indexOf(workspace), 1);
+  const [command, ...rest] = args;
+  if (flags.has('--version')) { console.log('calc 0.1.0'); return 0; }
+  if (flags.has('--help') || !command) { console.log(USAGE); return command || flags.has('--help') ? 0 : 2; }
+  if (command === 'run') {
+    if (rest.length !== 1) { console.error('calc run takes one file: calc run FILE [--json]'); return 2; }
+    const o = processFile(rest[0]!, workspace);
+    if (o.error) { console.error(`calc: ${o.error}`); return 2; }
+    if (flags.has('--json')) console.log(JSON.stringify(jsonReport(o.file, o.analysis!, o.results, o.diagnostics), null, 2));
+    else printHuman(o);
+    return o.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  }
+  if (command === 'check') {
+    const files = collect(rest);
+    if (files.length === 0) { console.error('calc check: no .calc files given'); return 2; }
+    let failed = 0;
+    for (const f of files) {
+      const o = processFile(f, workspace);
+      const ok = passes(o);
+      if (!ok) failed++;
+      const errors = o.diagnostics.filter((d) => d.severity === 'error').length;
+      const checks = [...o.results.values()].filter((r) => r.kind === 'expect' || r.kind === 'check');
+      const passedChecks = checks.filter((r) => (r as { passed: boolean }).passed).length;
+      console.log(`${ok ? 'PASS' : 'FAIL'} ${f}: ${o.error ?? `${errors} error${errors === 1 ? '' : 's'}, ${passedChecks}/${checks.length} expect/check passed`}`);
+    }
+    console.log(`${files.length - failed} of ${files.length} file${files.length === 1 ? '' : 's'} passed`);
+    return failed ? 1 : 0;
+  }
+  console.error(`calc: unknown command '${command}'\n\n${USAGE}`);
+  return 2;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

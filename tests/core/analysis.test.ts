@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyze, type Analysis } from '../../server/src/core/analysis';
+import type { FileHost } from '../../server/src/core/semantics/data';
+import { Codes } from '../../server/src/core/syntax/diagnostics';
+
+const codes = (a: Analysis): number[] => a.diagnostics.map((d) => d.code);
+const only = (text: string, host?: FileHost): number[] => codes(analyze(text, host ? { host } : {}));
+/** The result of the statement on line `line` (1-based). */
+function resultOn(a: Analysis, line: number): unknown {
+  for (const [s, r] of a.results) if (a.text.slice(0, s.start).split('\n').length === line) return r;
+  return undefined;
+}
+const value = (text: string, line = text.split('\n').length): unknown => (resultOn(analyze(text), line) as { value: unknown } | undefined)?.value;
+const close = (a: number, b: number, rel = 1e-12): void => assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${a} ≈ ${b}`);
+
+test('expression lines evaluate with constants, functions and compositions', () => {
+  const text = 'a = 2.5\nf(x, y) = x^2*y + a*sin(x*y)\ng(t) = f(cos(t), sin(t))\nf(1, 2)\ng(0.3)';
+  close(value(text, 4) as number, 1 * 2 + 2.5 * Math.sin(2));
+  const t = 0.3;
+  close(value(text, 5) as number, Math.cos(t) ** 2 * Math.sin(t) + 2.5 * Math.sin(Math.cos(t) * Math.sin(t)));
+});
+
+test('vector and matrix arithmetic follows linear algebra', () => {
+  assert.deepEqual(value('M = [[1, 2], [3, 4]]\nM*[1, 1]'), [3, 7]);
+  assert.deepEqual(value('M = [[1, 2], [3, 4]]\nM*M'), [[7, 10], [15, 22]]);
+  assert.deepEqual(value('v = [1, 2, 3]\n2*v - v'), [1, 2, 3]);
+  assert.deepEqual(value('sigmoid([0, 0])'), [0.5, 0.5]);
+});
+
+test('an expression with free variables gives its simplified symbolic form', () => {
+  assert.equal(value('diff(x^2*y, x)'), '2*x*y');
+  assert.equal(value('diff(x^2*y, x) at x = 3, y = 1'), 6);
+  assert.deepEqual(value('u(x, y) = [x^2 - y^2, 2*x*y]\njacobian(u) at [1, 2]'), [[2, -4], [4, 2]]);
+});
+
+test('unknown names are errors with a did-you-mean suggestion', () => {
+  const a = analyze('f(x) = sn(x)');
+  assert.deepEqual(codes(a), [Codes.UnknownName]);
+  assert.match(a.diagnostics[0]!.message, /sin/);
+  assert.deepEqual(only('f(x) = x + y'), [Codes.UnknownName]);
+  assert.deepEqual(only('c = y + 1'), [Codes.FreeVariableInConstant]);
+});
+
+test('definition problems have their own codes', () => {
+  assert.deepEqual(only('f(x) = x\nf(x) = 2*x'), [Codes.DuplicateDefinition]);
+  assert.deepEqual(only('f(x) = g(x)\ng(x) = f(x)'), [Codes.RecursiveDefinition]);
+  assert.deepEqual(only('f(x, y) = x*y\nf(1)'), [Codes.WrongArgumentCount]);
+  assert.deepEqual(only('sin(x) = x'), [Codes.ShadowsBuiltin]);
+  assert.deepEqual(only('f(e) = e^2'), [Codes.ShadowsBuiltin]);
+  const unused = analyze('f(x, y) = x^2');
+  assert.deepEqual(codes(unused), [Codes.UnusedParameter]);
+  assert.equal(unused.diagnostics[0]!.severity, 'hint');
+  assert.deepEqual(unused.diagnostics[0]!.tags, ['unnecessary']);
+  assert.deepEqual(only("f(x, y) = x*y\nf'(1)"), [Codes.PrimeNeedsOneVariable]);
+});
+
+test('a duplicate definition points at the first one', () => {
+  const a = analyze('a = 1\na = 2');
+  assert.equal(a.diagnostics[0]!.related?.offset, 0);
+});
+
+test('shape mismatches are reported on the operation', () => {
+  const text = 'v = [1, 2]\nM = [[1, 2], [3, 4]]\nv + M';
+  const a = analyze(text);
+  assert.deepEqual(codes(a), [Codes.ShapeMismatch]);
+  assert.equal(a.text.slice(a.diagnostics[0]!.offset, a.diagnostics[0]!.offset + a.diagnostics[0]!.length), 'v + M');
+  assert.deepEqual(only('M = [[1, 2], [3]]'), [Codes.ShapeMismatch]);
+});
+
+test('log of a negative number is a warning on the call', () => {
+  const text = 'x0 = log(-1) + 1';
+  const a = analyze(text);
+  assert.deepEqual(codes(a), [Codes.DomainWarning]);
+  assert.equal(a.diagnostics[0]!.severity, 'warning');
+  assert.equal(text.slice(a.diagnostics[0]!.offset, a.diagnostics[0]!.offset + a.diagnostics[0]!.length), 'log(-1)');
+  const b = analyze('f(x) = sqrt(x)\nf(-4)');
+  assert.deepEqual(codes(b), [Codes.DomainWarning]);
+  assert.equal(b.text.slice(b.diagnostics[0]!.offset, b.diagnostics[0]!.offset + b.diagnostics[0]!.length), 'f(-4)');
+});
+
+test('a point of the wrong length is reported', () => {
+  assert.deepEqual(only('f(x, y) = x*y\ngrad(f) at [1, 2, 3]'), [Codes.PointLength]);
+  assert.deepEqual(only('f(x, y) = x*y\ntaylor f at x = 1 order 2'), [Codes.PointLength]);
+});
+
+test('data problems are reported on the cell, row or path', () => {
+  assert.deepEqual(only('data p {\n x y\n 1 2\n 3\n}'), [Codes.DataRagged]);
+  assert.deepEqual(only('data p {\n x y\n 1 abc\n}'), [Codes.DataNonNumeric]);
+  const files: Record<string, string> = { 'ok.csv': 'x,y\n1,2\n3,4\n' };
+  const host: FileHost = { readFile: (p) => (p in files ? { ok: true, text: files[p]! } : { ok: false, reason: 'missing' }) };
+  assert.deepEqual(only('data d = csv("ok.csv")', host), []);
+  assert.deepEqual(only('data d = csv("nope.csv")', host), [Codes.DataFileMissing]);
+  assert.deepEqual(only('data d = csv("../secret.csv")', host), [Codes.DataPathOutsideWorkspace]);
+  assert.deepEqual(only('data d = csv("/etc/passwd")', host), [Codes.DataPathOutsideWorkspace]);
+  assert.deepEqual(only('data p {\n x y\n 1 2\n}\nfit z = m*x to p'), [Codes.DataUnknownColumn]);
+});
+
+test('an error in one definition does not cascade into the lines that use it', () => {
+  const a = analyze('f(x) = x +\nf(2)\ng(x) = 2*x\ng(3)');
+  assert.deepEqual(codes(a), [Codes.ExpectedExpression]);
+  assert.equal(resultOn(a, 4) && (resultOn(a, 4) as { value: number }).value, 6);
+});
+
+test('expect passes on equal expressions and names a counterexample otherwise', () => {
+  const ok = analyze('f(x, y) = x^2*y\nexpect diff(f(x, y), x) == 2*x*y');
+  assert.deepEqual(codes(ok), []);
+  assert.equal((resultOn(ok, 2) as { passed: boolean }).passed, true);
+  const bad = analyze('f(x, y) = x^2*y\nexpect diff(f(x, y), x) == 2*x');
+  assert.deepEqual(codes(bad), [Codes.ExpectFailed]);
+  const r = resultOn(bad, 2) as { counterexample: { point: Record<string, number>; left: number; right: number } };
+  const { x, y } = r.counterexample.point as { x: number; y: number };
+  close(r.counterexample.left, 2 * x * y);
+  close(r.counterexample.right, 2 * x);
+  const d = bad.diagnostics[0]!;
+  assert.equal(bad.text.slice(d.offset, d.offset + d.length), '2*x', 'the error is on the right-hand side');
+});
+
+test('check grad compares with finite differences and fails at a kink', () => {
+  const ok = analyze('f(x, y) = x^2*y + sin(x*y)\ncheck grad f at [1, 2]');
+  assert.deepEqual(codes(ok), []);
+  const kink = analyze('f(x, y) = abs(x) + y\ncheck grad f at [0, 1]');
+  assert.deepEqual(codes(kink), [Codes.CheckFailed]);
+});
+
+test('taylor of a polynomial of degree n at order n reproduces it', () => {
+  const a = analyze('taylor x^3 - 2*x + 1 at x = 2 order 3');
+  const r = resultOn(a, 1) as { polynomial: string };
+  assert.equal(analyze(`expect ${r.polynomial} == x^3 - 2*x + 1`).diagnostics.length, 0);
+});
+
+test('analysis never throws and keeps every diagnostic inside the document', () => {
+  for (const text of ['(((', ')', 'f(', 'data', 'fit', 'minimize', 'x = = 2', '\u0000\u0001', '[[1,2],[3', 'taylor at order']) {
+    const a = analyze(text);
+    for (const d of a.diagnostics) assert.ok(d.offset >= 0 && d.offset + d.length <= text.length, `${JSON.stringify(text)}: ${d.message}`);
+  }
+});

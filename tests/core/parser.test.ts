@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import type { Expression, Statement } from '../../server/src/core/syntax/ast';
+import { Codes } from '../../server/src/core/syntax/diagnostics';
+import { parse, parseExpressionText } from '../../server/src/core/syntax/parser';
+
+/** A fully parenthesised rendering of an expression, to assert precedence and associativity. */
+function show(e: Expression): string {
+  switch (e.kind) {
+    case 'number': return e.raw;
+    case 'ident': return e.name;
+    case 'string': return JSON.stringify(e.value);
+    case 'unary': return `(${e.op}${show(e.operand)})`;
+    case 'binary': return `(${show(e.left)} ${e.op} ${show(e.right)})`;
+    case 'call': return `${e.callee.name}${"'".repeat(e.primes)}(${e.args.map(show).join(', ')})`;
+    case 'vector': return `[${e.items.map(show).join(', ')}]`;
+    case 'index': return `${show(e.target)}[${show(e.index)}]`;
+    case 'primed': return `${e.name.name}${"'".repeat(e.primes)}`;
+    case 'missing': return '?';
+  }
+}
+const expr = (text: string): string => {
+  const r = parseExpressionText(text);
+  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), [], text);
+  return show(r.expr);
+};
+const codes = (text: string): number[] => parse(text).diagnostics.map((d) => d.code);
+const kinds = (text: string): string[] => parse(text).program.statements.map((s: Statement) => s.kind);
+
+test('power is right-associative and binds tighter than unary minus', () => {
+  assert.equal(expr('-x^2'), '(-(x ^ 2))');
+  assert.equal(expr('2^3^2'), '(2 ^ (3 ^ 2))');
+  assert.equal(expr('2^-1'), '(2 ^ (-1))');
+  assert.equal(expr('a - b - c'), '((a - b) - c)');
+  assert.equal(expr('a / b * c'), '((a / b) * c)');
+});
+
+test('implicit multiplication follows a number and binds like *', () => {
+  assert.equal(expr('2x + 3 sin(x)'), '((2 * x) + (3 * sin(x)))');
+  assert.equal(expr('2x^2'), '(2 * (x ^ 2))');
+  assert.equal(expr('2(x + 1)'), '(2 * (x + 1))');
+  assert.equal(expr('-2x'), '((-2) * x)');
+  assert.equal(expr('2 pi'), '(2 * pi)');
+});
+
+test('a product of two names without * is a missing-operator error that still parses', () => {
+  const r = parseExpressionText('x y');
+  assert.deepEqual(r.diagnostics.map((d) => d.code), [Codes.MissingOperator]);
+  assert.equal(show(r.expr), '(x * y)');
+});
+
+test('1/2x warns that it reads as (1/2)·x', () => {
+  const r = parseExpressionText('1/2x');
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.severity]), [[Codes.AmbiguousImplicitProduct, 'warning']]);
+  assert.equal(show(r.expr), '((1 / 2) * x)');
+});
+
+test('prime notation, bare operators, calls, vectors and indexing parse', () => {
+  assert.equal(expr("h''(x)"), "h''(x)");
+  assert.equal(expr("h'"), "h'");
+  assert.equal(expr('grad f'), 'grad(f)');
+  assert.equal(expr('[[1, 2], [3, 4]]'), '[[1, 2], [3, 4]]');
+  assert.equal(expr('v[2] + w [1]'.replace(' [1]', '')), '(v[2] + w)');
+  assert.equal(expr('1e-3 + 2.5E2 + .5'), '((1e-3 + 2.5E2) + .5)');
+  assert.equal(expr('2e'), '(2 * e)');
+});
+
+test('every form of the language tour parses without a diagnostic', () => {
+  const text = readFileSync(new URL('../../examples/tour.calc', import.meta.url), 'utf8');
+  const r = parse(text);
+  assert.deepEqual(r.diagnostics, []);
+  const k = r.program.statements.map((s) => s.kind);
+  for (const want of ['constant', 'function', 'expression', 'taylor', 'root', 'optimize', 'data', 'fit', 'plot', 'check', 'expect']) {
+    assert.ok(k.includes(want as Statement['kind']), `tour has a ${want} statement`);
+  }
+});
+
+test('statement clauses are read in any order', () => {
+  const [a] = parse('minimize f by bfgs from [1, 2] with maxiter = 10').program.statements;
+  assert.equal(a!.kind, 'optimize');
+  if (a!.kind !== 'optimize') return;
+  assert.equal(a.method?.name, 'bfgs');
+  assert.equal(a.from?.kind, 'vector-point');
+  assert.equal(a.options[0]?.name.name, 'maxiter');
+  const [b] = parse('fit y = A*exp(-x/t) to d from A = 1, t = 2 by levenberg-marquardt').program.statements;
+  assert.equal(b!.kind === 'fit' && b.method?.name, 'levenberg-marquardt');
+  const [c] = parse('minimize f from [0, 0] by gradient descent with step = 0.05').program.statements;
+  assert.equal(c!.kind === 'optimize' && c.method?.name, 'gradient descent');
+});
+
+test('a missing ) on line 3 does not hide the results of the lines after it', () => {
+  const text = 'a = 1\nb = 2\nf(x) = sin(x\ng(x) = x^2\nh(x) = x + 1\n';
+  assert.deepEqual(kinds(text), ['constant', 'constant', 'function', 'function', 'function']);
+  const d = parse(text).diagnostics;
+  assert.deepEqual(d.map((x) => x.code), [Codes.MissingCloseBracket]);
+  assert.equal(d[0]!.offset, text.indexOf('sin(') + 3, 'reported at the bracket that was opened');
+});
+
+test('a bracket open across lines continues the statement', () => {
+  const r = parse('M = [[1, 2],\n     [3, 4]]\nM');
+  assert.deepEqual(r.diagnostics, []);
+  assert.deepEqual(r.program.statements.map((s) => s.kind), ['constant', 'expression']);
+});
+
+test('syntax errors report once per statement and recovery continues', () => {
+  assert.deepEqual(codes('f(x) = x +\ng(x) = 2'), [Codes.ExpectedExpression]);
+  assert.deepEqual(kinds('f(x) = x +\ng(x) = 2'), ['function', 'function']);
+  assert.deepEqual(codes('a = 1)'), [Codes.UnexpectedToken]);
+  assert.deepEqual(codes('x^2 + 1 = 3'), [Codes.InvalidDefinition]);
+  assert.deepEqual(codes('root x^2 - 2'), [Codes.ExpectedKeyword]);
+  assert.deepEqual(codes('expect x'), [Codes.ExpectedKeyword]);
+  assert.deepEqual(codes('a = 2 @ 3'), [Codes.InvalidCharacter, Codes.MissingOperator]);
+  assert.deepEqual(codes('a = 2 3'), [Codes.MissingOperator]);
+});
+
+test('data tables keep their rows and cells with offsets', () => {
+  const text = 'data p {\n  x y\n  1 2\n  3 4 # comment\n}\nfit y = m*x to p';
+  const r = parse(text);
+  assert.deepEqual(r.diagnostics, []);
+  const d = r.program.statements[0]!;
+  assert.equal(d.kind, 'data');
+  if (d.kind !== 'data') return;
+  assert.deepEqual(d.table!.header.map((c) => c.text), ['x', 'y']);
+  assert.deepEqual(d.table!.rows.map((row) => row.map((c) => c.text)), [['1', '2'], ['3', '4']]);
+  assert.equal(text.slice(d.table!.rows[1]![0]!.start, d.table!.rows[1]![0]!.end), '3');
+  assert.equal(r.program.statements[1]!.kind, 'fit');
+});
+
+test('an unclosed data table stops at the next statement', () => {
+  const r = parse('data p {\n x y\n 1 2\nf(x) = x\n');
+  assert.deepEqual(r.diagnostics.map((d) => d.code), [Codes.MissingCloseBracket]);
+  assert.deepEqual(r.program.statements.map((s) => s.kind), ['data', 'function']);
+});
+
+test('CRLF line ends, a BOM and non-ASCII names parse', () => {
+  const r = parse('\uFEFFθ = 1\r\nf(α, β) = α*β + θ\r\nf(1, 2)\r\n');
+  assert.deepEqual(r.diagnostics, []);
+  assert.equal(r.program.statements.length, 3);
+});
+
+test('parsing does not mutate its input and gives the same tree twice', () => {
+  const text = 'f(x, y) = x^2*y\nminimize f from [1, 1]';
+  assert.deepEqual(parse(text).program, parse(text).program);
+});
