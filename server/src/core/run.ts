@@ -1,0 +1,366 @@
+/**
+ * Running the statements that call a numerical method: root, minimize, maximize
+ * (with or without `subject to`), and fit. The solvers (numeric/) work on
+ * closures; this module turns a statement into those closures (compiled from the
+ * exact symbolic derivatives) and the solver's answer back into a result.
+ */
+import type { Analysis, StatementContext } from './analysis';
+import { diagnosticFor, numberOf, pointFor, targetOf } from './analysis';
+import { compile, compileGradient, compileHessian, compileJacobian, compileVector } from './calculus/compile';
+import { type Expr, freeSymbols, sub } from './calculus/expr';
+import { derivative } from './calculus/diff';
+import { simplify } from './calculus/simplify';
+import { lagrange } from './numeric/lagrange';
+import { maximize, methodName, minimize } from './numeric/minimize';
+import { fitLinear, fitNonlinear } from './numeric/regress';
+import { newtonRaphson, newtonSystem } from './numeric/root';
+import type { MinimizeMethod, Objective, RunControl, VectorFunction } from './numeric/types';
+import type {
+  FitStatementResult, LagrangeCandidate, LagrangeStatementResult, OptimizeStatementResult, Point, RootStatementResult, StatementResult,
+} from './results';
+import { fmt } from './semantics/evaluate';
+import { freeVariables, LowerError } from './semantics/lower';
+import { suggest } from './semantics/names';
+import type { Binding, FitStatement, MethodName, OptimizeStatement, RootStatement, RunnableStatement, Span } from './syntax/ast';
+import { Codes, type Diagnostic } from './syntax/diagnostics';
+
+export interface RunControlOptions extends RunControl {
+  /** Wall-clock budget in milliseconds; the run stops (and says so) when it is spent. Default 10 s. */
+  readonly budgetMs?: number;
+}
+
+/** The methods each statement accepts after `by`, as written, and what they mean. */
+export const METHODS = {
+  optimize: { 'gradient descent': 'gd', newton: 'newton', bfgs: 'bfgs', 'trust region': 'trust-newton' },
+  root: { newton: 'newton', 'newton-raphson': 'newton' },
+  fit: { 'levenberg-marquardt': 'lm', 'gradient descent': 'gd' },
+} as const;
+
+/** The options each statement accepts after `with`. */
+export const OPTIONS = {
+  optimize: ['step', 'maxiter', 'tol'],
+  root: ['maxiter', 'tol'],
+  fit: ['step', 'maxiter', 'tol', 'sigma'],
+} as const;
+
+/**
+ * Runs a statement. Never throws: problems come back as diagnostics.
+ * `runStatement(analyze('minimize x^2 from x = 1'), stmt).result?.kind` is 'minimize'.
+ */
+export function runStatement(
+  analysis: Analysis,
+  stmt: RunnableStatement,
+  control: RunControlOptions = {},
+): { result?: StatementResult; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const ctx: StatementContext = { lowering: analysis.lowering, symbols: analysis.symbols, data: analysis.data, diagnostics };
+  if (analysis.broken.has(stmt)) return { diagnostics };
+  const deadline = Date.now() + (control.budgetMs ?? 10_000);
+  const shouldStop = (): boolean => Date.now() > deadline || (control.shouldStop?.() ?? false);
+  const run: RunControl = { shouldStop, ...(control.onProgress ? { onProgress: control.onProgress } : {}) };
+  try {
+    const result = stmt.kind === 'root' ? runRoot(ctx, stmt, run)
+      : stmt.kind === 'fit' ? runFit(ctx, stmt, run)
+        : stmt.constraints.length ? runLagrange(ctx, stmt, run)
+          : runOptimize(ctx, stmt, run);
+    return { result, diagnostics };
+  } catch (e) {
+    diagnostics.push(diagnosticFor(e, stmt));
+    return { diagnostics };
+  }
+}
+
+// ------------------------------------------------------------------ options
+
+function methodOf<T extends Record<string, string>>(m: MethodName | undefined, table: T, what: string): T[keyof T] | undefined {
+  if (!m) return undefined;
+  const key = m.name.toLowerCase();
+  if (key in table) return table[key as keyof T];
+  throw new LowerError(Codes.UnknownMethod, m,
+    `Unknown method '${m.name}' for ${what}.${suggest(key, Object.keys(table))} The methods are: ${Object.keys(table).join(', ')}.`);
+}
+
+function optionsOf(ctx: StatementContext, bindings: readonly Binding[], allowed: readonly string[], what: string): Map<string, Binding> {
+  const out = new Map<string, Binding>();
+  for (const b of bindings) {
+    if (!allowed.includes(b.name.name)) {
+      throw new LowerError(Codes.UnknownOption, b.name,
+        `Unknown option '${b.name.name}' for ${what}.${suggest(b.name.name, allowed)} The options are: ${allowed.join(', ')}.`);
+    }
+    out.set(b.name.name, b);
+  }
+  void ctx;
+  return out;
+}
+
+function positiveOption(ctx: StatementContext, opts: Map<string, Binding>, name: string, integer = false): number | undefined {
+  const b = opts.get(name);
+  if (!b) return undefined;
+  const v = numberOf(ctx, b.value);
+  if (!(v > 0) || (integer && !Number.isInteger(v))) {
+    throw new LowerError(Codes.InvalidOption, b.value, `${name} must be a positive ${integer ? 'whole number' : 'number'}.`);
+  }
+  if (integer && v > 10_000_000) throw new LowerError(Codes.InvalidOption, b.value, `${name} is limited to 10,000,000.`);
+  return v;
+}
+
+// ------------------------------------------------------------------ compiling
+
+/** The objective with its exact gradient (reverse-mode AD) and Hessian, compiled to closures. */
+export function objectiveOf(expr: Expr, vars: readonly string[]): Objective {
+  const f = compile(expr, vars);
+  const g = compileGradient(expr, vars);
+  const h = compileHessian(expr, vars);
+  return { n: vars.length, f: (x) => f(x), grad: (x, out) => g(x, out), hess: (x) => h(x) };
+}
+
+function scalarTarget(ctx: StatementContext, stmt: RootStatement | OptimizeStatement): { expr: Expr; vars: string[]; name?: string } {
+  const t = targetOf(ctx, stmt.target);
+  if (stmt.kind === 'optimize' && t.expr.kind === 'vec') {
+    throw new LowerError(Codes.ShapeMismatch, stmt.target, `${stmt.sense} needs a scalar function; this one is vector-valued.`);
+  }
+  if (t.vars.length === 0) throw new LowerError(Codes.InvalidTarget, stmt.target, 'This has no variables to vary.');
+  return t;
+}
+
+function startPoint(ctx: StatementContext, spec: import('./syntax/ast').PointSpec | undefined, vars: string[], at: Span): Point {
+  if (spec) return pointFor(ctx, spec, vars);
+  ctx.diagnostics.push({
+    code: Codes.PointLength, severity: 'info', offset: at.start, length: at.end - at.start,
+    message: `No starting point given; starting from ${vars.map((v) => `${v} = 0`).join(', ')}. Add \`from [..]\` to choose one.`,
+  });
+  return Object.fromEntries(vars.map((v) => [v, 0]));
+}
+
+const pointOf = (vars: readonly string[], x: ArrayLike<number>): Point => Object.fromEntries(vars.map((v, i) => [v, x[i]!]));
+
+// ------------------------------------------------------------------ root
+
+function runRoot(ctx: StatementContext, stmt: RootStatement, run: RunControl): RootStatementResult {
+  methodOf(stmt.method, METHODS.root, 'root');
+  const opts = optionsOf(ctx, stmt.options, OPTIONS.root, 'root');
+  const { expr, vars } = scalarTarget(ctx, stmt);
+  const start = startPoint(ctx, stmt.near, vars, stmt.target);
+  const x0 = vars.map((v) => start[v]!);
+  const maxIter = positiveOption(ctx, opts, 'maxiter', true);
+  const tol = positiveOption(ctx, opts, 'tol');
+  const options = { ...run, ...(maxIter ? { maxIter } : {}), ...(tol ? { tol } : {}) };
+  if (expr.kind === 'vec') {
+    if (expr.items.length !== vars.length) {
+      throw new LowerError(Codes.ShapeMismatch, stmt.target, `A system needs as many equations as unknowns: this one has ${expr.items.length} equations in ${vars.length} unknowns (${vars.join(', ')}).`);
+    }
+    const values = compileVector(expr, vars);
+    const jac = compileJacobian(expr, vars);
+    const F: VectorFunction = {
+      m: expr.items.length, n: vars.length,
+      values: (x, out) => { const v = values(x) as number[]; for (let i = 0; i < out.length; i++) out[i] = v[i]!; },
+      jacobian: (x, J) => { const j = jac(x); for (let i = 0; i < J.length; i++) J[i]!.set(j[i]!); },
+    };
+    const r = newtonSystem(F, x0, options);
+    return { kind: 'root', ...r, variables: vars, point: pointOf(vars, r.x) };
+  }
+  if (vars.length !== 1) {
+    throw new LowerError(Codes.InvalidTarget, stmt.target, `root of a scalar expression needs one variable; this one has ${vars.length} (${vars.join(', ')}). For a system, give a vector of equations.`);
+  }
+  const f = compile(expr, vars);
+  const df = compile(derivative(expr, vars[0]!), vars);
+  const r = newtonRaphson({ f: (x) => f([x]), df: (x) => df([x]) }, x0[0]!, options);
+  return { kind: 'root', ...r, variables: vars, point: pointOf(vars, r.x) };
+}
+
+// ------------------------------------------------------------------ minimize / maximize
+
+function runOptimize(ctx: StatementContext, stmt: OptimizeStatement, run: RunControl): OptimizeStatementResult {
+  const chosen = methodOf(stmt.method, METHODS.optimize, stmt.sense);
+  const opts = optionsOf(ctx, stmt.options, OPTIONS.optimize, stmt.sense);
+  const { expr, vars } = scalarTarget(ctx, stmt);
+  const start = startPoint(ctx, stmt.from, vars, stmt.target);
+  const step = positiveOption(ctx, opts, 'step');
+  const maxIter = positiveOption(ctx, opts, 'maxiter', true);
+  const tol = positiveOption(ctx, opts, 'tol');
+  // Gradient descent takes the fixed step the course teaches when one is given, else a backtracking line search.
+  const method: MinimizeMethod = chosen === 'gd' ? (step ? 'gd' : 'gd-armijo') : (chosen ?? 'auto');
+  if (step && chosen !== 'gd') {
+    throw new LowerError(Codes.InvalidOption, opts.get('step')!.name, 'step is the learning rate of gradient descent: add `by gradient descent`, or remove it.');
+  }
+  const options = { ...run, method, ...(step ? { step } : {}), ...(maxIter ? { maxIter } : {}), ...(tol ? { gradTol: tol } : {}) };
+  const objective = objectiveOf(expr, vars);
+  const x0 = vars.map((v) => start[v]!);
+  const r = stmt.sense === 'minimize' ? minimize(objective, x0, options) : maximize(objective, x0, options);
+  const value = objective.f(Float64Array.from(r.x));
+  if (!r.converged) {
+    ctx.diagnostics.push({ code: Codes.NotConverged, severity: 'warning', offset: stmt.keyword.start, length: stmt.keyword.end - stmt.keyword.start, message: r.message });
+  }
+  return { kind: stmt.sense, ...r, variables: vars, point: pointOf(vars, r.x), value };
+}
+
+// ------------------------------------------------------------------ Lagrange multipliers
+
+function runLagrange(ctx: StatementContext, stmt: OptimizeStatement, run: RunControl): LagrangeStatementResult {
+  if (stmt.method) throw new LowerError(Codes.UnknownMethod, stmt.method, 'With `subject to`, Calc solves the Lagrange conditions ∇f = Σλᵢ∇gᵢ, g = 0 by Newton\'s method; remove `by …`.');
+  if (stmt.from) ctx.diagnostics.push({ code: Codes.InvalidOption, severity: 'info', offset: stmt.from.start, length: stmt.from.end - stmt.from.start, message: 'With `subject to`, Calc searches from many deterministic starting points of its own; `from` is not used.' });
+  optionsOf(ctx, stmt.options, ['maxiter'], 'Lagrange multipliers');
+  const t = targetOf(ctx, stmt.target);
+  if (t.expr.kind === 'vec') throw new LowerError(Codes.ShapeMismatch, stmt.target, `${stmt.sense} needs a scalar function.`);
+  const constraints = stmt.constraints.map((c) => simplify(sub(ctx.lowering.lower(c.left), ctx.lowering.lower(c.right))));
+  // The variables: the function's parameters, or every free variable of the objective and constraints.
+  const vars = t.name ? t.vars : [...new Set([...t.vars, ...constraints.flatMap((g) => freeVariables(g))])].sort();
+  stmt.constraints.forEach((c, i) => {
+    const extra = freeSymbols(constraints[i]!).filter((n) => !vars.includes(n) && freeVariables(constraints[i]!).includes(n));
+    if (extra.length) throw new LowerError(Codes.UnknownName, c, `The constraint uses ${extra.join(', ')}, which ${extra.length === 1 ? 'is' : 'are'} not a variable of ${t.name ?? 'the objective'} (${vars.join(', ')}).`);
+  });
+  if (constraints.length >= vars.length) {
+    throw new LowerError(Codes.InvalidTarget, stmt, `${constraints.length} constraints in ${vars.length} variables leave nothing to optimise: use fewer constraints than variables.`);
+  }
+  const r = lagrange(objectiveOf(t.expr, vars), constraints.map((g) => objectiveOf(g, vars)), run);
+  const kindName = { min: 'minimum', max: 'maximum', saddle: 'saddle', degenerate: 'degenerate' } as const;
+  const candidates: LagrangeCandidate[] = r.candidates.map((c, i) => ({
+    point: pointOf(vars, c.x), lambda: c.lambda, value: c.f, kind: kindName[c.kind],
+    // The statement's own extremum wins the label when one candidate is both the largest and the smallest.
+    ...(stmt.sense === 'minimize'
+      ? (i === r.min ? { best: 'minimum' as const } : i === r.max ? { best: 'maximum' as const } : {})
+      : (i === r.max ? { best: 'maximum' as const } : i === r.min ? { best: 'minimum' as const } : {})),
+  }));
+  const answer = candidates[stmt.sense === 'minimize' ? r.min : r.max];
+  const message = answer
+    ? `constrained ${stmt.sense === 'minimize' ? 'minimum' : 'maximum'} ${fmt(answer.value)} at (${Object.values(answer.point).map(fmt).join(', ')}) among ${candidates.length} candidate${candidates.length === 1 ? '' : 's'}`
+    : candidates.length ? `${candidates.length} candidates, none a constrained ${stmt.sense === 'minimize' ? 'minimum' : 'maximum'}` : 'no point satisfies the Lagrange conditions from the starting points tried';
+  if (!candidates.length) {
+    ctx.diagnostics.push({ code: Codes.NotConverged, severity: 'warning', offset: stmt.keyword.start, length: stmt.keyword.end - stmt.keyword.start, message: `No solution of the Lagrange conditions was found: ${r.notes.join(' ') || 'try another form of the constraint.'}` });
+  }
+  return { kind: 'lagrange', sense: stmt.sense, variables: vars, candidates, ...(answer ? { answer } : {}), message, notes: r.notes };
+}
+
+// ------------------------------------------------------------------ fit
+
+function runFit(ctx: StatementContext, stmt: FitStatement, run: RunControl): FitStatementResult {
+  const chosen = methodOf(stmt.method, METHODS.fit, 'fit');
+  const opts = optionsOf(ctx, stmt.options, OPTIONS.fit, 'fit');
+  const data = stmt.data ? ctx.data.get(stmt.data.name) : undefined;
+  if (!data) throw new LowerError(Codes.InvalidTarget, stmt.data ?? stmt, 'Fit to a data set defined with `data`.');
+  const column = (name: string, at: Span): number[] => {
+    const j = data.columns.indexOf(name);
+    if (j < 0) throw new LowerError(Codes.DataUnknownColumn, at, `'${name}' is not a column of ${data.name} (${data.columns.join(', ')}).`);
+    return data.values[j] as number[];
+  };
+  const y = column(stmt.response.name, stmt.response);
+  const sigmaOpt = opts.get('sigma');
+  let sigma: number[] | undefined;
+  if (sigmaOpt) {
+    if (sigmaOpt.value.kind !== 'ident') throw new LowerError(Codes.InvalidOption, sigmaOpt.value, 'sigma names a column: `with sigma = dy`.');
+    sigma = column(sigmaOpt.value.name, sigmaOpt.value);
+  } else if (data.columns.includes('sigma') && stmt.response.name !== 'sigma') {
+    sigma = column('sigma', stmt.response);
+  }
+  if (sigma?.some((s) => !(s > 0))) throw new LowerError(Codes.DataNonNumeric, sigmaOpt?.value ?? stmt.data!, 'Every uncertainty σ must be positive.');
+
+  const model = ctx.lowering.lower(stmt.model);
+  if (model.kind === 'vec') throw new LowerError(Codes.ShapeMismatch, stmt.model, 'A fit model gives one number per observation.');
+  const free = freeVariables(model);
+  const inputs = free.filter((n) => data.columns.includes(n));
+  const params = free.filter((n) => !data.columns.includes(n));
+  if (inputs.includes(stmt.response.name)) throw new LowerError(Codes.InvalidTarget, stmt.model, `The model uses the response column ${stmt.response.name} itself.`);
+  if (params.length === 0) throw new LowerError(Codes.InvalidTarget, stmt.model, `The model has no parameters to fit: every name in it is a column of ${data.name} or a constant.`);
+  if (params.length >= data.rows) {
+    throw new LowerError(Codes.InvalidTarget, stmt.model, `${params.length} parameters cannot be fitted to ${data.rows} observation${data.rows === 1 ? '' : 's'}: you need more data than parameters.`);
+  }
+  const rows = Array.from({ length: data.rows }, (_, i) => inputs.map((c) => column(c, stmt.model)[i]!));
+  const step = positiveOption(ctx, opts, 'step');
+  const maxIter = positiveOption(ctx, opts, 'maxiter', true);
+  const tol = positiveOption(ctx, opts, 'tol');
+  const base = { kind: 'fit' as const, response: stmt.response.name, inputs, data: data.name };
+
+  // Linear in the parameters when no ∂model/∂p depends on a parameter.
+  const partials = params.map((p) => derivative(model, p));
+  const linear = partials.every((d) => !freeSymbols(d).some((n) => params.includes(n)));
+  if (linear && chosen !== 'gd' && chosen !== 'lm') {
+    const at = (e: Expr): number[] => {
+      const fn = compile(e, [...params, ...inputs]);
+      const zeros = params.map(() => 0);
+      return rows.map((r) => fn([...zeros, ...r]));
+    };
+    const r = fitLinear({ columns: partials.map(at), y, ...(sigma ? { sigma } : {}), offset: at(model), names: params });
+    if (stmt.from) ctx.diagnostics.push({ code: Codes.InvalidOption, severity: 'info', offset: stmt.from.start, length: stmt.from.end - stmt.from.start, message: 'This model is linear in its parameters, so it is solved exactly; starting values are not needed.' });
+    return { ...base, ...r };
+  }
+  const start = stmt.from ? startValues(ctx, stmt, params) : {};
+  const missing = params.filter((p) => !(p in start));
+  if (missing.length) {
+    ctx.diagnostics.push({
+      code: Codes.PointLength, severity: 'warning', offset: stmt.model.start, length: stmt.model.end - stmt.model.start,
+      message: `No starting value for ${missing.join(', ')}: starting from 1. A nonlinear fit can converge to a wrong answer or not at all from a poor start; add \`from ${missing.map((p) => `${p} = …`).join(', ')}\`.`,
+    });
+  }
+  const p0 = params.map((p) => start[p] ?? 1);
+  const vars = [...params, ...inputs];
+  const valueFn = compile(model, vars);
+  const gradFn = compileGradient(model, vars);
+  const g = new Float64Array(vars.length);
+  const args = new Float64Array(vars.length);
+  const r = fitNonlinear({
+    model: {
+      n: params.length,
+      values: (p, out) => {
+        args.set(p);
+        for (let i = 0; i < rows.length; i++) { args.set(rows[i]!, params.length); out[i] = valueFn(args); }
+      },
+      jacobian: (p, J) => {
+        args.set(p);
+        for (let i = 0; i < rows.length; i++) {
+          args.set(rows[i]!, params.length);
+          gradFn(args, g);
+          for (let j = 0; j < params.length; j++) J[i]![j] = g[j]!;
+        }
+      },
+    },
+    y, ...(sigma ? { sigma } : {}), p0, names: params,
+  }, { ...run, method: chosen === 'gd' ? 'gd' : 'lm', ...(step ? { step } : {}), ...(maxIter ? { maxIter } : {}), ...(tol ? { tol } : {}) });
+  if (!r.converged) {
+    ctx.diagnostics.push({ code: Codes.NotConverged, severity: 'warning', offset: stmt.start, length: 3, message: r.message });
+  }
+  return { ...base, ...r };
+}
+
+function startValues(ctx: StatementContext, stmt: FitStatement, params: string[]): Record<string, number> {
+  const spec = stmt.from!;
+  if (spec.kind === 'vector-point') return pointFor(ctx, spec, params);
+  const out: Record<string, number> = {};
+  for (const b of spec.bindings) {
+    if (!params.includes(b.name.name)) {
+      throw new LowerError(Codes.PointLength, b.name, `'${b.name.name}' is not a parameter of this model; the parameters are ${params.join(', ')}.`);
+    }
+    out[b.name.name] = numberOf(ctx, b.value);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ summaries
+
+/**
+ * One line that says what a run found, for code lenses, inlay hints and the CLI.
+ * `summarize(r)` is "minimum f = -0.5 at (0.71, -0.71) · 12 iterations · BFGS".
+ */
+export function summarize(r: StatementResult): string {
+  const at = (p: Point): string => `(${Object.values(p).map(short).join(', ')})`;
+  switch (r.kind) {
+    case 'root':
+      return r.converged
+        ? `root at ${Object.keys(r.point).length === 1 ? `${Object.keys(r.point)[0]} = ${short(Object.values(r.point)[0]!)}` : at(r.point)} · ${r.iterations} iterations${r.safeguard ? ` · ${r.safeguard}` : ''}`
+        : `no root: ${r.message}`;
+    case 'minimize': case 'maximize':
+      return `${r.converged ? '' : 'not converged: '}${r.kind === 'minimize' ? 'minimum' : 'maximum'} f = ${short(r.value)} at ${at(r.point)} · ${r.iterations} iterations · ${methodName(r.method)}`;
+    case 'lagrange':
+      return r.answer ? `${r.message}` : r.message;
+    case 'fit':
+      return `${r.parameters.map((p) => `${p.name} = ${short(p.value)} ± ${short(p.stderr)}`).join(', ')} · χ²/dof = ${short(r.reducedChi2)}${r.converged ? '' : ' · not converged'}`;
+    case 'value': return typeof r.value === 'string' ? r.value : JSON.stringify(r.value);
+    case 'taylor': return r.shifted;
+    case 'check': case 'expect': return r.message;
+  }
+}
+
+function short(x: number): string {
+  if (!Number.isFinite(x)) return fmt(x);
+  if (x !== 0 && (Math.abs(x) < 1e-4 || Math.abs(x) >= 1e6)) return x.toExponential(3);
+  return String(Number(x.toPrecision(4)));
+}
