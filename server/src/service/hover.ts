@@ -1,0 +1,223 @@
+/**
+ * textDocument/hover: what a student sees on hover.
+ *
+ * - On a user function (its definition or a use): the function, its partial derivatives
+ *   with the gradient (or the Jacobian), the Hessian, the chain rule for a composite, and
+ *   on a call with numbers, `f(1, 2)`, the values there with the Hessian's eigenvalues and
+ *   the critical-point verdict.
+ * - On a built-in function or constant: its documentation from the built-in table.
+ * - On diff, grad, jacobian, hessian, taylor, h' and anywhere else on a statement's line:
+ *   the statement's result.
+ *
+ * The core (analyses/explain.ts) decides what to show as plain data; this file lays it out
+ * as markdown: a typeset image (typeset.ts), the Unicode text in a code block below it so
+ * that every LSP client can read it, then Copy as LaTeX / NumPy / JavaScript command links.
+ */
+import type { Hover, MarkupContent, Position } from 'vscode-languageserver-types';
+import { MarkupKind } from 'vscode-languageserver-types';
+import {
+  describeFunction, explainBuiltin, explainFunction, explainResult, numericArguments,
+  type Block, type Copies, type ExplainContext, type Explanation, type Row,
+} from '../core/analyses/explain';
+import { pointFor } from '../core/analysis';
+import type { Reference } from '../core/semantics/names';
+import { BUILTINS } from '../core/semantics/builtins';
+import type { Call, Expression, Primed, Span, Statement } from '../core/syntax/ast';
+import { forEachExpression } from '../core/syntax/ast';
+import { type CalcDocument, rangeOf, resultOf, statementAt } from './document';
+import { type Theme, typesetMarkdown } from './typeset';
+
+export interface HoverOptions {
+  readonly theme?: Theme;
+  /** The editor's font size in pixels (default 14). */
+  readonly fontSize?: number;
+  /** Typeset formulas as images (default true); false gives text only. */
+  readonly typeset?: boolean;
+}
+
+/** The command the client registers: it copies its one argument, a string, to the clipboard. */
+export const COPY_COMMAND = 'calc.copyText';
+/** A code block longer than this is cut (a hover is a glance, not a listing). */
+export const MAX_TEXT_LENGTH = 4000;
+
+/**
+ * The hover at a position, or null where there is nothing to say. Never throws.
+ *
+ * @example doHover(doc, { line: 0, character: 0 }) // on `f(x, y) = x^2*y`: ∂f/∂x = 2xy, ∂f/∂y = x², H_f, …
+ */
+export function doHover(doc: CalcDocument, position: Position, options: HoverOptions = {}): Hover | null {
+  try {
+    const found = explainAt(doc, doc.textDocument.offsetAt(position));
+    if (!found) return null;
+    const contents: MarkupContent = { kind: MarkupKind.Markdown, value: render(found.explanation, options) };
+    return { contents, range: rangeOf(doc, found.span) };
+  } catch {
+    // A hover is never worth an error: the diagnostics already say what is wrong with the line.
+    return null;
+  }
+}
+
+/** What to explain at an offset, and the span the hover covers. */
+function explainAt(doc: CalcDocument, offset: number): { explanation: Explanation; span: Span } | undefined {
+  const stmt = statementAt(doc, offset);
+  if (!stmt) return undefined;
+  const a = doc.analysis;
+  const ctx: ExplainContext = a;
+  const ref = referenceAt(a.symbols.references, offset);
+
+  if (ref?.builtin) {
+    const b = BUILTINS.get(ref.name);
+    if (b?.kind === 'operator') {
+      // diff, grad, …: the line's result, then what the operator is.
+      const result = statementResult(doc, stmt);
+      const doc0 = explainBuiltin(ref.name);
+      if (result) return { explanation: { title: result.title, blocks: [...result.blocks, ...(doc0 ? doc0.blocks.slice(0, 1) : [])] }, span: ref.span };
+      return doc0 ? { explanation: doc0, span: ref.span } : undefined;
+    }
+    const e = explainBuiltin(ref.name);
+    return e ? { explanation: e, span: ref.span } : undefined;
+  }
+
+  const target = ref?.target;
+  if (ref && target?.kind === 'function') {
+    const use = useAt(stmt, ref.span);
+    // h'(x) and h'' name a derivative: show it, as the line computes it.
+    if (use && (use.kind === 'primed' || (use.kind === 'call' && use.primes > 0))) {
+      const result = statementResult(doc, stmt);
+      if (result) return { explanation: result, span: ref.span };
+    }
+    const point = use?.kind === 'call' ? numericArguments(ctx, use) : pointOfLine(doc, stmt, ref, target.params ?? []);
+    const fe = explainFunction(ctx, target.name, point);
+    if (fe) return { explanation: describeFunction(fe), span: ref.span };
+    return undefined;
+  }
+  if (ref && target?.kind === 'constant') {
+    const r = a.results.get(target.statement);
+    const e = r ? explainResult(ctx, target.statement, r, a.text) : undefined;
+    return e ? { explanation: e, span: ref.span } : undefined;
+  }
+
+  if (stmt.kind === 'function' && !a.broken.has(stmt)) {
+    const fe = explainFunction(ctx, stmt.name.name);
+    return fe ? { explanation: describeFunction(fe), span: stmt.name } : undefined;
+  }
+  const result = statementResult(doc, stmt);
+  return result ? { explanation: result, span: stmt } : undefined;
+}
+
+function statementResult(doc: CalcDocument, stmt: Statement): Explanation | undefined {
+  const r = resultOf(doc, stmt);
+  return r ? explainResult(doc.analysis, stmt, r, doc.analysis.text) : undefined;
+}
+
+/** The reference under the cursor: one that contains it, else one that ends at it (the cursor just after a name). */
+function referenceAt(refs: readonly Reference[], offset: number): Reference | undefined {
+  let touching: Reference | undefined;
+  for (const r of refs) {
+    if (r.span.start <= offset && offset < r.span.end) return r;
+    if (offset === r.span.end && !touching) touching = r;
+  }
+  return touching;
+}
+
+/** The call, primed reference or name whose callee or name is at `span`. */
+function useAt(stmt: Statement, span: Span): Call | Primed | Expression | undefined {
+  let found: Call | Primed | Expression | undefined;
+  forEachExpression(stmt, (e) => {
+    if (found) return;
+    if (e.kind === 'call' && e.callee.start === span.start && e.callee.end === span.end) found = e;
+    else if (e.kind === 'primed' && e.name.start === span.start) found = e;
+    else if (e.kind === 'ident' && e.start === span.start && e.end === span.end) found = e;
+  });
+  return found;
+}
+
+/** `grad(f) at [1, 2]` with the cursor on f: the point of the line, in f's parameters. */
+function pointOfLine(doc: CalcDocument, stmt: Statement, ref: Reference, params: readonly string[]): number[] | undefined {
+  if (stmt.kind !== 'expression' || !stmt.at || stmt.expr.kind !== 'call') return undefined;
+  const arg = stmt.expr.args[0];
+  if (!arg || arg.kind !== 'ident' || arg.start !== ref.span.start) return undefined;
+  try {
+    const a = doc.analysis;
+    const p = pointFor({ lowering: a.lowering, symbols: a.symbols, data: a.data, diagnostics: [] }, stmt.at, params);
+    return params.map((v) => p[v]!);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------- markdown
+
+/** The markdown of an explanation. */
+export function render(e: Explanation, options: HoverOptions = {}): string {
+  const parts: string[] = [`**${escapeMarkdown(e.title)}**`];
+  for (const b of e.blocks) parts.push(renderBlock(b, options));
+  return parts.join('\n\n');
+}
+
+function renderBlock(b: Block, options: HoverOptions): string {
+  switch (b.kind) {
+    case 'text': return b.markdown ? b.text : escapeMarkdown(b.text);
+    case 'table': {
+      const line = (cells: readonly string[]): string => `| ${cells.map((c) => escapeMarkdown(c).replace(/\|/g, '\\|')).join(' | ')} |`;
+      return [line(b.header), `|${b.header.map(() => ' --- ').join('|')}|`, ...b.rows.map(line)].join('\n');
+    }
+    case 'math': {
+      const out: string[] = [];
+      if (b.title) out.push(`*${escapeMarkdown(b.title)}*`);
+      const text = rowsText(b.rows);
+      if (options.typeset !== false) {
+        const image = typesetMarkdown(rowsLatex(b.rows), text, options);
+        if (image) out.push(image);
+      }
+      out.push(`\`\`\`text\n${cut(text)}\n\`\`\``);
+      if (b.copy) out.push(copyLinks(b.copy));
+      return out.join('\n\n');
+    }
+  }
+}
+
+/** One formula per row; several rows are aligned at their relation signs. */
+export function rowsLatex(rows: readonly Row[]): string {
+  const rel = (r: Row): string => (r.relation === '≈' ? '\\approx' : '=');
+  if (rows.length === 1) {
+    const r = rows[0]!;
+    return r.lhs ? `${r.lhs.latex} ${rel(r)} ${r.rhs.latex}` : r.rhs.latex;
+  }
+  const lines = rows.map((r) => (r.lhs ? `${r.lhs.latex} &${rel(r)} ${r.rhs.latex}` : `&= ${r.rhs.latex}`));
+  return `\\begin{aligned} ${lines.join(' \\\\ ')} \\end{aligned}`;
+}
+
+/**
+ * The rows as text: a right side over several lines (a matrix) gets its left side on its
+ * middle line and the other lines indented to match.
+ */
+export function rowsText(rows: readonly Row[]): string {
+  const width = (s: string): number => [...s].length;
+  const lhsWidth = Math.max(0, ...rows.map((r) => (r.lhs ? width(r.lhs.unicode) : 0)));
+  const out: string[] = [];
+  for (const r of rows) {
+    const lines = r.rhs.unicode.split('\n');
+    const mid = (lines.length - 1) >> 1;
+    const lhs = r.lhs?.unicode ?? '';
+    const head = `${lhs}${' '.repeat(Math.max(0, lhsWidth - width(lhs)))} ${r.lhs ? (r.relation ?? '=') : '='} `;
+    const pad = ' '.repeat(width(head));
+    lines.forEach((l, i) => out.push(`${i === mid ? head : pad}${l}`));
+  }
+  return out.join('\n');
+}
+
+/** Copy as LaTeX / NumPy / JavaScript, as `command:` links whose argument is the text, JSON-encoded. */
+export function copyLinks(c: Copies): string {
+  const link = (title: string, text: string): string => `[${title}](command:${COPY_COMMAND}?${encodeURIComponent(JSON.stringify([text]))})`;
+  return [link('Copy as LaTeX', c.latex), link('Copy as NumPy', c.python), link('Copy as JavaScript', c.javascript)].join(' · ');
+}
+
+function cut(s: string): string {
+  return s.length > MAX_TEXT_LENGTH ? `${s.slice(0, MAX_TEXT_LENGTH)}\n…` : s;
+}
+
+/** Escapes the characters markdown gives meaning to, in plain text. */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`);
+}

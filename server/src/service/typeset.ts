@@ -1,0 +1,182 @@
+/**
+ * Typeset math for hovers: LaTeX to a self-contained SVG with MathJax, as a data URI
+ * that hover markdown can show as an image (VS Code's hovers cannot run a math
+ * renderer themselves; the LaTeX Workshop extension shows its math previews the same way).
+ *
+ * An image in a hover is an <img>, where `currentColor` has no text colour to follow,
+ * so the glyphs are coloured for the theme here; and it has no font-size context, so
+ * the SVG's size is set in pixels from the editor's font size.
+ *
+ * Rendering never throws: a formula MathJax rejects, or one too large to be worth an
+ * image, gives undefined and the hover shows text only.
+ */
+import { mathjax } from 'mathjax-full/js/mathjax.js';
+import { TeX } from 'mathjax-full/js/input/tex.js';
+import { SVG } from 'mathjax-full/js/output/svg.js';
+import { liteAdaptor, type LiteAdaptor } from 'mathjax-full/js/adaptors/liteAdaptor.js';
+import { RegisterHTMLHandler } from 'mathjax-full/js/handlers/html.js';
+// Only the packages our printers use (\frac, \left, bmatrix, aligned): the bundle stays small.
+import 'mathjax-full/js/input/tex/base/BaseConfiguration.js';
+import 'mathjax-full/js/input/tex/ams/AmsConfiguration.js';
+
+export type Theme = 'light' | 'dark' | 'high-contrast';
+
+export interface TypesetOptions {
+  readonly theme?: Theme;
+  /** The editor's font size in pixels (default 14): 1em of the math. */
+  readonly fontSize?: number;
+}
+
+/** The glyph colour per theme: VS Code's default editor foregrounds, and pure white for high contrast (a dark theme). */
+export const THEME_COLOURS: Readonly<Record<Theme, string>> = {
+  light: '#1f1f1f',
+  dark: '#d4d4d4',
+  'high-contrast': '#ffffff',
+};
+
+export const DEFAULT_FONT_SIZE = 14;
+/** LaTeX longer than this is not typeset (MathJax's time grows with it; a hover must stay fast). */
+export const MAX_LATEX_LENGTH = 6000;
+/** An SVG larger than this (bytes, before base64) is dropped: hovers carry the image inline. */
+export const MAX_SVG_BYTES = 96 * 1024;
+/** Rendered images kept, least recently used dropped first. */
+export const CACHE_SIZE = 256;
+
+interface Engine {
+  readonly adaptor: LiteAdaptor;
+  readonly convert: (latex: string, em: number) => unknown;
+}
+
+let engine: Engine | undefined | null;
+
+/** MathJax, set up on first use; null when it cannot start (the hovers then show text only). */
+function getEngine(): Engine | null {
+  if (engine !== undefined) return engine;
+  try {
+    const adaptor = liteAdaptor();
+    RegisterHTMLHandler(adaptor);
+    // formatError rethrows, so that a bad formula is an exception we turn into "no image",
+    // instead of MathJax's red error box drawn into the hover.
+    const tex = new TeX({ packages: ['base', 'ams'], formatError: (_jax: unknown, err: unknown) => { throw err; } });
+    // fontCache 'local': the glyph outlines live in the SVG's own <defs>, so the image is self-contained.
+    const svg = new SVG({ fontCache: 'local' });
+    const doc = mathjax.document('', { InputJax: tex, OutputJax: svg });
+    engine = {
+      adaptor,
+      convert: (latex, em) => doc.convert(latex, { display: true, em, ex: em / 2, containerWidth: 80 * em }),
+    };
+  } catch {
+    engine = null;
+  }
+  return engine;
+}
+
+/** A small least-recently-used cache: a Map keeps insertion order, so the first key is the oldest. */
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined || this.map.has(key)) { this.map.delete(key); this.map.set(key, v as V); }
+    return v;
+  }
+  has(key: string): boolean { return this.map.has(key); }
+  set(key: string, v: V): void {
+    this.map.delete(key);
+    this.map.set(key, v);
+    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as string);
+  }
+  get size(): number { return this.map.size; }
+  clear(): void { this.map.clear(); }
+}
+
+const cache = new Lru<string | null>(CACHE_SIZE);
+
+/**
+ * The SVG text of a formula, coloured and sized; undefined when it cannot be typeset.
+ *
+ * @example renderSvg('x^{2}', { theme: 'dark', fontSize: 14 }) // '<svg xmlns=… width="…px" …><path fill="#d4d4d4" …'
+ */
+export function renderSvg(latex: string, options: TypesetOptions = {}): string | undefined {
+  if (latex.length === 0 || latex.length > MAX_LATEX_LENGTH) return undefined;
+  const e = getEngine();
+  if (!e) return undefined;
+  const fontSize = clampFontSize(options.fontSize);
+  const colour = THEME_COLOURS[options.theme ?? 'dark'] ?? THEME_COLOURS.dark;
+  try {
+    const node = e.convert(latex, fontSize);
+    const svgNode = e.adaptor.firstChild(node as never);
+    const raw = e.adaptor.outerHTML(svgNode as never);
+    return finishSvg(raw, fontSize, colour);
+  } catch {
+    return undefined;
+  }
+}
+
+function clampFontSize(size: number | undefined): number {
+  return typeof size === 'number' && Number.isFinite(size) ? Math.min(64, Math.max(6, size)) : DEFAULT_FONT_SIZE;
+}
+
+/**
+ * Sets the size in pixels from the viewBox (1000 units per em) and the colour for the theme.
+ * Exported for tests.
+ */
+export function finishSvg(raw: string, fontSize: number, colour: string): string | undefined {
+  const vb = /viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"/.exec(raw);
+  if (!vb || !raw.startsWith('<svg')) return undefined;
+  const width = (Number(vb[3]) / 1000) * fontSize;
+  const height = (Number(vb[4]) / 1000) * fontSize;
+  return raw
+    .replace(/^<svg[^>]*?\sstyle="[^"]*"/, (m) => m.replace(/\sstyle="[^"]*"/, ''))
+    .replace(/\swidth="[^"]*"/, ` width="${round2(width)}px"`)
+    .replace(/\sheight="[^"]*"/, ` height="${round2(height)}px"`)
+    .replace(/currentColor/g, colour);
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** Base64 of UTF-8 text, without Node's Buffer (the service may later run in a browser). */
+function base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/**
+ * A `data:image/svg+xml;base64,…` URI of a formula, cached by (latex, theme, font size);
+ * undefined when it cannot be typeset or the image would be too large.
+ *
+ * @example svgDataUri('\\nabla f') // "data:image/svg+xml;base64,PHN2Zy…"
+ */
+export function svgDataUri(latex: string, options: TypesetOptions = {}): string | undefined {
+  const key = `${options.theme ?? 'dark'}\u0000${clampFontSize(options.fontSize)}\u0000${latex}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const svg = renderSvg(latex, options);
+  const uri = svg && svg.length <= MAX_SVG_BYTES ? `data:image/svg+xml;base64,${base64(svg)}` : null;
+  cache.set(key, uri);
+  return uri ?? undefined;
+}
+
+/**
+ * Markdown for an image of a formula, or undefined when it cannot be typeset.
+ *
+ * @example typesetMarkdown('x^{2}', 'x²') // "![x²](data:image/svg+xml;base64,…)"
+ */
+export function typesetMarkdown(latex: string, alt: string, options: TypesetOptions = {}): string | undefined {
+  const uri = svgDataUri(latex, options);
+  return uri ? `![${altText(alt)}](${uri})` : undefined;
+}
+
+/** Alt text on one line, at most 100 characters, with the characters markdown gives meaning escaped. */
+function altText(s: string): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  const short = [...one].length > 100 ? `${[...one].slice(0, 99).join('')}…` : one;
+  return short.replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+
+/** Empties the image cache (for benchmarks that measure cold renders). */
+export function clearTypesetCache(): void {
+  cache.clear();
+}
