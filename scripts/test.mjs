@@ -32,6 +32,18 @@ if (!process.env.CALC_SKIP_BUILD) {
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 
+// A fresh machine: install the Debian packages and code-server that the browser, reference, Neovim and
+// end-to-end suites need (both scripts are idempotent and quick when everything is present).
+const needsSystem = suites.some((s) => ['reference', 'browser', 'neovim', 'e2e'].includes(s));
+if (needsSystem && !process.env.CALC_SKIP_SETUP && process.getuid?.() === 0) {
+  const steps = [['bash', [join(root, 'scripts/setup-system.sh')]]];
+  if (suites.includes('e2e')) steps.push(['bash', [join(root, 'scripts/e2e-setup.sh')]]);
+  for (const [cmd, args] of steps) {
+    const s = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
+    if (s.status !== 0) { console.log(`\n0 passed, 1 failed (setup: ${args[0]} exited with ${s.status})`); process.exit(1); }
+  }
+}
+
 let passed = 0, failed = 0, skipped = 0;
 const tmp = mkdtempSync(join(tmpdir(), 'calc-test-'));
 for (const suite of suites) {
