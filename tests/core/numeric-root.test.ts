@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { newtonRaphson, newtonSystem } from '../../server/src/core/numeric/index.ts';
+import { newtonRaphson, newtonSystem } from '../../server/src/core/numeric/index.js';
 
 // The course's sextic (language reference): f(x) = x⁶/6 − 3x⁴ − 2x³/3 + 27x²/2 + 18x − 30
 const f = (x: number) => x ** 6 / 6 - 3 * x ** 4 - 2 * x ** 3 / 3 + 27 * x ** 2 / 2 + 18 * x - 30;

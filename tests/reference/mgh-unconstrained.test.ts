@@ -3,9 +3,9 @@
 // transcription (exact where MGH give them; else computed in 60-digit arithmetic there).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { minimize, type MinimizeResult } from '../../server/src/core/numeric/index.ts';
-import { symEig } from '../../server/src/core/numeric/linalg.ts';
-import { loadMgh, mghObjective, mghTarget, type MghProblem } from './nist_mgh_support.ts';
+import { minimize, type MinimizeResult } from '../../server/src/core/numeric/index.js';
+import { symEig } from '../../server/src/core/numeric/linalg.js';
+import { loadMgh, mghObjective, mghTarget, type MghProblem } from './nist_mgh_support.js';
 
 const problems = loadMgh();
 /** Success: f within 1e-8 of the target (relative when |target| > 1). */

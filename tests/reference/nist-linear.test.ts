@@ -2,8 +2,8 @@
 // (15 significant digits, computed by NIST in multiple precision).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitLinear } from '../../server/src/core/numeric/index.ts';
-import { listNist, lre, readNistLinear } from './nist_mgh_support.ts';
+import { fitLinear } from '../../server/src/core/numeric/index.js';
+import { listNist, lre, readNistLinear } from './nist_mgh_support.js';
 
 const names = listNist('linear');
 

@@ -4,8 +4,8 @@
 // the same code; nothing is written per problem.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitNonlinear } from '../../server/src/core/numeric/index.ts';
-import { listNist, lre, nistModel, readNistNonlinear } from './nist_mgh_support.ts';
+import { fitNonlinear } from '../../server/src/core/numeric/index.js';
+import { listNist, lre, nistModel, readNistNonlinear } from './nist_mgh_support.js';
 
 const names = listNist('nonlinear');
 

@@ -11,8 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Objective } from '../../server/src/core/numeric/types.ts';
-import type { ModelFunction } from '../../server/src/core/numeric/regress.ts';
+import type { Objective } from '../../server/src/core/numeric/types.js';
+import type { ModelFunction } from '../../server/src/core/numeric/regress.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedDir = process.env.CALC_SHARED ?? path.resolve(repoRoot, '../shared');

@@ -150,7 +150,8 @@ class Run {
     if (f < -1e100 || enorm(x) > 1e100) return ['diverged', `f decreases without bound along the path (f = ${fmt(f)} at |x| = ${fmt(enorm(x))}): there is no minimum in this direction.`];
     if (gnorm <= this.gradTol * Math.max(1, Math.abs(f))) return ['gradient', `The gradient is zero to tolerance (|∇f| = ${fmt(gnorm)}).`];
     if (stepNorm <= this.stepTol * (this.stepTol + enorm(x))) return ['step', `The steps became negligible (|Δx| = ${fmt(stepNorm)}).`];
-    if (Math.abs(f - fPrev) <= this.valueTol * Math.max(1, Math.abs(f))) {
+    // Relative change only: with f* = 0 an absolute test would stop long before x is accurate.
+    if (Math.abs(f - fPrev) <= this.valueTol * Math.abs(f)) {
       if (++this.smallChanges >= 2) return ['value', `f stopped changing (|Δf| = ${fmt(Math.abs(f - fPrev))} on successive iterations).`];
     } else this.smallChanges = 0;
     if (this.opts.shouldStop?.()) return ['stopped', 'Stopped on request (time limit or cancellation).'];
@@ -287,6 +288,10 @@ function lineSearchMethod(run: Run, x0: Float64Array, method: 'gd-armijo' | 'new
           ? `The line search could not decrease f any further (|∇f| = ${fmt(gn)}); f is at its minimum to rounding.`
           : `The line search found no step that decreases f (|∇f| = ${fmt(gn)}).`, method);
     }
+    if (ls.unbounded) {
+      x.set(xNew);
+      return run.finish(x, ls.f, 'diverged', `f decreases without bound along the search direction (f = ${fmt(ls.f)} at |x| = ${fmt(enorm(x))}): there is no minimum.`, method);
+    }
     alphaPrev = ls.alpha;
     const fNew = ls.f;
     run.iterations++;
@@ -339,7 +344,7 @@ function modifiedCholesky(H: ArrayLike<number>[], n: number): { L: Float64Array[
   return { L: null, tau };
 }
 
-interface StepResult { alpha: number; f: number }
+interface StepResult { alpha: number; f: number; unbounded?: boolean }
 
 /** Armijo backtracking: the largest α = α₀·2⁻ᵏ with f(x + αd) ≤ f(x) + 10⁻⁴·α·∇fᵀd. Writes x + αd and its gradient. */
 function backtracking(run: Run, x: Float64Array, f: number, slope: number, d: Float64Array, alpha0: number,
@@ -411,11 +416,13 @@ function strongWolfe(run: Run, x: Float64Array, f0: number, _g0: Float64Array, d
     if (da >= 0) return zoom(a, fa, da, aPrev, fPrev, dPrev);
     best = { a, f: fa };
     aPrev = a; fPrev = fa; dPrev = da;
+    if (a >= 1e20) break;
     a = Math.min(a * 4, 1e20);
   }
   if (best) {
+    // f kept decreasing with slope as steep as at the start all the way out: unbounded below along d.
     const [fb] = phi(best.a);
-    return { alpha: best.a, f: fb };
+    return { alpha: best.a, f: fb, unbounded: true };
   }
   return null;
 }

@@ -70,7 +70,7 @@ export interface MinimizeOptions extends RunControl {
   gradTol?: number;
   /** Stop when ‖Δx‖ ≤ stepTol·(stepTol + ‖x‖). Default 1e-14. */
   stepTol?: number;
-  /** Stop when |Δf| ≤ valueTol·max(1, |f|) on two successive iterations. Default 1e-15. */
+  /** Stop when |Δf| ≤ valueTol·|f| on two successive iterations. Default 1e-15. */
   valueTol?: number;
   maxIter?: number;
   /** Keep every iterate in `path` (default true; capped at `maxPath` points, thinned evenly). */

@@ -1,0 +1,146 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lagrange, maximize, minimize, type Objective } from '../../server/src/core/numeric/index.js';
+
+const close = (a: number, b: number, rel: number) => Math.abs(a - b) <= rel * Math.max(1, Math.abs(b));
+
+// Rosenbrock f = 100(y − x²)² + (1 − x)², minimum 0 at (1, 1) (Rosenbrock 1960).
+const rosen: Objective = {
+  n: 2,
+  f: (x) => 100 * (x[1]! - x[0]! ** 2) ** 2 + (1 - x[0]!) ** 2,
+  grad: (x, g) => {
+    g[0] = -400 * x[0]! * (x[1]! - x[0]! ** 2) - 2 * (1 - x[0]!);
+    g[1] = 200 * (x[1]! - x[0]! ** 2);
+    return 100 * (x[1]! - x[0]! ** 2) ** 2 + (1 - x[0]!) ** 2;
+  },
+  hess: (x) => [[1200 * x[0]! ** 2 - 400 * x[1]! + 2, -400 * x[0]!], [-400 * x[0]!, 200]],
+};
+
+for (const method of ['bfgs', 'newton', 'trust-newton', 'auto'] as const) {
+  test(`${method} minimises Rosenbrock from (−1.2, 1) to (1, 1) and reports why it stopped`, () => {
+    const res = minimize(rosen, [-1.2, 1], { method });
+    assert.ok(res.converged, res.message);
+    assert.ok(close(res.x[0]!, 1, 1e-7) && close(res.x[1]!, 1, 1e-7), String(res.x));
+    assert.ok(res.f < 1e-14);
+    assert.deepEqual(res.path[0], [-1.2, 1]);
+    assert.equal(res.path.length, res.iterations + 1);
+    assert.equal(res.history.length, res.path.length);
+    assert.ok(['gradient', 'step', 'value'].includes(res.reason));
+    assert.ok(res.message.length > 0);
+  });
+}
+
+test('the default method says which method it used', () => {
+  assert.equal(minimize(rosen, [-1.2, 1]).method, 'trust-newton');
+  const noHess: Objective = { n: 2, f: rosen.f, grad: rosen.grad };
+  const res = minimize(noHess, [-1.2, 1]);
+  assert.equal(res.method, 'bfgs');
+  assert.ok(res.notes.some((n) => /BFGS/.test(n)));
+});
+
+// f = x² + 10y²: L = 20, so a fixed step converges for η < 2/20 = 0.1 and diverges beyond.
+const bowl: Objective = {
+  n: 2,
+  f: (x) => x[0]! ** 2 + 10 * x[1]! ** 2,
+  grad: (x, g) => { g[0] = 2 * x[0]!; g[1] = 20 * x[1]!; return x[0]! ** 2 + 10 * x[1]! ** 2; },
+};
+
+test('gradient descent with a small fixed step converges to the minimum of a quadratic bowl', () => {
+  const res = minimize(bowl, [1, 1], { method: 'gd', step: 0.05 });
+  assert.ok(res.converged, res.message);
+  assert.ok(Math.abs(res.x[0]!) < 1e-8 && Math.abs(res.x[1]!) < 1e-8);
+});
+
+test('gradient descent with a step that is too large diverges and says the step is too large', () => {
+  const res = minimize(bowl, [1, 1], { method: 'gd', step: 0.15 });
+  assert.equal(res.converged, false);
+  assert.equal(res.reason, 'diverged');
+  assert.match(res.message, /step η = 0.15 is too large/);
+  // The secant estimate of the curvature finds L = 20, so the bound 2/L = 0.1.
+  assert.match(res.message, /η < 2\/L ≈ 0\.1\b/);
+});
+
+test('backtracking gradient descent converges where the fixed step diverged', () => {
+  const res = minimize(bowl, [1, 1], { method: 'gd-armijo' });
+  assert.ok(res.converged, res.message);
+  assert.ok(res.f < 1e-16);
+});
+
+test('Newton modifies an indefinite Hessian and says so', () => {
+  // f = x⁴ − 2x² + y² has a saddle-like start at x = 0.1 (f″ < 0 there); minima at x = ±1.
+  const f: Objective = {
+    n: 2,
+    f: (x) => x[0]! ** 4 - 2 * x[0]! ** 2 + x[1]! ** 2,
+    grad: (x, g) => { g[0] = 4 * x[0]! ** 3 - 4 * x[0]!; g[1] = 2 * x[1]!; return x[0]! ** 4 - 2 * x[0]! ** 2 + x[1]! ** 2; },
+    hess: (x) => [[12 * x[0]! ** 2 - 4, 0], [0, 2]],
+  };
+  const res = minimize(f, [0.1, 1], { method: 'newton' });
+  assert.ok(res.converged);
+  assert.ok(close(Math.abs(res.x[0]!), 1, 1e-9));
+  assert.ok(res.notes.some((n) => /not positive definite/.test(n)));
+});
+
+test('a function unbounded below is reported as diverging, not as a minimum', () => {
+  const lin: Objective = { n: 1, f: (x) => -x[0]!, grad: (x, g) => { g[0] = -1; return -x[0]!; } };
+  const res = minimize(lin, [0], { method: 'bfgs' });
+  assert.equal(res.converged, false);
+  assert.equal(res.reason, 'diverged');
+});
+
+test('maximize finds the maximum of −(x − 1)² − (y + 2)² + 3 and reports the maximum value', () => {
+  const f: Objective = {
+    n: 2,
+    f: (x) => -((x[0]! - 1) ** 2) - (x[1]! + 2) ** 2 + 3,
+    grad: (x, g) => { g[0] = -2 * (x[0]! - 1); g[1] = -2 * (x[1]! + 2); return -((x[0]! - 1) ** 2) - (x[1]! + 2) ** 2 + 3; },
+  };
+  const res = maximize(f, [0, 0]);
+  assert.ok(res.converged);
+  assert.ok(close(res.f, 3, 1e-12));
+  assert.ok(close(res.x[0]!, 1, 1e-8) && close(res.x[1]!, -2, 1e-8));
+});
+
+test('shouldStop ends a run with reason "stopped", and onProgress sees every iteration', () => {
+  let calls = 0;
+  const res = minimize(rosen, [-1.2, 1], { method: 'gd', step: 1e-4, shouldStop: () => calls >= 5, onProgress: () => { calls++; } });
+  assert.equal(res.reason, 'stopped');
+  assert.ok(calls >= 5);
+});
+
+test('Lagrange multipliers: extrema of x + y on the unit circle are ±√2, classified max and min', () => {
+  const f: Objective = { n: 2, f: (x) => x[0]! + x[1]!, grad: (x, g) => { g[0] = 1; g[1] = 1; return x[0]! + x[1]!; }, hess: () => [[0, 0], [0, 0]] };
+  const g: Objective = {
+    n: 2, f: (x) => x[0]! ** 2 + x[1]! ** 2 - 1,
+    grad: (x, gr) => { gr[0] = 2 * x[0]!; gr[1] = 2 * x[1]!; return x[0]! ** 2 + x[1]! ** 2 - 1; },
+    hess: () => [[2, 0], [0, 2]],
+  };
+  const res = lagrange(f, [g]);
+  assert.equal(res.candidates.length, 2);
+  const max = res.candidates[res.max]!, min = res.candidates[res.min]!;
+  assert.ok(close(max.f, Math.SQRT2, 1e-12) && close(min.f, -Math.SQRT2, 1e-12));
+  assert.equal(max.kind, 'max');
+  assert.equal(min.kind, 'min');
+  // ∇f = λ∇g: 1 = 2λx at x = 1/√2 gives λ = 1/√2.
+  assert.ok(close(max.lambda[0]!, Math.SQRT1_2, 1e-12));
+});
+
+test('Lagrange multipliers with two constraints: extrema of z on the circle x² + y² = 1, x + y + z = 0', () => {
+  // On the intersection z = −(x + y), so the extrema are z = ∓√2 at x = y = ±1/√2.
+  const f: Objective = { n: 3, f: (x) => x[2]!, grad: (_x, g) => { g.set([0, 0, 1]); return _x[2]!; }, hess: () => [[0, 0, 0], [0, 0, 0], [0, 0, 0]] };
+  const c1: Objective = { n: 3, f: (x) => x[0]! ** 2 + x[1]! ** 2 - 1, grad: (x, g) => { g.set([2 * x[0]!, 2 * x[1]!, 0]); return x[0]! ** 2 + x[1]! ** 2 - 1; }, hess: () => [[2, 0, 0], [0, 2, 0], [0, 0, 0]] };
+  const c2: Objective = { n: 3, f: (x) => x[0]! + x[1]! + x[2]!, grad: (x, g) => { g.set([1, 1, 1]); return x[0]! + x[1]! + x[2]!; }, hess: () => [[0, 0, 0], [0, 0, 0], [0, 0, 0]] };
+  const res = lagrange(f, [c1, c2]);
+  assert.equal(res.candidates.length, 2);
+  assert.ok(close(res.candidates[res.max]!.f, Math.SQRT2, 1e-12));
+  assert.ok(close(res.candidates[res.min]!.f, -Math.SQRT2, 1e-12));
+  assert.equal(res.candidates[res.max]!.kind, 'max');
+  assert.equal(res.candidates[res.min]!.kind, 'min');
+});
+
+test('a saddle on the constraint is classified as a saddle', () => {
+  // f = x² − y² + z² on the plane z = 0: the origin is a saddle of the restriction.
+  const f: Objective = { n: 3, f: (x) => x[0]! ** 2 - x[1]! ** 2 + x[2]! ** 2, grad: (x, g) => { g.set([2 * x[0]!, -2 * x[1]!, 2 * x[2]!]); return x[0]! ** 2 - x[1]! ** 2 + x[2]! ** 2; }, hess: () => [[2, 0, 0], [0, -2, 0], [0, 0, 2]] };
+  const c: Objective = { n: 3, f: (x) => x[2]!, grad: (_x, g) => { g.set([0, 0, 1]); return _x[2]!; }, hess: () => [[0, 0, 0], [0, 0, 0], [0, 0, 0]] };
+  const res = lagrange(f, [c]);
+  assert.equal(res.candidates.length, 1);
+  assert.equal(res.candidates[0]!.kind, 'saddle');
+});
