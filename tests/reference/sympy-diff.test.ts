@@ -21,9 +21,9 @@ const DERIVS: Record<string, (e: Expr) => Expr> = {
 };
 const REL = 1e-9, ABS = 1e-12;
 /** Expressions whose simplified first derivative is compared in size with SymPy's simplify(diff(...)). */
-const OPS_SAMPLE = 300;
+const OPS_SAMPLE = 200;
 /** Our operation count may exceed SymPy's by this factor plus this margin, never more. */
-const OPS_FACTOR = 3, OPS_MARGIN = 10;
+const OPS_FACTOR = 2, OPS_MARGIN = 8;
 
 function findPython(): string {
   for (const py of ['python3', '/usr/bin/python3']) {
@@ -64,7 +64,7 @@ const cases = corpus();
 // the size comparison uses the first expressions whose d/dx is not 0
 const opsCases = cases.map((c, i) => i).filter((i) => !isZero(cases[i]!.derivs.x!)).slice(0, OPS_SAMPLE);
 const request = {
-  simplifySeconds: 5,
+  simplifySeconds: 3,
   cases: cases.map((c, i) => ({
     countOps: opsCases.includes(i),
     f: toPython(c.expr), vars: VARS, points: c.points,

@@ -12,5 +12,5 @@ export {
   compile, compileVector, compileGradient, compileJacobian, compileHessian, type Value,
 } from './compile';
 export { checkEquivalent, type EquivalenceOptions, type EquivalenceResult } from './equivalence';
-export { seeded } from './random';
+export { seeded, randomExpr, CALCULUS_FUNCTIONS } from './random';
 export * from './print/index';
