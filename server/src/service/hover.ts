@@ -209,7 +209,9 @@ export function rowsText(rows: readonly Row[]): string {
 
 /** Copy as LaTeX / NumPy / JavaScript, as `command:` links whose argument is the text, JSON-encoded. */
 export function copyLinks(c: Copies): string {
-  const link = (title: string, text: string): string => `[${title}](command:${COPY_COMMAND}?${encodeURIComponent(JSON.stringify([text]))})`;
+  // encodeURIComponent leaves ( and ) alone, but a markdown link ends at an unbalanced ')': encode them too.
+  const arg = (text: string): string => encodeURIComponent(JSON.stringify([text])).replace(/\(/g, '%28').replace(/\)/g, '%29');
+  const link = (title: string, text: string): string => `[${title}](command:${COPY_COMMAND}?${arg(text)})`;
   return [link('Copy as LaTeX', c.latex), link('Copy as NumPy', c.python), link('Copy as JavaScript', c.javascript)].join(' · ');
 }
 
