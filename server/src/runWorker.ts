@@ -1,0 +1,268 @@
+/**
+ * Runs of numerical statements (root, minimize, maximize, fit, Lagrange) off the
+ * language server's main thread, so that a long run never blocks diagnostics, hovers or
+ * the cancellation message that stops it.
+ *
+ * One worker thread, started from the server's own bundle (the bundle checks
+ * `workerData.role`), runs jobs one at a time. The main thread stops a job through a
+ * shared flag that the solver polls every iteration (`shouldStop`); a job that does not
+ * stop within a grace period, or outlives its budget, has its worker terminated and a
+ * fresh one started. If no worker can be started, jobs run inline with their budget.
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { analyze, type Analysis } from './core/analysis';
+import type { StatementResult } from './core/results';
+import { runStatement } from './core/run';
+import type { FileHost } from './core/semantics/data';
+import { isRunnable } from './core/syntax/ast';
+import type { Diagnostic } from './core/syntax/diagnostics';
+import { createNodeFileHost } from './node/fileHost';
+
+export const WORKER_ROLE = 'calc-run-worker';
+
+/** What is run: some statements (by start offset) of one version of a document. */
+export interface RunJob {
+  readonly uri: string;
+  readonly version: number;
+  readonly text: string;
+  readonly offsets: readonly number[];
+  /** Budget per job in milliseconds (auto-runs) or per statement (explicit runs). */
+  readonly budgetMs?: number;
+  /** Split the budget across the statements and drop results that ran out of it (auto-run). */
+  readonly auto?: boolean;
+  /** For csv data: the document's path and the workspace folder that holds it. */
+  readonly documentPath?: string;
+  readonly workspaceRoot?: string;
+}
+
+export interface RunOutcome {
+  readonly offset: number;
+  readonly result?: StatementResult;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface RunHandle {
+  readonly done: Promise<{ outcomes: RunOutcome[]; stopped: boolean }>;
+  stop(): void;
+}
+
+type ToWorker = { type: 'run'; id: number; job: RunJob; flag: SharedArrayBuffer };
+type FromWorker =
+  | { type: 'progress'; id: number; offset: number; iteration: number; value: number }
+  | { type: 'outcome'; id: number; outcome: RunOutcome }
+  | { type: 'done'; id: number }
+  | { type: 'failed'; id: number; message: string };
+
+/** Grace period between asking a job to stop and terminating its worker. */
+const STOP_GRACE_MS = 2_000;
+/** Time beyond its budget that a job may take before its worker is terminated. */
+const BUDGET_GRACE_MS = 5_000;
+const DEFAULT_BUDGET_MS = 10_000;
+/** Progress messages per second, at most. */
+const PROGRESS_INTERVAL_MS = 100;
+
+// ------------------------------------------------------------------ the worker side
+
+/** True when this thread is the run worker. */
+export function isRunWorker(): boolean {
+  return !isMainThread && (workerData as { role?: string } | undefined)?.role === WORKER_ROLE;
+}
+
+/** The worker's message loop. */
+export function startRunWorker(): void {
+  const port = parentPort!;
+  let last: { key: string; analysis: Analysis } | undefined;
+  port.on('message', (msg: ToWorker) => {
+    if (msg.type !== 'run') return;
+    const flag = new Int32Array(msg.flag);
+    try {
+      const { job } = msg;
+      // An explicit run right after an auto-run of the same version reuses its analysis.
+      const key = `${job.uri}\u0000${job.version}\u0000${job.text.length}`;
+      const analysis = last?.key === key && last.analysis.text === job.text ? last.analysis : analyze(job.text, hostOption(job));
+      last = { key, analysis };
+      for (const outcome of runJob(analysis, job, () => Atomics.load(flag, 0) !== 0, (offset, iteration, value) => {
+        port.postMessage({ type: 'progress', id: msg.id, offset, iteration, value } satisfies FromWorker);
+      })) {
+        port.postMessage({ type: 'outcome', id: msg.id, outcome: cloneable(outcome) } satisfies FromWorker);
+      }
+      port.postMessage({ type: 'done', id: msg.id } satisfies FromWorker);
+    } catch (e) {
+      port.postMessage({ type: 'failed', id: msg.id, message: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
+    }
+  });
+}
+
+function hostOption(job: RunJob): { host?: FileHost } {
+  return job.documentPath && job.workspaceRoot ? { host: createNodeFileHost(job.documentPath, job.workspaceRoot) } : {};
+}
+
+/**
+ * Runs a job's statements in order, on either side of the thread boundary.
+ * Auto-runs share one budget and drop a result that was stopped by it.
+ */
+function* runJob(
+  analysis: Analysis,
+  job: RunJob,
+  shouldStop: () => boolean,
+  onProgress: (offset: number, iteration: number, value: number) => void,
+): Generator<RunOutcome> {
+  const budget = job.budgetMs ?? DEFAULT_BUDGET_MS;
+  const deadline = Date.now() + budget;
+  for (const offset of job.offsets) {
+    if (shouldStop()) return;
+    const stmt = analysis.program.statements.find((s) => s.start === offset);
+    if (!stmt || !isRunnable(stmt)) { yield { offset, diagnostics: [] }; continue; }
+    const left = job.auto ? deadline - Date.now() : budget;
+    if (left <= 0) return;
+    let lastReport = 0;
+    const { result, diagnostics } = runStatement(analysis, stmt, {
+      budgetMs: left,
+      shouldStop,
+      onProgress: (iteration, value) => {
+        const now = Date.now();
+        if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+        lastReport = now;
+        onProgress(offset, iteration, value);
+      },
+    });
+    const stopped = result !== undefined && 'reason' in result && result.reason === 'stopped';
+    if (job.auto && stopped) continue; // out of budget: it waits for its "▶ Run" lens
+    yield { offset, ...(result ? { result } : {}), diagnostics };
+  }
+}
+
+/** Results are plain data, but a solver could leave a typed array or a function in them. */
+function cloneable(o: RunOutcome): RunOutcome {
+  return JSON.parse(JSON.stringify(o, (_k, v: unknown) => (typeof v === 'function' ? undefined : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v))) as RunOutcome;
+}
+
+// ------------------------------------------------------------------ the server side
+
+interface Pending {
+  readonly id: number;
+  readonly job: RunJob;
+  readonly flag: Int32Array;
+  readonly outcomes: RunOutcome[];
+  readonly onProgress?: (offset: number, iteration: number, value: number) => void;
+  readonly resolve: (v: { outcomes: RunOutcome[]; stopped: boolean }) => void;
+  stopped: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+/** Runs jobs in a worker thread, one at a time, in the order they were started. */
+export class RunPool {
+  private worker: Worker | undefined;
+  private workerFailed = false;
+  private readonly queue: Pending[] = [];
+  private current: Pending | undefined;
+  private nextId = 1;
+
+  constructor(private readonly entry: string, private readonly log: (message: string) => void) {}
+
+  /** Starts a job; `stop()` ends it early (its finished statements are kept). */
+  start(job: RunJob, onProgress?: (offset: number, iteration: number, value: number) => void): RunHandle {
+    let resolve!: Pending['resolve'];
+    const done = new Promise<{ outcomes: RunOutcome[]; stopped: boolean }>((r) => { resolve = r; });
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const p: Pending = { id: this.nextId++, job, flag, outcomes: [], resolve, stopped: false, ...(onProgress ? { onProgress } : {}) };
+    this.queue.push(p);
+    this.pump();
+    return { done, stop: () => this.stop(p) };
+  }
+
+  /** Stops every job of a document (it was closed, or a newer version superseded an auto-run). */
+  stopWhere(predicate: (job: RunJob) => boolean): void {
+    for (const p of [...this.queue, ...(this.current ? [this.current] : [])]) if (predicate(p.job)) this.stop(p);
+  }
+
+  dispose(): void {
+    this.stopWhere(() => true);
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private stop(p: Pending): void {
+    if (p.stopped) return;
+    p.stopped = true;
+    Atomics.store(p.flag, 0, 1);
+    const queued = this.queue.indexOf(p);
+    if (queued >= 0) { this.queue.splice(queued, 1); p.resolve({ outcomes: [], stopped: true }); return; }
+    if (p === this.current) {
+      clearTimeout(p.timer);
+      p.timer = setTimeout(() => this.kill(p, 'it did not stop when asked'), STOP_GRACE_MS);
+    }
+  }
+
+  private pump(): void {
+    if (this.current || this.queue.length === 0) return;
+    const p = this.queue.shift()!;
+    this.current = p;
+    const worker = this.ensureWorker();
+    if (!worker) { this.runInline(p); return; }
+    const budget = p.job.budgetMs ?? DEFAULT_BUDGET_MS;
+    const total = p.job.auto ? budget : budget * Math.max(1, p.job.offsets.length);
+    p.timer = setTimeout(() => this.kill(p, 'it ran past its time budget'), total + BUDGET_GRACE_MS);
+    worker.postMessage({ type: 'run', id: p.id, job: p.job, flag: p.flag.buffer as SharedArrayBuffer } satisfies ToWorker);
+  }
+
+  private finish(p: Pending): void {
+    clearTimeout(p.timer);
+    if (this.current === p) this.current = undefined;
+    p.resolve({ outcomes: p.outcomes, stopped: p.stopped });
+    this.pump();
+  }
+
+  private kill(p: Pending, why: string): void {
+    if (this.current !== p) return;
+    this.log(`[run] terminated the run worker: ${why}`);
+    void this.worker?.terminate();
+    this.worker = undefined;
+    p.stopped = true;
+    this.finish(p);
+  }
+
+  private ensureWorker(): Worker | undefined {
+    if (this.worker || this.workerFailed) return this.worker;
+    try {
+      const worker = new Worker(this.entry, { workerData: { role: WORKER_ROLE } });
+      worker.on('message', (m: FromWorker) => this.onMessage(m));
+      worker.on('error', (e) => {
+        this.log(`[run] worker error: ${e.stack ?? e.message}`);
+        if (this.worker === worker) this.worker = undefined;
+        if (this.current) this.finish(this.current);
+      });
+      worker.on('exit', () => { if (this.worker === worker) this.worker = undefined; });
+      worker.unref();
+      this.worker = worker;
+    } catch (e) {
+      this.workerFailed = true;
+      this.log(`[run] no worker thread (${e instanceof Error ? e.message : String(e)}); running inline`);
+    }
+    return this.worker;
+  }
+
+  private onMessage(m: FromWorker): void {
+    const p = this.current;
+    if (!p || p.id !== m.id) return;
+    switch (m.type) {
+      case 'progress': p.onProgress?.(m.offset, m.iteration, m.value); break;
+      case 'outcome': p.outcomes.push(m.outcome); break;
+      case 'failed': this.log(`[run] job failed: ${m.message}`); this.finish(p); break;
+      case 'done': this.finish(p); break;
+    }
+  }
+
+  /** Without a worker: run on this thread, within the budget (cancellation cannot arrive meanwhile). */
+  private runInline(p: Pending): void {
+    try {
+      const analysis = analyze(p.job.text, hostOption(p.job));
+      for (const o of runJob(analysis, p.job, () => p.flag[0] !== 0, (offset, iteration, value) => p.onProgress?.(offset, iteration, value))) {
+        p.outcomes.push(o);
+      }
+    } catch (e) {
+      this.log(`[run] inline job failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
+    this.finish(p);
+  }
+}

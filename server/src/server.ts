@@ -1,0 +1,472 @@
+/**
+ * The language server: a thin shell around the language service.
+ *
+ * It negotiates capabilities, keeps one analysed document per uri and version, publishes
+ * debounced diagnostics (never for a stale version), runs numerical statements in a
+ * worker with progress and cancellation, and wraps every handler in one safe boundary:
+ * a handler that throws is logged to the connection's console and answers empty, and a
+ * cancelled request answers `RequestCancelled`.
+ *
+ *   node dist/server/server.js --stdio
+ */
+import { fileURLToPath } from 'node:url';
+import { dirname, sep } from 'node:path';
+import {
+  CodeLensRefreshRequest, createConnection, DidChangeConfigurationNotification, ErrorCodes, LSPErrorCodes,
+  ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind,
+  type CancellationToken, type ClientCapabilities, type Connection, type InitializeParams, type InitializeResult,
+  type WorkDoneProgressReporter, type WorkDoneProgressServerReporter,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { InitializationOptions, RunStatementRequest } from '../../protocol/requests';
+import type { StatementResult } from './core/results';
+import { summarize } from './core/run';
+import type { Statement } from './core/syntax/ast';
+import { isRunnable } from './core/syntax/ast';
+import type { Diagnostic as CoreDiagnostic } from './core/syntax/diagnostics';
+import { createNodeFileHost } from './node/fileHost';
+import { isRunWorker, RunPool, startRunWorker, type RunHandle } from './runWorker';
+import { getCodeLenses } from './service/codeLens';
+import { doComplete } from './service/completion';
+import { findDefinition } from './service/definition';
+import { doValidation } from './service/diagnostics';
+import { type CalcDocument, createCalcDocument, statementAt } from './service/document';
+import { findDocumentHighlights } from './service/documentHighlights';
+import { findDocumentSymbols } from './service/documentSymbols';
+import { getFoldingRanges } from './service/folding';
+import { format } from './service/format';
+import { doHover } from './service/hover';
+import { getInlayHints } from './service/inlayHints';
+import { findReferences } from './service/references';
+import { doRename, prepareRename } from './service/rename';
+import { getSemanticTokens, SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens';
+import { getSignatureHelp } from './service/signatureHelp';
+
+/** Settings under `calc.` (package.json), per document. */
+interface Settings {
+  autoRun: { enabled: boolean; budgetMs: number };
+  inlayHints: { enabled: boolean };
+  hover: { typeset: boolean };
+}
+
+const DEFAULT_SETTINGS: Settings = { autoRun: { enabled: true, budgetMs: 200 }, inlayHints: { enabled: true }, hover: { typeset: true } };
+const DEFAULT_DEBOUNCE_MS = 100;
+/** The longest the debounce can be set to. */
+const MAX_DEBOUNCE_MS = 5_000;
+
+/** Results of runs of a document, kept across versions while its definitions stay the same. */
+interface RunCache {
+  /** The text of every constant, function and data statement: what a run's answer depends on. */
+  fingerprint: string;
+  /** By statement text; diagnostic offsets are relative to the statement's start. */
+  results: Map<string, { result?: StatementResult; diagnostics: readonly CoreDiagnostic[] }>;
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const analysed = new Map<string, CalcDocument>();
+  const runCaches = new Map<string, RunCache>();
+  const settingsCache = new Map<string, Promise<Settings>>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  const autoRuns = new Map<string, RunHandle>();
+  const log = (message: string): void => connection.console.log(message);
+  const pool = new RunPool(workerEntry(), log);
+
+  let capabilities: ClientCapabilities = {};
+  let workspaceFolders: string[] = [];
+  let options: InitializationOptions = {};
+  let debounceMs = DEFAULT_DEBOUNCE_MS;
+
+  // ---------------------------------------------------------------- the safe boundary
+
+  /** Wraps a request handler: cancellation honoured, exceptions logged, an empty answer instead of a crash. */
+  function safe<P, R>(name: string, empty: R, handler: (params: P, token: CancellationToken) => R | Promise<R>) {
+    return async (params: P, token?: CancellationToken): Promise<R | ResponseError<void>> => {
+      const t: CancellationToken = token ?? { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
+      if (t.isCancellationRequested) return cancelled();
+      try {
+        const result = await handler(params, t);
+        return t.isCancellationRequested ? cancelled() : result;
+      } catch (e) {
+        if (e instanceof ResponseError) return e as ResponseError<void>;
+        connection.console.error(`[${name}] ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        return empty;
+      }
+    };
+  }
+
+  /** Wraps a notification handler: exceptions are logged, never thrown into the connection. */
+  function safeNotify<P>(name: string, handler: (params: P) => void | Promise<void>) {
+    return (params: P): void => {
+      try {
+        const r = handler(params);
+        if (r) r.catch((e: unknown) => connection.console.error(`[${name}] ${String(e instanceof Error ? e.stack : e)}`));
+      } catch (e) {
+        connection.console.error(`[${name}] ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      }
+    };
+  }
+
+  const cancelled = (): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
+
+  // ---------------------------------------------------------------- documents
+
+  /** The analysed document for the current version of `uri`, or undefined when it is not open. */
+  function getDocument(uri: unknown): CalcDocument | undefined {
+    if (typeof uri !== 'string') return undefined;
+    const td = documents.get(uri);
+    if (!td) return undefined;
+    const cached = analysed.get(uri);
+    if (cached && cached.version === td.version) return cached;
+    // A snapshot: the open document is updated in place by later edits, an analysis must not be.
+    const snapshot = TextDocument.create(uri, td.languageId, td.version, td.getText());
+    const host = hostFor(uri);
+    const doc = createCalcDocument(snapshot, host);
+    restoreRuns(doc);
+    analysed.set(uri, doc);
+    return doc;
+  }
+
+  /** Reads csv files relative to the document, inside its workspace folder (or its own folder when it has none). */
+  function hostFor(uri: string) {
+    const paths = pathsFor(uri);
+    return paths ? createNodeFileHost(paths.documentPath, paths.workspaceRoot) : undefined;
+  }
+
+  function pathsFor(uri: string): { documentPath: string; workspaceRoot: string } | undefined {
+    if (!uri.startsWith('file:')) return undefined;
+    let documentPath: string;
+    try { documentPath = fileURLToPath(uri); } catch { return undefined; }
+    const folder = workspaceFolders
+      .filter((f) => documentPath === f || documentPath.startsWith(f.endsWith(sep) ? f : f + sep))
+      .sort((a, b) => b.length - a.length)[0];
+    return { documentPath, workspaceRoot: folder ?? dirname(documentPath) };
+  }
+
+  function fingerprintOf(doc: CalcDocument): string {
+    const text = doc.analysis.text;
+    return doc.analysis.program.statements
+      .filter((s) => s.kind === 'constant' || s.kind === 'function' || s.kind === 'data')
+      .map((s) => text.slice(s.start, s.end)).join('\n');
+  }
+
+  function statementText(doc: CalcDocument, s: Statement): string {
+    return doc.analysis.text.slice(s.start, s.end);
+  }
+
+  /** Carries earlier run results into a new version when nothing they depend on changed. */
+  function restoreRuns(doc: CalcDocument): void {
+    const cache = runCaches.get(doc.uri);
+    if (!cache) return;
+    if (cache.fingerprint !== fingerprintOf(doc)) { runCaches.delete(doc.uri); return; }
+    for (const s of doc.analysis.program.statements) {
+      if (!isRunnable(s)) continue;
+      const r = cache.results.get(statementText(doc, s));
+      if (r?.result) doc.runs.set(s.start, r.result);
+    }
+  }
+
+  function recordRun(doc: CalcDocument, s: Statement, result: StatementResult | undefined, diagnostics: readonly CoreDiagnostic[]): void {
+    const fingerprint = fingerprintOf(doc);
+    let cache = runCaches.get(doc.uri);
+    if (!cache || cache.fingerprint !== fingerprint) {
+      cache = { fingerprint, results: new Map() };
+      runCaches.set(doc.uri, cache);
+    }
+    const relative = diagnostics.map((d) => ({ ...d, offset: d.offset - s.start, ...(d.related ? { related: { ...d.related, offset: d.related.offset - s.start } } : {}) }));
+    cache.results.set(statementText(doc, s), { ...(result ? { result } : {}), diagnostics: relative });
+    if (result) doc.runs.set(s.start, result);
+  }
+
+  /** Diagnostics from runs (an unknown method, a run that did not converge), moved to where their statements are now. */
+  function runDiagnostics(doc: CalcDocument): CoreDiagnostic[] {
+    const cache = runCaches.get(doc.uri);
+    if (!cache || cache.fingerprint !== fingerprintOf(doc)) return [];
+    const out: CoreDiagnostic[] = [];
+    for (const s of doc.analysis.program.statements) {
+      if (!isRunnable(s)) continue;
+      const r = cache.results.get(statementText(doc, s));
+      if (!r) continue;
+      // Kept relative to the statement's start, so that they move with it.
+      for (const d of r.diagnostics) {
+        out.push({ ...d, offset: d.offset + s.start, ...(d.related ? { related: { ...d.related, offset: d.related.offset + s.start } } : {}) });
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- settings
+
+  function settingsFor(uri: string): Promise<Settings> {
+    if (!capabilities.workspace?.configuration) return Promise.resolve(DEFAULT_SETTINGS);
+    let s = settingsCache.get(uri);
+    if (!s) {
+      s = connection.workspace.getConfiguration({ scopeUri: uri, section: 'calc' })
+        .then((raw: unknown) => mergeSettings(raw), () => DEFAULT_SETTINGS);
+      settingsCache.set(uri, s);
+    }
+    return s;
+  }
+
+  // ---------------------------------------------------------------- diagnostics and auto-run
+
+  function scheduleValidation(uri: string, delay: number): void {
+    clearTimeout(timers.get(uri));
+    timers.set(uri, setTimeout(() => { timers.delete(uri); void validate(uri); }, delay));
+  }
+
+  async function validate(uri: string): Promise<void> {
+    try {
+      const doc = getDocument(uri);
+      if (!doc) return;
+      publish(doc);
+      const settings = await settingsFor(uri);
+      if (settings.autoRun.enabled && documents.get(uri)?.version === doc.version) autoRun(doc, settings.autoRun.budgetMs);
+    } catch (e) {
+      connection.console.error(`[diagnostics] ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
+  }
+
+  /** Publishes a version's diagnostics, unless the document has moved on since. */
+  function publish(doc: CalcDocument): void {
+    if (documents.get(doc.uri)?.version !== doc.version) return;
+    const diagnostics = doValidation(doc, runDiagnostics(doc));
+    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+  }
+
+  /** Runs the statements without a result within the auto-run budget, then refreshes lenses and hints. */
+  function autoRun(doc: CalcDocument, budgetMs: number): void {
+    autoRuns.get(doc.uri)?.stop();
+    const cache = runCaches.get(doc.uri);
+    const todo = doc.analysis.program.statements.filter((s) => isRunnable(s) && !doc.analysis.broken.has(s)
+      && !doc.runs.has(s.start) && !cache?.results.has(statementText(doc, s)));
+    if (todo.length === 0 || budgetMs <= 0) return;
+    const handle = pool.start({ ...job(doc), offsets: todo.map((s) => s.start), budgetMs, auto: true });
+    autoRuns.set(doc.uri, handle);
+    void handle.done.then(({ outcomes }) => {
+      if (autoRuns.get(doc.uri) === handle) autoRuns.delete(doc.uri);
+      if (outcomes.length === 0) return;
+      for (const o of outcomes) {
+        const s = doc.analysis.program.statements.find((x) => x.start === o.offset);
+        if (s) recordRun(doc, s, o.result, o.diagnostics);
+      }
+      const current = getDocument(doc.uri);
+      if (current) { restoreRuns(current); publish(current); }
+      refreshResults();
+    });
+  }
+
+  function job(doc: CalcDocument) {
+    const paths = pathsFor(doc.uri);
+    return { uri: doc.uri, version: doc.version, text: doc.analysis.text, ...(paths ?? {}) };
+  }
+
+  function refreshResults(): void {
+    if (capabilities.workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (capabilities.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  }
+
+  // ---------------------------------------------------------------- running a statement
+
+  async function runRequest(params: RunStatementRequest.Params, token: CancellationToken): Promise<RunStatementRequest.Result> {
+    if (!params || typeof params.uri !== 'string' || typeof params.offset !== 'number' || !Number.isFinite(params.offset)) {
+      return { error: 'calc/runStatement needs { uri: string, offset: number }.' };
+    }
+    const doc = getDocument(params.uri);
+    if (!doc) return { error: `The document ${params.uri} is not open.` };
+    const s = statementAt(doc, params.offset);
+    if (!s || !isRunnable(s)) return { error: 'There is no root, minimize, maximize or fit statement here.' };
+    if (doc.analysis.broken.has(s)) return { error: 'This statement has an error; fix it (see Problems), then run it.' };
+
+    const progress = await progressFor(params, token);
+    const title = `Calc: ${statementText(doc, s).split(/\r?\n/)[0]!.slice(0, 60)}`;
+    progress.begin(title, undefined, 'starting', true);
+    const handle = pool.start({ ...job(doc), offsets: [s.start] }, (_offset, iteration, value) => {
+      progress.report(`iteration ${iteration}: ${Number.isFinite(value) ? Number(value.toPrecision(6)) : value}`);
+    });
+    const stop = token.onCancellationRequested(() => handle.stop());
+    const stopByUser = 'token' in progress ? (progress as WorkDoneProgressServerReporter).token.onCancellationRequested(() => handle.stop()) : undefined;
+    try {
+      const { outcomes, stopped } = await handle.done;
+      const outcome = outcomes.find((o) => o.offset === s.start);
+      if (stopped && (token.isCancellationRequested || !outcome?.result)) return { error: 'The run was cancelled.' };
+      if (!outcome) return { error: 'The run failed; see the Calc output channel.' };
+      recordRun(doc, s, outcome.result, outcome.diagnostics);
+      publish(doc);
+      refreshResults();
+      if (!outcome.result) {
+        const first = outcome.diagnostics[0];
+        return { error: first ? first.message : 'The statement gave no result.' };
+      }
+      return { ...outcome.result, summary: summarize(outcome.result), version: doc.version };
+    } finally {
+      stop.dispose();
+      stopByUser?.dispose();
+      progress.done();
+    }
+  }
+
+  /** Progress on the client's token when it sent one, else on a token of our own when the client supports that. */
+  async function progressFor(params: RunStatementRequest.Params, token: CancellationToken): Promise<WorkDoneProgressReporter> {
+    if (params.workDoneToken !== undefined) return connection.window.attachWorkDoneProgress(params.workDoneToken);
+    if (capabilities.window?.workDoneProgress && !token.isCancellationRequested) {
+      try { return await connection.window.createWorkDoneProgress(); } catch { /* the client refused: no progress */ }
+    }
+    return { begin() {}, report() {}, done() {} };
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    capabilities = params.capabilities ?? {};
+    options = (params.initializationOptions ?? {}) as InitializationOptions;
+    const requested = Number(options.diagnosticsDebounceMs);
+    if (Number.isFinite(requested) && requested >= 0) debounceMs = Math.min(requested, MAX_DEBOUNCE_MS);
+    workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []))
+      .flatMap((f) => { try { return f.uri.startsWith('file:') ? [fileURLToPath(f.uri)] : []; } catch { return []; } });
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [] },
+        signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [')'] },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        documentSymbolProvider: true,
+        renameProvider: { prepareProvider: true },
+        foldingRangeProvider: true,
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'calc-language-server', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(safeNotify('initialized', () => {
+    if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'calc' }).catch(() => undefined);
+    }
+    if (capabilities.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(safeNotify('workspaceFolders', (e) => {
+        const removed = new Set(e.removed.map((f) => { try { return fileURLToPath(f.uri); } catch { return ''; } }));
+        workspaceFolders = workspaceFolders.filter((f) => !removed.has(f));
+        for (const f of e.added) { try { if (f.uri.startsWith('file:')) workspaceFolders.push(fileURLToPath(f.uri)); } catch { /* not a file folder */ } }
+        analysed.clear();
+      }));
+    }
+  }));
+
+  connection.onDidChangeConfiguration(safeNotify('configuration', () => {
+    settingsCache.clear();
+    for (const uri of documents.keys()) scheduleValidation(uri, 0);
+    refreshResults();
+  }));
+
+  documents.onDidOpen(safeNotify('didOpen', (e) => scheduleValidation(e.document.uri, 0)));
+  documents.onDidChangeContent(safeNotify('didChange', (e) => {
+    const uri = e.document.uri;
+    autoRuns.get(uri)?.stop();
+    scheduleValidation(uri, debounceMs);
+  }));
+  documents.onDidClose(safeNotify('didClose', (e) => {
+    const uri = e.document.uri;
+    clearTimeout(timers.get(uri));
+    timers.delete(uri);
+    analysed.delete(uri);
+    runCaches.delete(uri);
+    settingsCache.delete(uri);
+    pool.stopWhere((j) => j.uri === uri);
+    connection.sendDiagnostics({ uri, diagnostics: [] });
+  }));
+
+  // ---------------------------------------------------------------- features
+
+  type Pos = { textDocument: { uri: string }; position: { line: number; character: number } };
+  const withDoc = <P extends { textDocument: { uri: string } }, R>(name: string, empty: R, f: (doc: CalcDocument, params: P, token: CancellationToken) => R | Promise<R>) =>
+    safe<P, R>(name, empty, (params, token) => {
+      const doc = getDocument(params?.textDocument?.uri);
+      return doc ? f(doc, params, token) : empty;
+    });
+
+  connection.onHover(withDoc<Pos, ReturnType<typeof doHover>>('hover', null, async (doc, p) => {
+    const settings = await settingsFor(doc.uri);
+    return doHover(doc, position(doc, p.position), {
+      typeset: settings.hover.typeset,
+      ...(options.theme ? { theme: options.theme } : {}),
+      ...(typeof options.fontSize === 'number' ? { fontSize: options.fontSize } : {}),
+    });
+  }));
+  connection.onCompletion(withDoc<Pos, ReturnType<typeof doComplete>>('completion', { isIncomplete: false, items: [] }, (doc, p) =>
+    doComplete(doc, position(doc, p.position), { snippets: capabilities.textDocument?.completion?.completionItem?.snippetSupport === true })));
+  connection.onSignatureHelp(withDoc<Pos, ReturnType<typeof getSignatureHelp>>('signatureHelp', null, (doc, p) => getSignatureHelp(doc, position(doc, p.position))));
+  connection.onDefinition(withDoc<Pos, ReturnType<typeof findDefinition>>('definition', [], (doc, p) => findDefinition(doc, position(doc, p.position))));
+  connection.onReferences(withDoc<Pos & { context?: { includeDeclaration?: boolean } }, ReturnType<typeof findReferences>>('references', [], (doc, p) =>
+    findReferences(doc, position(doc, p.position), p.context?.includeDeclaration !== false)));
+  connection.onDocumentHighlight(withDoc<Pos, ReturnType<typeof findDocumentHighlights>>('documentHighlight', [], (doc, p) => findDocumentHighlights(doc, position(doc, p.position))));
+  connection.onDocumentSymbol(withDoc('documentSymbol', [], (doc) => findDocumentSymbols(doc)));
+  connection.onFoldingRanges(withDoc('foldingRange', [], (doc) => getFoldingRanges(doc)));
+  connection.onDocumentFormatting(withDoc('formatting', [], (doc) => format(doc)));
+  connection.onDocumentRangeFormatting(withDoc<{ textDocument: { uri: string }; range: Parameters<typeof format>[1] }, ReturnType<typeof format>>('rangeFormatting', [], (doc, p) => format(doc, p.range)));
+  connection.languages.semanticTokens.on(withDoc('semanticTokens', { data: [] }, (doc) => getSemanticTokens(doc)));
+  connection.languages.inlayHint.on(withDoc<{ textDocument: { uri: string }; range: Parameters<typeof getInlayHints>[1] }, ReturnType<typeof getInlayHints>>('inlayHint', [], async (doc, p) =>
+    (await settingsFor(doc.uri)).inlayHints.enabled ? getInlayHints(doc, p.range) : []));
+  connection.onCodeLens(withDoc('codeLens', [], (doc) => getCodeLenses(doc)));
+  connection.onPrepareRename(withDoc<Pos, ReturnType<typeof prepareRenameAnswer> | null>('prepareRename', null, (doc, p) => prepareRenameAnswer(doc, p.position)));
+  connection.onRenameRequest(withDoc<Pos & { newName: string }, ReturnType<typeof renameAnswer> | null>('rename', null, (doc, p) => renameAnswer(doc, p.position, p.newName)));
+  connection.onRequest(RunStatementRequest.method, safe<RunStatementRequest.Params, RunStatementRequest.Result>('runStatement', { error: 'The run failed; see the Calc output channel.' }, runRequest));
+
+  function prepareRenameAnswer(doc: CalcDocument, pos: { line: number; character: number }) {
+    const r = prepareRename(doc, position(doc, pos));
+    if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
+    return r;
+  }
+
+  function renameAnswer(doc: CalcDocument, pos: { line: number; character: number }, newName: unknown) {
+    if (typeof newName !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'newName must be a string.');
+    const r = doRename(doc, position(doc, pos), newName);
+    if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
+    return r;
+  }
+
+  connection.onShutdown(() => { pool.dispose(); for (const t of timers.values()) clearTimeout(t); });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** A position checked and clamped to the document: bad params must not reach the service. */
+function position(doc: CalcDocument, p: { line: number; character: number } | undefined): { line: number; character: number } {
+  if (!p || !Number.isInteger(p.line) || !Number.isInteger(p.character)) throw new TypeError('position must be { line, character } integers');
+  return doc.textDocument.positionAt(doc.textDocument.offsetAt({ line: Math.max(0, p.line), character: Math.max(0, p.character) }));
+}
+
+function mergeSettings(raw: unknown): Settings {
+  const r = (raw ?? {}) as { autoRun?: { enabled?: unknown; budgetMs?: unknown }; inlayHints?: { enabled?: unknown }; hover?: { typeset?: unknown } };
+  const budget = Number(r.autoRun?.budgetMs);
+  return {
+    autoRun: {
+      enabled: typeof r.autoRun?.enabled === 'boolean' ? r.autoRun.enabled : DEFAULT_SETTINGS.autoRun.enabled,
+      budgetMs: Number.isFinite(budget) ? Math.max(0, Math.min(budget, 10_000)) : DEFAULT_SETTINGS.autoRun.budgetMs,
+    },
+    inlayHints: { enabled: typeof r.inlayHints?.enabled === 'boolean' ? r.inlayHints.enabled : true },
+    hover: { typeset: typeof r.hover?.typeset === 'boolean' ? r.hover.typeset : true },
+  };
+}
+
+/** The bundle that holds this module: the worker is started from the same file. */
+function workerEntry(): string {
+  return __filename;
+}
+
+/** Starts the server on the transport named on the command line (`--stdio`, `--node-ipc`, `--socket=N`). */
+export function main(): void {
+  startServer(createConnection(ProposedFeatures.all));
+}
+
+if (isRunWorker()) startRunWorker();
+else if (require.main === module) main();

@@ -1,0 +1,146 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CancellationTokenSource, CodeLensRequest, CompletionRequest, DocumentSymbolRequest, HoverRequest,
+  InitializeRequest, type CodeLens, type ProgressParams, type WorkDoneProgressBegin, type WorkDoneProgressEnd,
+} from 'vscode-languageserver-protocol/node';
+import { RunStatementRequest } from '../../protocol/requests';
+import { ROOT, startServer, uriOf, type TestServer } from './harness';
+
+const tourUri = uriOf('examples', 'tour.calc');
+const tour = readFileSync(join(ROOT, 'examples', 'tour.calc'), 'utf8');
+const capabilities = { window: { workDoneProgress: true }, workspace: { configuration: true, codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true } } };
+
+let server: TestServer;
+before(async () => { server = await startServer({ capabilities, initializationOptions: { diagnosticsDebounceMs: 50 } }); });
+after(async () => { await server.close(); });
+
+function positionOf(text: string, needle: string, delta = 0): { line: number; character: number } {
+  const offset = text.indexOf(needle) + delta;
+  assert.ok(offset >= delta, `'${needle}' is in the text`);
+  const lines = text.slice(0, offset).split('\n');
+  return { line: lines.length - 1, character: lines[lines.length - 1]!.length };
+}
+
+test('opening the tour publishes its diagnostics for version 1, with no errors (the csv file is read from the workspace)', async () => {
+  const published = server.diagnostics(tourUri);
+  server.open(tourUri, tour);
+  const p = await published;
+  assert.equal(p.version, 1);
+  assert.deepEqual(p.diagnostics.filter((d) => d.severity === 1).map((d) => d.code), []);
+});
+
+test('diagnostics are never published for a version that has been superseded', async () => {
+  const uri = uriOf('examples', 'stale.calc');
+  const seen: number[] = [];
+  const first = server.diagnostics(uri, (p) => { seen.push(p.version ?? -1); return p.version === 1; });
+  server.open(uri, 'a = 1\n');
+  await first;
+  const settled = server.diagnostics(uri, (p) => { seen.push(p.version ?? -1); return p.version === 4; });
+  server.change(uri, 2, 'a = (1\n');
+  server.change(uri, 3, 'a = sn(1)\n');
+  server.change(uri, 4, 'a = sin(1\n');
+  const p = await settled;
+  assert.deepEqual(p.diagnostics.map((d) => d.code), [202]);
+  assert.ok(!seen.includes(2) && !seen.includes(3), `published versions: ${seen.join(', ')}`);
+});
+
+test('hover on a function name answers with markdown', async () => {
+  const hover = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: tourUri }, position: positionOf(tour, 'f(x, y) = x^2') });
+  assert.ok(hover, 'a hover');
+  const value = typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : JSON.stringify(hover.contents);
+  assert.match(value, /f/);
+});
+
+test('completion in an expression offers the built-in functions with their documentation', async () => {
+  const list = await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: tourUri }, position: positionOf(tour, 'sin(x)^2, x, 2)', 2) });
+  const items = Array.isArray(list) ? list : list?.items ?? [];
+  const sin = items.find((i) => i.label === 'sin');
+  assert.ok(sin, 'sin is offered');
+  assert.ok(items.some((i) => i.label === 'rosen'), 'user functions are offered');
+});
+
+test('code lenses put a Run lens above every minimize statement', async () => {
+  const lenses = await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: tourUri } }) ?? [];
+  const line = positionOf(tour, 'minimize x^2 + y^2 + x*y').line;
+  assert.ok(lenses.some((l) => l.range.start.line === line && l.command?.command === 'calc.run' && /Run/.test(l.command.title)));
+});
+
+test('running a statement reports work-done progress and answers with its result and summary', async () => {
+  const uri = uriOf('examples', 'run.calc');
+  const text = 'rosen(x, y) = (1 - x)^2 + 100*(y - x^2)^2\nminimize rosen from [-1.2, 1] by gradient descent with step = 0.001, maxiter = 5000\n';
+  const published = server.diagnostics(uri);
+  server.open(uri, text);
+  await published;
+  const token = 'run-progress-1';
+  const kinds: string[] = [];
+  const ended = new Promise<void>((resolve) => {
+    server.connection.onProgress(InitializeRequest.type as never, token, () => undefined);
+    server.connection.onNotification('$/progress', (p: ProgressParams<WorkDoneProgressBegin | WorkDoneProgressEnd>) => {
+      if (p.token !== token) return;
+      kinds.push(p.value.kind);
+      if (p.value.kind === 'end') resolve();
+    });
+  });
+  const result = await server.connection.sendRequest(RunStatementRequest.method, { uri, offset: text.indexOf('minimize'), workDoneToken: token }) as RunStatementRequest.Result;
+  await ended;
+  assert.ok(!('error' in result), JSON.stringify(result));
+  assert.equal(result.kind, 'minimize');
+  assert.match(result.summary, /minimum/);
+  assert.equal(kinds[0], 'begin');
+  assert.equal(kinds[kinds.length - 1], 'end');
+  const lenses: CodeLens[] = await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }) ?? [];
+  assert.ok(lenses.some((l) => l.command?.title === result.summary), 'the summary becomes a lens');
+});
+
+test('a long run is cancelled promptly and the server keeps answering', async () => {
+  const uri = uriOf('examples', 'long.calc');
+  const text = 'minimize (x - 3)^2 + (y + 1)^4 from [100, 100] by gradient descent with step = 0.0000001, maxiter = 10000000\n';
+  const published = server.diagnostics(uri);
+  server.open(uri, text);
+  await published;
+  const token = 'run-progress-2';
+  const source = new CancellationTokenSource();
+  const started = new Promise<void>((resolve) => {
+    server.connection.onNotification('$/progress', (p: ProgressParams<{ kind: string }>) => { if (p.token === token && p.value.kind === 'report') resolve(); });
+  });
+  const t0 = Date.now();
+  const answer = server.connection.sendRequest(RunStatementRequest.method, { uri, offset: 0, workDoneToken: token }, source.token)
+    .then((r) => r as RunStatementRequest.Result, (e: unknown) => ({ error: String(e) }));
+  await started;
+  source.cancel();
+  const result = await answer;
+  assert.ok('error' in result, 'a cancelled run answers with an error');
+  assert.ok(Date.now() - t0 < 8000, 'it stops long before its 10 s budget');
+  const symbols = await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } });
+  assert.equal(symbols?.length, 1);
+});
+
+test('requests for an unknown document or with bad parameters answer without killing the server', async () => {
+  const nowhere = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///nowhere.calc' }, position: { line: 0, character: 0 } });
+  assert.equal(nowhere, null);
+  const bad = await server.connection.sendRequest('textDocument/hover', { textDocument: { uri: tourUri } });
+  assert.equal(bad, null);
+  // Parameters of the wrong shape are refused by the JSON-RPC layer or answered empty; either way, an answer.
+  const garbage = await server.connection.sendRequest('textDocument/completion', 42).then((r) => r, (e: { code?: number }) => e);
+  assert.ok(garbage === null || typeof garbage === 'object');
+  const wrongTypes = await server.connection.sendRequest('textDocument/definition', { textDocument: { uri: tourUri }, position: { line: 'x', character: {} } });
+  assert.deepEqual(wrongTypes, []);
+  const run = await server.connection.sendRequest(RunStatementRequest.method, { uri: 7 }) as RunStatementRequest.Result;
+  assert.ok('error' in run);
+  const symbols = await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: tourUri } });
+  assert.ok((symbols?.length ?? 0) > 10, 'the server is still alive');
+  assert.equal(server.process.exitCode, null);
+});
+
+test('cheap statements run automatically, and their summary shows without a click', async () => {
+  const uri = uriOf('examples', 'auto.calc');
+  const text = 'minimize (x - 2)^2 + 1 from x = 0\n';
+  const refreshed = new Promise<void>((resolve) => server.connection.onRequest('workspace/codeLens/refresh', () => { resolve(); return null; }));
+  server.open(uri, text);
+  await refreshed;
+  const lenses: CodeLens[] = await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }) ?? [];
+  assert.ok(lenses.some((l) => /minimum f = 1 at \(2\)/.test(l.command?.title ?? '')), JSON.stringify(lenses.map((l) => l.command?.title)));
+});
