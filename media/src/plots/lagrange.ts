@@ -1,0 +1,35 @@
+/** Lagrange: contours of f, the constraint curve g = 0, the candidates labelled with λ and their kind. */
+import type { Data } from 'plotly.js-dist-min';
+import type { LagrangePlot } from '../../../protocol/plot';
+import { axisStyle, baseLayout } from '../theme';
+import type { Drawer } from './figure';
+import { contourTrace } from './surface';
+
+const SYMBOL = { minimum: 'triangle-down', maximum: 'triangle-up', saddle: 'x', candidate: 'circle' } as const;
+
+export const drawLagrange: Drawer<LagrangePlot> = (plot, { theme: t }) => {
+  const [xn, yn] = plot.variables;
+  const c = plot.constraint;
+  const data: Data[] = [
+    contourTrace(plot.objective, t, 'f'),
+    // The constraint curve is the zero level of g, sampled by the server on the same grid.
+    {
+      type: 'contour', name: 'constraint', x: c.x, y: c.y, z: c.z, showscale: false, showlegend: true, hoverinfo: 'skip',
+      contours: { coloring: 'none', start: 0, end: 0, size: 1 },
+      line: { color: t.accent, width: t.lineWidth + 1 },
+    } as Data,
+  ];
+  const fmt = (v: number) => Number(v.toPrecision(4)).toString();
+  data.push({
+    type: 'scatter', mode: 'text+markers', name: 'candidates',
+    x: plot.candidates.map((k) => k.point[0]), y: plot.candidates.map((k) => k.point[1]),
+    text: plot.candidates.map((k) => `${k.kind}, λ = ${k.lambda.map(fmt).join(', ')}`),
+    textposition: 'top center', textfont: { color: '#ffffff', size: t.fontSize },
+    marker: { symbol: plot.candidates.map((k) => SYMBOL[k.kind]), size: 12, color: '#ffffff', line: { color: '#000000', width: 1.5 } },
+    hovertemplate: '(%{x:.6g}, %{y:.6g}): %{text}<extra></extra>',
+  } as Data);
+  const layout = baseLayout(t);
+  layout.xaxis = { ...axisStyle(t, xn), range: [c.x[0], c.x[c.x.length - 1]] };
+  layout.yaxis = { ...axisStyle(t, yn), range: [c.y[0], c.y[c.y.length - 1]], scaleanchor: 'x', scaleratio: 1 };
+  return { data, layout };
+};

@@ -1,0 +1,53 @@
+/**
+ * minimize / maximize: the numbered path of iterates on the curve (1-D) or the contour map
+ * (2-D), and below it the convergence, |f(x_k) − f*| and |∇f(x_k)| against k on a log axis.
+ */
+import type { Data, Layout } from 'plotly.js-dist-min';
+import type { OptimizePlot } from '../../../protocol/plot';
+import { axisStyle, baseLayout } from '../theme';
+import { type Drawer, pathLabels, STACK } from './figure';
+import { contourTrace } from './surface';
+
+export const drawOptimize: Drawer<OptimizePlot> = (plot, { theme: t }) => {
+  const data: Data[] = [];
+  const layout: Partial<Layout> = baseLayout(t);
+  const labels = pathLabels(plot.path.length);
+  const marker = { color: t.accent, size: 7, line: { color: t.background, width: 1 } };
+  const hasMap = Boolean(plot.curve || plot.grid);
+
+  if (plot.curve) {
+    data.push({ type: 'scatter', mode: 'lines', name: plot.curve.name, x: plot.curve.x, y: plot.curve.y, connectgaps: false, line: { color: t.palette[0], width: t.lineWidth } });
+    data.push({
+      type: 'scatter', mode: 'lines+markers+text', name: 'iterates',
+      x: plot.path.map((p) => p.point[0]!), y: plot.path.map((p) => p.value),
+      text: labels, textposition: 'top center', textfont: { color: t.foreground },
+      line: { color: t.accent, width: 1, dash: 'dot' }, marker,
+    });
+    layout.xaxis = { ...axisStyle(t, plot.variables[0]), domain: [0, 1] };
+  } else if (plot.grid) {
+    data.push(contourTrace(plot.grid, t, 'f', { colorbar: { thickness: 12, outlinewidth: 0, len: STACK.main[1] - STACK.main[0], y: STACK.main[0], yanchor: 'bottom', tickfont: { color: t.foreground } } }));
+    data.push({
+      type: 'scatter', mode: 'lines+markers+text', name: 'iterates',
+      x: plot.path.map((p) => p.point[0]!), y: plot.path.map((p) => p.point[1]!),
+      text: labels, textposition: 'top right', textfont: { color: '#ffffff' },
+      line: { color: t.accent, width: 2 }, marker,
+      hovertemplate: 'x_%{text} = (%{x:.6g}, %{y:.6g})<extra></extra>',
+    });
+    const g = plot.grid;
+    layout.xaxis = { ...axisStyle(t, plot.variables[0]), range: [g.x[0], g.x[g.x.length - 1]] };
+    layout.yaxis = { ...axisStyle(t, plot.variables[1]), range: [g.y[0], g.y[g.y.length - 1]] };
+  }
+  if (hasMap) layout.yaxis = { ...(layout.yaxis ?? axisStyle(t)), domain: STACK.main };
+
+  // Convergence: on its own axes below the map (or alone when there is no map).
+  const xa = hasMap ? 'x2' : 'x', ya = hasMap ? 'y2' : 'y';
+  const k = plot.convergence.iteration;
+  data.push({ type: 'scatter', mode: 'lines+markers', name: plot.goal === 'minimize' ? 'f − f*' : 'f* − f', x: k, y: plot.convergence.gap, xaxis: xa, yaxis: ya, connectgaps: false, line: { color: t.palette[1], width: t.lineWidth }, marker: { size: 4 } });
+  if (plot.convergence.gradNorm.some((v) => v !== null)) {
+    data.push({ type: 'scatter', mode: 'lines+markers', name: '|∇f|', x: k, y: plot.convergence.gradNorm, xaxis: xa, yaxis: ya, connectgaps: false, line: { color: t.palette[2], width: t.lineWidth, dash: 'dash' }, marker: { size: 4 } });
+  }
+  const convX = { ...axisStyle(t, 'iteration k'), ...(hasMap ? { anchor: 'y2' as const } : {}) };
+  const convY = { ...axisStyle(t), type: 'log' as const, exponentformat: 'power' as const, ...(hasMap ? { anchor: 'x2' as const, domain: STACK.below } : {}) };
+  if (hasMap) { layout.xaxis2 = convX; layout.yaxis2 = convY; } else { layout.xaxis = convX; layout.yaxis = convY; }
+  return { data, layout };
+};

@@ -1,0 +1,56 @@
+/** Two-variable functions: contour lines over a heat map, or the 3-D surface; optional gradient arrows. */
+import type { Data } from 'plotly.js-dist-min';
+import type { SurfacePlot } from '../../../protocol/plot';
+import { axisStyle, baseLayout, type Theme } from '../theme';
+import type { Drawer } from './figure';
+
+/** Contour lines over a heat map in one trace: one pass over the grid, cheap at 200 × 200. */
+export function contourTrace(grid: SurfacePlot['grid'], t: Theme, name: string, extra: Record<string, unknown> = {}): Data {
+  return {
+    type: 'contour', name, x: grid.x, y: grid.y, z: grid.z,
+    colorscale: t.colorscale, ncontours: 24, connectgaps: false,
+    contours: { coloring: 'heatmap', showlines: true },
+    line: { color: 'rgba(255,255,255,0.45)', width: 0.6, smoothing: 0.8 },
+    colorbar: { thickness: 12, outlinewidth: 0, tickfont: { color: t.foreground } },
+    hovertemplate: '(%{x:.4g}, %{y:.4g}) ↦ %{z:.5g}<extra></extra>',
+    ...extra,
+  } as Data;
+}
+
+export const drawSurface: Drawer<SurfacePlot> = (plot, { theme: t, options }) => {
+  const [xn, yn] = plot.variables;
+  const layout = baseLayout(t);
+  if (options.view3d) {
+    const axis = (title: string) => ({ title: { text: title }, color: t.foreground, gridcolor: t.grid, zerolinecolor: t.axis, backgroundcolor: 'rgba(0,0,0,0)' });
+    layout.scene = { xaxis: axis(xn), yaxis: axis(yn), zaxis: axis(plot.title), aspectmode: 'cube', camera: { eye: { x: 1.6, y: -1.6, z: 1.1 } } };
+    layout.margin = { l: 0, r: 0, t: 8, b: 0 };
+    const data: Data[] = [{
+      type: 'surface', name: plot.title, x: plot.grid.x, y: plot.grid.y, z: plot.grid.z, colorscale: t.colorscale,
+      contours: { z: { show: true, usecolormap: true, project: { z: true } } },
+      colorbar: { thickness: 12, outlinewidth: 0, tickfont: { color: t.foreground } },
+    } as Data];
+    return { data, layout };
+  }
+  const data: Data[] = [contourTrace(plot.grid, t, plot.title)];
+  if (options.arrows && plot.gradient) {
+    // Each arrow is a segment start → start + (u, v) then a gap; the head is an arrow marker
+    // at the end, turned along the segment by plotly (angleref 'previous').
+    const g = plot.gradient, x: (number | null)[] = [], y: (number | null)[] = [], size: number[] = [];
+    g.x.forEach((x0, i) => {
+      const y0 = g.y[i]!;
+      x.push(x0, x0 + g.u[i]!, null);
+      y.push(y0, y0 + g.v[i]!, null);
+      size.push(0, 7, 0);
+    });
+    data.push({
+      type: 'scatter', mode: 'lines+markers', name: '∇f', x, y, hoverinfo: 'skip',
+      // Near-black reads on Viridis' green and yellow, where the arrows are long; on its dark
+      // purple, near a minimum, they are short anyway.
+      line: { color: '#111111', width: 1.2 },
+      marker: { symbol: 'arrow', angleref: 'previous', size, color: '#111111' },
+    } as Data);
+  }
+  layout.xaxis = { ...axisStyle(t, xn), range: [plot.grid.x[0], plot.grid.x[plot.grid.x.length - 1]] };
+  layout.yaxis = { ...axisStyle(t, yn), range: [plot.grid.y[0], plot.grid.y[plot.grid.y.length - 1]] };
+  return { data, layout };
+};

@@ -1,0 +1,256 @@
+/**
+ * The plot panel's protocol, declared once and shared by the server (which computes
+ * every sample), the client (which owns the panel) and the webview (which only draws).
+ *
+ *   server --calc/plotData--> client --ExtensionToWebview--> webview
+ *   webview --WebviewToExtension--> client   (validated with parseWebviewMessage)
+ *
+ * Everything here is plain JSON data: no functions, no class instances, so it crosses
+ * both the LSP connection and the webview's postMessage unchanged. A `null` sample is a
+ * gap (a pole, a point outside the domain, a non-finite value): drawers break the line
+ * there instead of joining across it.
+ *
+ * This module imports nothing, so the webview bundle can import it without pulling in
+ * the language-server libraries.
+ */
+
+// ---------------------------------------------------------------------------------------
+// PlotData: what is drawn. One interface per plot kind; a new kind is one more member of
+// the union, one more builder in server/src/core/plot/ and one more drawer in media/src/plots/.
+// ---------------------------------------------------------------------------------------
+
+/** A sample value; `null` marks a gap. */
+export type Sample = number | null;
+
+/** A closed interval `[low, high]` with low < high. */
+export type Interval = [number, number];
+
+/** One sampled curve y(x). `x` and `y` have equal length; `y[i] === null` is a gap. */
+export interface Series {
+  /** Plain-text name for the legend and hover ("f(x)", "f'(x)", "T₂"). */
+  name: string;
+  x: number[];
+  y: Sample[];
+}
+
+/** A function sampled on a rectangular grid: `z[j][i]` is the value at `(x[i], y[j])` (plotly's layout). */
+export interface Grid {
+  x: number[];
+  y: number[];
+  z: Sample[][];
+}
+
+/** A LaTeX table typeset by KaTeX: every header and cell is a LaTeX fragment. */
+export interface Table {
+  columns: string[];
+  rows: string[][];
+}
+
+/** What every plot carries: a header typeset by KaTeX and an optional table under the plot. */
+export interface PlotBase {
+  /** Short plain-text title (the panel's tab and the accessible name of the plot). */
+  title: string;
+  /** Display-mode LaTeX lines for the header, e.g. `f(x) = x^{2}`, `f'(x) = 2x`. */
+  latex: string[];
+  /** A table of results (parameters, candidates, iterates), cells in LaTeX. */
+  table?: Table;
+  /** Plain-text notes shown under the header (e.g. "did not converge after 200 iterations"). */
+  notes?: string[];
+}
+
+/** `plot f(x), g(x) over x in [a, b]` and one-variable function definitions. */
+export interface CurvePlot extends PlotBase {
+  kind: 'curve';
+  variable: string;
+  xRange: Interval;
+  /** A y-range that keeps poles from flattening the rest of the curve; absent: automatic. */
+  yRange?: Interval;
+  /** The curves themselves. */
+  curves: Series[];
+  /** Derivative curves, drawn dashed in the colour of their function. */
+  derivatives?: Series[];
+  /** The tangent line at a point of the first curve. */
+  tangent?: { x0: number; y0: number; slope: number; line: Series };
+}
+
+/** A two-variable function: contour map over a heat map, with a toggle to a 3-D surface. */
+export interface SurfacePlot extends PlotBase {
+  kind: 'surface';
+  variables: [string, string];
+  grid: Grid;
+  /** Gradient arrows: at `(x[i], y[i])` the arrow `(u[i], v[i])`, already scaled for display. */
+  gradient?: { x: number[]; y: number[]; u: number[]; v: number[] };
+  /** Which view opens first; the panel's toggle switches between them. */
+  view?: '2d' | '3d';
+}
+
+/** One iterate of an optimiser or of Newton-Raphson. */
+export interface Iterate {
+  /** The point (its length is the problem's dimension). */
+  point: number[];
+  /** The objective (or, for root, the function) at the point. */
+  value: number;
+  /** |∇f| at the point, when known. */
+  gradNorm?: number | null;
+}
+
+/** `minimize` / `maximize` (unconstrained): the numbered path of iterates and the convergence. */
+export interface OptimizePlot extends PlotBase {
+  kind: 'optimize';
+  goal: 'minimize' | 'maximize';
+  method: string;
+  variables: string[];
+  /** The background the path is drawn on: the curve (1-D), the contour map (2-D), none (3-D and up). */
+  curve?: Series;
+  grid?: Grid;
+  path: Iterate[];
+  converged: boolean;
+  /** Convergence panel, log scale: |f(x_k) − f*| and |∇f(x_k)| against k. */
+  convergence: { iteration: number[]; gap: Sample[]; gradNorm: Sample[] };
+}
+
+/** `root ... near x0` in one variable: Newton-Raphson's tangent steps on the curve. */
+export interface RootPlot extends PlotBase {
+  kind: 'root';
+  variable: string;
+  curve: Series;
+  /** Step k goes from (x_k, f(x_k)) down the tangent to (x_{k+1}, 0). */
+  steps: { x: number; fx: number; next: number }[];
+  root: number | null;
+  converged: boolean;
+  yRange?: Interval;
+}
+
+/** `minimize/maximize f subject to g = 0` in two variables. */
+export interface LagrangePlot extends PlotBase {
+  kind: 'lagrange';
+  variables: [string, string];
+  /** f on the grid (contours). */
+  objective: Grid;
+  /** g on the same grid; the constraint curve is its zero level. */
+  constraint: Grid;
+  candidates: {
+    point: [number, number];
+    value: number;
+    lambda: number[];
+    kind: 'minimum' | 'maximum' | 'saddle' | 'candidate';
+  }[];
+}
+
+/** `fit y = model to data`: data with error bars, fitted curve, residuals, parameter table. */
+export interface FitPlot extends PlotBase {
+  kind: 'fit';
+  xName: string;
+  yName: string;
+  data: { x: number[]; y: number[]; sigma?: number[] };
+  curve: Series;
+  /** r_i = y_i − model(x_i); sigma repeated for the residual error bars. */
+  residuals: { x: number[]; r: number[]; sigma?: number[] };
+  parameters: { name: string; value: number; uncertainty: number | null }[];
+  chi2: number;
+  dof: number;
+}
+
+/** `taylor f at x = a order n` in one variable: f, T_1..T_n about a, and the errors |f − T_k|. */
+export interface TaylorPlot extends PlotBase {
+  kind: 'taylor';
+  variable: string;
+  center: number;
+  xRange: Interval;
+  yRange?: Interval;
+  function: Series;
+  /** T_k for k = 0..n (or 1..n), on the same x as `function`. */
+  polynomials: (Series & { order: number })[];
+  /** |f − T_k| for each polynomial, drawn on a log axis. */
+  errors: (Series & { order: number })[];
+}
+
+export type PlotData = CurvePlot | SurfacePlot | OptimizePlot | RootPlot | LagrangePlot | FitPlot | TaylorPlot;
+export type PlotKind = PlotData['kind'];
+export const PLOT_KINDS: readonly PlotKind[] = ['curve', 'surface', 'optimize', 'root', 'lagrange', 'fit', 'taylor'];
+
+// ---------------------------------------------------------------------------------------
+// The LSP request.
+// ---------------------------------------------------------------------------------------
+
+/**
+ * `calc/plotData`: sent by the client (client/src/plotPanel.ts) to the server when the plot
+ * panel opens, when the "Plot" lens or "Calc: Show Plot" names a statement, and after an
+ * edit to the plotted document settles. The server answers with the samples for the
+ * plottable statement at or nearest above `position` (server/src/service/plotData.ts).
+ */
+export namespace PlotDataRequest {
+  export const method = 'calc/plotData' as const;
+  export interface Params {
+    textDocument: { uri: string };
+    /** Zero-based line and UTF-16 character, as in LSP. */
+    position: { line: number; character: number };
+  }
+  export type Result =
+    | { ok: true; version: number | null; line: number; plot: PlotData }
+    | { ok: false; version: number | null; message: string };
+}
+
+// ---------------------------------------------------------------------------------------
+// The webview message protocol.
+// ---------------------------------------------------------------------------------------
+
+/** Messages from the extension to the webview. */
+export type ExtensionToWebview =
+  | { type: 'plot'; uri: string; version: number | null; line: number; plot: PlotData }
+  | { type: 'status'; uri: string; severity: 'info' | 'error'; text: string };
+
+/** Messages from the webview to the extension; parse them with `parseWebviewMessage`. */
+export type WebviewToExtension =
+  /** The page has loaded and wants its data. */
+  | { type: 'ready' }
+  /** A plot was drawn: `ms` from the message's arrival to the drawn page. */
+  | { type: 'drawn'; kind: PlotKind; version: number | null; ms: number }
+  /** Something went wrong while drawing (reported to the output channel). */
+  | { type: 'error'; message: string };
+
+/** What the webview keeps with `vscode.setState`, handed back to the serializer on reload. */
+export interface PlotPanelState {
+  uri: string;
+  line: number;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1e9;
+
+/**
+ * Validates a message posted by the webview. The webview runs in a sandbox but is still
+ * a page that draws user-controlled data, so the extension trusts nothing it sends.
+ *
+ *   parseWebviewMessage({ type: 'ready' })        // { type: 'ready' }
+ *   parseWebviewMessage({ type: 'openFile', … })  // undefined
+ */
+export function parseWebviewMessage(raw: unknown): WebviewToExtension | undefined {
+  if (!isObject(raw)) return undefined;
+  switch (raw.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'drawn': {
+      const { kind, version, ms } = raw;
+      if (typeof kind !== 'string' || !(PLOT_KINDS as readonly string[]).includes(kind)) return undefined;
+      if (!(version === null || isCount(version))) return undefined;
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return undefined;
+      return { type: 'drawn', kind: kind as PlotKind, version, ms };
+    }
+    case 'error':
+      return typeof raw.message === 'string' ? { type: 'error', message: raw.message.slice(0, 2000) } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Validates the state a restored webview hands back (it was written by the page).
+ *
+ *   parsePanelState({ uri: 'file:///a.calc', line: 3 })  // the same object
+ *   parsePanelState(null)                                 // undefined
+ */
+export function parsePanelState(raw: unknown): PlotPanelState | undefined {
+  if (!isObject(raw) || typeof raw.uri !== 'string' || raw.uri.length > 4096 || !isCount(raw.line)) return undefined;
+  return { uri: raw.uri, line: raw.line };
+}

@@ -1,0 +1,286 @@
+/**
+ * Builders: one per plot kind, each turning compiled closures and an analysis's numbers
+ * into PlotData. They choose the window, sample, and lay out tables; the webview then
+ * only draws. The language service (server/src/service/plotData.ts) feeds them from the
+ * document analysis; tests and benchmarks feed them closures directly.
+ */
+import type {
+  CurvePlot, FitPlot, Interval, Iterate, LagrangePlot, OptimizePlot, PlotBase, RootPlot, Sample, SurfacePlot, Table, TaylorPlot,
+} from '../../../../protocol/plot';
+import { about, rangeAround, windowAround } from './ranges';
+import { adaptiveSample, type Fn1, type Fn2, gradientField, safeCall1, sampleAt, sampleGrid, sampleSeries, visibleRange } from './sample';
+
+/** Header fields every builder accepts. */
+export interface Header {
+  title: string;
+  latex?: string[];
+  notes?: string[];
+  table?: Table;
+}
+
+const base = (h: Header): PlotBase => ({
+  title: h.title,
+  latex: h.latex ?? [],
+  ...(h.table ? { table: h.table } : {}),
+  ...(h.notes && h.notes.length ? { notes: h.notes } : {}),
+});
+
+/** Grid resolution of contour maps: 200 × 200 stays well under the 300 ms drawing budget. */
+export const GRID_RESOLUTION = 200;
+
+/**
+ * A number in LaTeX with `digits` significant digits; powers of ten as `\times 10^{k}`.
+ *
+ *   texNumber(0.000123)  // '1.23 \\times 10^{-4}'
+ *   texNumber(2.5)       // '2.5'
+ */
+export function texNumber(v: number | null | undefined, digits = 6): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '\\text{—}';
+  if (!Number.isFinite(v)) return v > 0 ? '\\infty' : '-\\infty';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-4 && a < 1e6) return String(Number(v.toPrecision(digits)));
+  const [m, e] = v.toExponential(digits - 1).split('e');
+  return `${Number(m)} \\times 10^{${Number(e)}}`;
+}
+
+// ---------------------------------------------------------------------------------------
+
+export interface CurveInput extends Header {
+  variable: string;
+  range: Interval;
+  curves: { name: string; f: Fn1 }[];
+  derivatives?: { name: string; f: Fn1 }[];
+  /** Tangent to the first curve at x0, with slope df(x0). */
+  tangent?: { x0: number; df: Fn1 };
+}
+
+/**
+ * `plot sin(x), tan(x) over x in [-pi, pi]`: adaptive samples of each curve.
+ *
+ *   curvePlot({ title: 'tan', variable: 'x', range: [-3, 3], curves: [{ name: 'tan(x)', f: Math.tan }] })
+ */
+export function curvePlot(input: CurveInput): CurvePlot {
+  const curves = input.curves.map((c) => sampleSeries(c.name, c.f, input.range));
+  const derivatives = input.derivatives?.map((c) => sampleSeries(c.name, c.f, input.range));
+  const yRange = visibleRange(input.curves.map((c) => c.f), input.range);
+  const plot: CurvePlot = { kind: 'curve', ...base(input), variable: input.variable, xRange: input.range, curves };
+  if (derivatives && derivatives.length) plot.derivatives = derivatives;
+  if (yRange) plot.yRange = yRange;
+  const first = input.curves[0];
+  if (input.tangent && first) {
+    const { x0, df } = input.tangent;
+    const y0 = safeCall1(first.f, x0), slope = safeCall1(df, x0);
+    if (y0 !== null && slope !== null) {
+      // y = f(x0) + f'(x0)(x − x0)
+      const xs = [input.range[0], input.range[1]];
+      plot.tangent = { x0, y0, slope, line: { name: `tangent at ${input.variable} = ${x0}`, x: xs, y: xs.map((x) => y0 + slope * (x - x0)) } };
+    }
+  }
+  return plot;
+}
+
+export interface SurfaceInput extends Header {
+  variables: [string, string];
+  xRange: Interval;
+  yRange: Interval;
+  f: Fn2;
+  grad?: (x: number, y: number) => readonly number[];
+  resolution?: number;
+  view?: '2d' | '3d';
+}
+
+/**
+ * A two-variable function on a 200 × 200 grid, with optional gradient arrows.
+ *
+ *   surfacePlot({ title: 'f', variables: ['x', 'y'], xRange: [-2, 2], yRange: [-2, 2], f: (x, y) => x * x - y * y })
+ */
+export function surfacePlot(input: SurfaceInput): SurfacePlot {
+  const n = input.resolution ?? GRID_RESOLUTION;
+  const plot: SurfacePlot = { kind: 'surface', ...base(input), variables: input.variables, grid: sampleGrid(input.f, input.xRange, input.yRange, n, n) };
+  if (input.grad) plot.gradient = gradientField(input.grad, input.xRange, input.yRange, 15);
+  if (input.view) plot.view = input.view;
+  return plot;
+}
+
+export interface OptimizeInput extends Header {
+  goal: 'minimize' | 'maximize';
+  method: string;
+  variables: string[];
+  /** The objective at a point. */
+  f: (point: readonly number[]) => number;
+  path: Iterate[];
+  converged: boolean;
+  /** The optimum's value f*, when known better than the last iterate's. */
+  fStar?: number;
+}
+
+/**
+ * The path of iterates on the curve (1-D) or the contour map (2-D), and the convergence:
+ * |f(x_k) − f*| and |∇f(x_k)| per iteration k, f* taken as the last iterate's value
+ * unless given.
+ *
+ *   optimizePlot({ title: 'min', goal: 'minimize', method: 'newton', variables: ['x'], f: ([x]) => x! * x!, path, converged: true })
+ */
+export function optimizePlot(input: OptimizeInput): OptimizePlot {
+  const path = input.path;
+  const n = input.variables.length;
+  const plot: OptimizePlot = {
+    kind: 'optimize', ...base(input), goal: input.goal, method: input.method, variables: input.variables,
+    path, converged: input.converged, convergence: convergence(path, input.fStar),
+  };
+  if (n === 1) {
+    const range = rangeAround(path.map((p) => p.point[0] ?? NaN), 0.3, 1);
+    plot.curve = sampleSeries(`f(${input.variables[0]})`, (x) => input.f([x]), range);
+  } else if (n === 2) {
+    const [xr, yr] = windowAround(path.map((p) => p.point), 0.3, 1);
+    plot.grid = sampleGrid((x, y) => input.f([x, y]), xr, yr, GRID_RESOLUTION, GRID_RESOLUTION);
+  }
+  return plot;
+}
+
+function convergence(path: readonly Iterate[], fStar?: number): OptimizePlot['convergence'] {
+  const last = path[path.length - 1];
+  const star = fStar ?? last?.value ?? 0;
+  // A zero gap (the final iterate itself) has no place on a log axis: it becomes a gap.
+  const positive = (v: number | null | undefined): Sample => (v !== null && v !== undefined && Number.isFinite(v) && v > 0 ? v : null);
+  return {
+    iteration: path.map((_, k) => k),
+    gap: path.map((p) => positive(Math.abs(p.value - star))),
+    gradNorm: path.map((p) => positive(p.gradNorm)),
+  };
+}
+
+export interface RootInput extends Header {
+  variable: string;
+  f: Fn1;
+  /** x_0, x_1, … as Newton-Raphson produced them. */
+  iterates: number[];
+  root: number | null;
+  converged: boolean;
+}
+
+/**
+ * Newton-Raphson's steps: from (x_k, f(x_k)) along the tangent to (x_{k+1}, 0), since
+ * x_{k+1} = x_k − f(x_k)/f'(x_k) is where the tangent crosses the axis.
+ *
+ *   rootPlot({ title: 'root', variable: 'x', f: (x) => x * x - 2, iterates: [1, 1.5, 1.4167], root: 1.41421, converged: true })
+ */
+export function rootPlot(input: RootInput): RootPlot {
+  const xs = input.iterates.filter(Number.isFinite);
+  const range = rangeAround(input.root !== null ? [...xs, input.root] : xs, 0.25, 1);
+  const curve = sampleSeries(`f(${input.variable})`, input.f, range);
+  const steps: RootPlot['steps'] = [];
+  for (let k = 0; k + 1 < xs.length && k < 200; k++) {
+    const fx = safeCall1(input.f, xs[k]!);
+    if (fx !== null) steps.push({ x: xs[k]!, fx, next: xs[k + 1]! });
+  }
+  const plot: RootPlot = { kind: 'root', ...base(input), variable: input.variable, curve, steps, root: input.root, converged: input.converged };
+  const yRange = visibleRange([input.f], range);
+  if (yRange) plot.yRange = yRange;
+  return plot;
+}
+
+export interface LagrangeInput extends Header {
+  variables: [string, string];
+  f: Fn2;
+  /** The constraint as g(x, y) = 0 (the analysis moves the right-hand side over). */
+  g: Fn2;
+  candidates: LagrangePlot['candidates'];
+  window?: [Interval, Interval];
+}
+
+/**
+ * Contours of f, the constraint curve g = 0, the candidates.
+ *
+ *   lagrangePlot({ title: 'L', variables: ['x', 'y'], f: (x, y) => x * y, g: (x, y) => x + 2 * y - 10, candidates })
+ */
+export function lagrangePlot(input: LagrangeInput): LagrangePlot {
+  const [xr, yr] = input.window ?? windowAround(input.candidates.map((c) => c.point), 0.6, 2);
+  return {
+    kind: 'lagrange', ...base(input), variables: input.variables,
+    objective: sampleGrid(input.f, xr, yr, GRID_RESOLUTION, GRID_RESOLUTION),
+    constraint: sampleGrid(input.g, xr, yr, GRID_RESOLUTION, GRID_RESOLUTION),
+    candidates: input.candidates,
+  };
+}
+
+export interface FitInput extends Header {
+  xName: string;
+  yName: string;
+  data: { x: number[]; y: number[]; sigma?: number[] };
+  /** The model with the fitted parameters substituted. */
+  model: Fn1;
+  parameters: FitPlot['parameters'];
+  chi2: number;
+  dof: number;
+}
+
+/**
+ * Data, fitted curve and residuals r_i = y_i − model(x_i), with the parameter table
+ * (value ± standard uncertainty) and χ²/dof.
+ *
+ *   fitPlot({ title: 'fit', xName: 'x', yName: 'y', data, model: (x) => 2 * x + 1, parameters, chi2: 3.1, dof: 4 })
+ */
+export function fitPlot(input: FitInput): FitPlot {
+  const { x, y, sigma } = input.data;
+  const range = rangeAround(x, 0.05, 1e-9);
+  const curve = sampleSeries(`fit`, input.model, range);
+  const r: number[] = x.map((xi, i) => {
+    const m = safeCall1(input.model, xi);
+    return m === null ? NaN : y[i]! - m;
+  });
+  const rows = input.parameters.map((p) => [p.name, p.uncertainty === null ? texNumber(p.value) : `${texNumber(p.value)} \\pm ${texNumber(p.uncertainty, 2)}`]);
+  rows.push(['\\chi^2/\\text{dof}', `${texNumber(input.chi2, 4)} / ${input.dof} = ${texNumber(input.dof > 0 ? input.chi2 / input.dof : NaN, 4)}`]);
+  const table: Table = input.table ?? { columns: ['\\text{parameter}', '\\text{value}'], rows };
+  return {
+    kind: 'fit', ...base({ ...input, table }), xName: input.xName, yName: input.yName,
+    data: input.data, curve,
+    residuals: sigma ? { x, r, sigma } : { x, r },
+    parameters: input.parameters, chi2: input.chi2, dof: input.dof,
+  };
+}
+
+export interface TaylorInput extends Header {
+  variable: string;
+  center: number;
+  f: Fn1;
+  /** T_k for each order k, as closures. */
+  polynomials: { order: number; name: string; p: Fn1 }[];
+  range?: Interval;
+}
+
+/**
+ * f with its Taylor polynomials about a, on shared abscissae, and the errors |f − T_k|
+ * (log scale; exact agreement is a gap).
+ *
+ *   taylorPlot({ title: 'cos', variable: 'x', center: 0, f: Math.cos, polynomials: [{ order: 2, name: 'T₂', p: (x) => 1 - x * x / 2 }] })
+ */
+export function taylorPlot(input: TaylorInput): TaylorPlot {
+  const range = input.range ?? about(input.center, 3);
+  // Sample f adaptively, then evaluate every polynomial at the same x.
+  const fs = adaptiveSample(input.f, range, { initial: 160 });
+  const polynomials = input.polynomials.map((t) => ({ order: t.order, name: t.name, x: fs.x, y: sampleAt(t.p, fs.x) }));
+  const errors = polynomials.map((t) => ({
+    order: t.order, name: `|f − ${t.name}|`, x: fs.x,
+    y: t.y.map((v, i) => {
+      const fv = fs.y[i];
+      if (v === null || fv === null || fv === undefined) return null;
+      const e = Math.abs(fv - v);
+      return e > 0 ? e : null;
+    }),
+  }));
+  // Polynomials run off to ±∞ away from a: keep the function's own height in view.
+  const defined = fs.y.filter((v): v is number => v !== null);
+  const plot: TaylorPlot = {
+    kind: 'taylor', ...base(input), variable: input.variable, center: input.center, xRange: range,
+    function: { name: `f(${input.variable})`, ...fs }, polynomials, errors,
+  };
+  if (defined.length) {
+    const clip = visibleRange([input.f], range);
+    const lo = clip?.[0] ?? Math.min(...defined), hi = clip?.[1] ?? Math.max(...defined);
+    const h = Math.max(hi - lo, 1e-6);
+    plot.yRange = [lo - 0.5 * h, hi + 0.5 * h];
+  }
+  return plot;
+}
