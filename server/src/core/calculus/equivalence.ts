@@ -2,7 +2,7 @@
  * Deciding whether two expressions are equal, as `expect A == B` does.
  */
 import { type Expr, sub, freeSymbols, shapeOf } from './expr';
-import { simplify, isZero } from './simplify';
+import { simplify, expand, isZero } from './simplify';
 import { compileVector, type Value } from './compile';
 import { seeded } from './random';
 
@@ -28,7 +28,8 @@ const CONSTANTS = new Set(['pi', 'e']);
 /**
  * Are `a` and `b` equal as functions?
  *
- * First symbolically: if simplify(a - b) is 0 they are (method 'symbolic'). Otherwise
+ * First symbolically: if simplify(a - b), or failing that its expansion (up to 5,000
+ * nodes), is 0 they are (method 'symbolic'). Otherwise
  * numerically: both are evaluated at `points` (64) random points drawn with a seeded
  * generator, and must agree at each within |a - b| ≤ tol · max(1, |a|, |b|) with
  * tol = 1e-8: far above double rounding in ordinary expressions (about 1e-15
@@ -46,7 +47,10 @@ export function checkEquivalent(a: Expr, b: Expr, opts?: EquivalenceOptions): Eq
   const sa = shapeOf(a), sb = shapeOf(b);
   if (sa.join('x') !== sb.join('x')) return { equal: false, method: 'symbolic' };
   try {
-    if (isZero(simplify(sub(a, b)))) return { equal: true, method: 'symbolic' };
+    const difference = simplify(sub(a, b));
+    if (isZero(difference)) return { equal: true, method: 'symbolic' };
+    // (x + 1)^2 against x^2 + 2x + 1 needs multiplying out; bounded, since expansion can grow
+    if (isZero(expand(difference, { maxNodes: 5000 }))) return { equal: true, method: 'symbolic' };
   } catch {
     // too large to simplify: the numeric test still decides
   }

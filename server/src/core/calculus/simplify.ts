@@ -249,12 +249,19 @@ function simp(e: Expr, ctx: Ctx): Expr {
     case 'sym': r = e; break;
     case 'call': r = simpCall(canonicalFunctionName(e.fn), e.args.map((a) => simp(a, ctx)), ctx); break;
     case 'pow': r = simpPow(simp(e.base, ctx), simp(e.exp, ctx), ctx); break;
-    case 'mul': r = simpMul(e.factors.map((f) => simp(f, ctx)), ctx); break;
+    // products are flattened before their factors are simplified, so the grouping of a
+    // product, (2*a)*b or 2*(a*b), cannot change whether 2 is distributed over a sum in a
+    case 'mul': r = simpMul(flattenMul(e).map((f) => simp(f, ctx)), ctx); break;
     case 'add': r = simpAdd(e.terms.map((t) => simp(t, ctx)), ctx); break;
     case 'vec': r = vec(e.items.map((t) => simp(t, ctx))); break;
   }
   ctx.memo.set(e, r);
   return r;
+}
+
+function flattenMul(e: Expr, out: Expr[] = []): Expr[] {
+  if (e.kind === 'mul') for (const f of e.factors) flattenMul(f, out); else out.push(e);
+  return out;
 }
 
 const ODD = new Set(['sin', 'tan', 'asin', 'atan', 'sinh', 'tanh', 'sign']);
@@ -323,8 +330,9 @@ function simpPow(b: Expr, x: Expr, ctx: Ctx): Expr {
   if (xc && coefIs(xc, 0)) return num(1);
   if (xc && coefIs(xc, 1) && !isFloat(xc)) return b;
   if (bc && coefIs(bc, 1) && !isFloat(bc)) return b;
-  // 0^x = 0 for x > 0
+  // 0^x = 0 for x > 0; 0^x for x < 0 is a division by zero: undefined, NaN as in evaluation
   if (bc && coefIs(bc, 0) && xc && value(xc) > 0) return coefExpr(bc);
+  if (bc && coefIs(bc, 0) && xc && value(xc) < 0) return num(NaN);
   if (bc && xc) {
     if (isFloat(bc) || isFloat(xc)) {
       const v = Math.pow(value(bc), value(xc));
@@ -342,6 +350,8 @@ function simpPow(b: Expr, x: Expr, ctx: Ctx): Expr {
   const integerExp = xc !== undefined && !isFloat(xc) && xc.q === 1;
   // e^u = exp(u)
   if (b.kind === 'sym' && b.name === 'e') return simpCall('exp', [x], ctx);
+  // exp(u)^c = exp(c·u) for real u and a number c
+  if (b.kind === 'call' && b.fn === 'exp' && xc) return simpCall('exp', [simpMul([b.args[0]!, x], ctx)], ctx);
   // (u^a)^n = u^(a·n) for an integer n
   if (b.kind === 'pow' && integerExp) return simpPow(b.base, simpMul([b.exp, x], ctx), ctx);
   // (uv)^n = u^n v^n for an integer n
@@ -372,8 +382,16 @@ function simpMul(input: Expr[], ctx: Ctx): Expr {
     const scalar = [coefExpr(coef), ...flat];
     return vec((vecItem as { items: readonly Expr[] }).items.map((it) => simpMul([...scalar, it], ctx)));
   }
-  if (coefIs(coef, 0) && !isFloat(coef)) return num(0);
+  if (coefIs(coef, 0)) return num(0);
 
+  // exp(u)·exp(v) = exp(u + v), as SymPy writes it
+  const exps = flat.filter((f) => f.kind === 'call' && f.fn === 'exp' && f.args.length === 1);
+  if (exps.length > 1) {
+    const merged = simpCall('exp', [simpAdd(exps.map((f) => (f as { args: readonly Expr[] }).args[0]!), ctx)], ctx);
+    flat.splice(0, flat.length, ...flat.filter((f) => !exps.includes(f)));
+    const k = asCoef(merged);
+    if (k) coef = coefMul(coef, k); else flat.push(merged);
+  }
   // like factors: u^a · u^b = u^(a+b)
   const groups = new Map<string, { first: Expr; base: Expr; exps: Expr[] }>();
   for (const f of flat) {
@@ -394,14 +412,16 @@ function simpMul(input: Expr[], ctx: Ctx): Expr {
       }
     } else factors.push(p);
   }
-  if (coefIs(coef, 0) && !isFloat(coef)) return num(0);
+  if (coefIs(coef, 0)) return num(0);
+  // an undefined factor makes the product undefined
+  if (Number.isNaN(value(coef))) return num(NaN);
   return withCoef(coef, factors, ctx);
 }
 
 /** coef · factors, canonical: the number first, one-factor products collapsed, numbers distributed over a lone sum. */
 function withCoef(coef: Coef, factors: Expr[], ctx: Ctx): Expr {
   if (factors.length === 0) return coefExpr(coef);
-  const unit = coefIs(coef, 1) && !isFloat(coef);
+  const unit = coefIs(coef, 1);
   // c·(a + b) = c·a + c·b
   if (!unit && ctx.distribute && factors.length === 1 && factors[0]!.kind === 'add') {
     return simpAdd(factors[0]!.terms.map((t) => simpMul([coefExpr(coef), t], ctx)), ctx);
@@ -435,10 +455,11 @@ function simpAdd(input: Expr[], ctx: Ctx): Expr {
   }
   const terms: Expr[] = [];
   for (const { coef, rest } of groups.values()) {
-    if (coefIs(coef, 0) && !isFloat(coef)) continue;
+    if (coefIs(coef, 0)) continue;
     const t = withCoef(coef, [...rest], ctx);
     if (t.kind === 'add') terms.push(...t.terms); else if (!(t.kind === 'num' && t.value === 0)) terms.push(t);
   }
+  if (Number.isNaN(value(constant))) return num(NaN);
   terms.sort(compareTerms);
   if (!coefIs(constant, 0) || (isFloat(constant) && terms.length === 0)) terms.push(coefExpr(constant));
   terms.push(...vecs);

@@ -49,7 +49,7 @@ function format(p: P): string {
     case 'sym': return latexName(p.name);
     case 'neg': return `-${at(p.a, PREC.mul)}`;
     case 'add': return p.terms.map(({ minus, p: q }, i) =>
-      i === 0 ? (minus ? `-${at(q, PREC.mul)}` : format(q)) : `${minus ? ' - ' : ' + '}${at(q, PREC.mul)}`).join('');
+      i === 0 ? (minus ? `-${at(q, PREC.mul)}` : at(q, PREC.neg)) : `${minus ? ' - ' : ' + '}${at(q, PREC.mul)}`).join('');
     case 'mul': return p.fs.map((f, i) => {
       const s = at(f, PREC.mul);
       if (i === 0) return s;

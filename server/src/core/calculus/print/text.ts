@@ -30,7 +30,7 @@ function format(p: P, d: Dialect): string {
     case 'sym': return d.consts[p.name] ?? p.name;
     case 'neg': return `-${d.parenNegPow && p.a.t === 'pow' ? `(${format(p.a, d)})` : at(p.a, PREC.mul)}`;
     case 'add': return p.terms.map(({ minus, p: q }, i) =>
-      i === 0 ? (minus ? format({ t: 'neg', a: q }, d) : format(q, d)) : `${minus ? ' - ' : ' + '}${at(q, PREC.mul)}`).join('');
+      i === 0 ? (minus ? format({ t: 'neg', a: q }, d) : at(q, PREC.neg)) : `${minus ? ' - ' : ' + '}${at(q, PREC.mul)}`).join('');
     case 'mul': return p.fs.map((f) => at(f, PREC.mul)).join('*');
     case 'div': return `${at(p.n, PREC.mul)}/${at(p.d, PREC.pow)}`;
     // ^ is right-associative: a^b^c is a^(b^c), so a pow exponent needs no parentheses but a pow base does

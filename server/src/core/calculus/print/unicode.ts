@@ -31,7 +31,7 @@ function format(p: P): string {
     case 'sym': return symbolText(p.name);
     case 'neg': return `-${at(p.a, PREC.mul)}`;
     case 'add': return p.terms.map(({ minus, p: q }, i) =>
-      i === 0 ? (minus ? `-${at(q, PREC.mul)}` : format(q)) : `${minus ? ' - ' : ' + '}${at(q, PREC.mul)}`).join('');
+      i === 0 ? (minus ? `-${at(q, PREC.mul)}` : at(q, PREC.neg)) : `${minus ? ' - ' : ' + '}${at(q, PREC.mul)}`).join('');
     case 'mul': {
       // juxtapose a number or letter with a following letter (2xy, x²y); a centred dot elsewhere
       let out = '';

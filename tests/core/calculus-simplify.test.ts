@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseExpr } from '../../server/src/core/semantics/lower';
+import {
+  simplify, expand, toCalc, compile, freeSymbols, seeded, randomExpr, ExprTooLarge, num, sym, add, mul, pow,
+  type Expr,
+} from '../../server/src/core/calculus/index';
+
+const s = (text: string): string => toCalc(simplify(parseExpr(text)));
+
+test('a product of a symbol with itself is a square: x*x is x^2', () => {
+  assert.equal(s('x*x'), 'x^2');
+  assert.equal(s('x*x*x*y*y'), 'x^3*y^2');
+});
+
+test('numbers in a product are folded into one coefficient written first: 2*x*3 is 6*x', () => {
+  assert.equal(s('2*x*3'), '6*x');
+  assert.equal(s('y*2*x*0.5'), 'x*y');
+});
+
+test('like terms are collected and zeros and ones dropped', () => {
+  assert.equal(s('x + x + 2*x'), '4*x');
+  assert.equal(s('0*x + y'), 'y');
+  assert.equal(s('1*x'), 'x');
+  assert.equal(s('x^(2-1)'), 'x');
+  assert.equal(s('x^0 + y^1'), 'y + 1');
+  assert.equal(s('x - x'), '0');
+  assert.equal(s('x*y - y*x'), '0');
+});
+
+test('exact rationals stay exact and print as fractions, while a float stays a float', () => {
+  assert.equal(s('x/2'), 'x/2');
+  assert.equal(s('x/2 + x/3'), '5*x/6');
+  assert.equal(s('x*0.5'), '0.5*x');
+  assert.equal(s('1/2 + 1/3'), '5/6');
+});
+
+test('pi and e stay symbolic', () => {
+  assert.equal(s('2*pi*x'), '2*pi*x');
+  assert.equal(s('e^x'), 'exp(x)');
+  assert.equal(s('log(e)'), '1');
+});
+
+test('terms are in a canonical order: higher degree first, the constant last', () => {
+  assert.equal(s('1 + x + x^2'), 'x^2 + x + 1');
+  assert.equal(s('y + x'), s('x + y'));
+  assert.equal(s('sin(x) + x'), 'x + sin(x)');
+});
+
+test('quotients, powers of products and exact function values simplify as a textbook does', () => {
+  assert.equal(s('x^3/x'), 'x^2');
+  assert.equal(s('(2*x)^2'), '4*x^2');
+  assert.equal(s('(x^2)^3'), 'x^6');
+  assert.equal(s('sqrt(x)^2'), 'x');
+  assert.equal(s('sin(0) + cos(0) + exp(0) + log(1)'), '2');
+  assert.equal(s('sin(-x) + sin(x)'), '0');
+  assert.equal(s('cos(-x) - cos(x)'), '0');
+  assert.equal(s('exp(x)*exp(-x)'), '1');
+});
+
+test('expansion multiplies out products and integer powers of sums', () => {
+  assert.equal(toCalc(expand(parseExpr('(x + 1)^2'))), 'x^2 + 2*x + 1');
+  assert.equal(toCalc(expand(parseExpr('(x + y)*(x - y)'))), 'x^2 - y^2');
+  assert.equal(toCalc(expand(parseExpr('(x + 1)^3 - x^3'))), '3*x^2 + 3*x + 1');
+});
+
+test('simplification is bounded: an expansion past the node budget throws ExprTooLarge instead of hanging', () => {
+  assert.throws(() => expand(parseExpr('(x + y + z + 1)^40'), { maxNodes: 10_000 }), ExprTooLarge);
+  let big: Expr = sym('x');
+  for (let i = 0; i < 12; i++) big = add(mul(big, big), num(i));
+  assert.throws(() => simplify(big, { maxNodes: 1000 }), ExprTooLarge);
+});
+
+test('simplification preserves the value of 1,000 random expressions and is idempotent', () => {
+  const rand = seeded(11);
+  for (let i = 0; i < 1000; i++) {
+    const e = randomExpr(rand, ['x', 'y'], 1 + (i % 4));
+    const t = simplify(e);
+    assert.equal(toCalc(simplify(t)), toCalc(t), `not idempotent on ${toCalc(e)}`);
+    const vars = freeSymbols(e).filter((v) => v !== 'pi' && v !== 'e');
+    const f = compile(e, vars), g = compile(t, vars);
+    for (let k = 0; k < 3; k++) {
+      const p = vars.map(() => -2 + 4 * rand());
+      const a = f(p), b = g(p);
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+      assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a)), `${toCalc(e)} -> ${toCalc(t)} at ${p}: ${a} vs ${b}`);
+    }
+  }
+});
+
+test('simplification does not mutate its input tree', () => {
+  const e = parseExpr('2*x*3 + x*x - (x + 1)^2');
+  const before = JSON.stringify(e);
+  simplify(e); expand(e);
+  assert.equal(JSON.stringify(e), before);
+  assert.equal(toCalc(simplify(pow(sym('x'), num(1)))), 'x');
+});
