@@ -70,7 +70,8 @@ function indexOf(doc: CalcDocument): Index {
       }
     }
   }
-  sorted.sort((a, b) => a.span.start - b.span.start);
+  // Where one span is recorded twice (a binding name is also a plain reference), the definition wins the dedup below.
+  sorted.sort((a, b) => a.span.start - b.span.start || Number(b.isDefinition) - Number(a.isDefinition));
   const byKey = new Map<SymbolKey, Occurrence[]>();
   const seen = new Set<string>();
   for (const o of sorted) {
