@@ -69,6 +69,8 @@ export interface CurvePlot extends PlotBase {
   curves: Series[];
   /** Derivative curves, drawn dashed in the colour of their function. */
   derivatives?: Series[];
+  /** Whether the derivatives show at first (else they wait in the legend, a click away). */
+  derivativesVisible?: boolean;
   /** The tangent line at a point of the first curve. */
   tangent?: { x0: number; y0: number; slope: number; line: Series };
 }

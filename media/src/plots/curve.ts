@@ -13,6 +13,7 @@ export const drawCurve: Drawer<CurvePlot> = (plot, { theme: t }) => {
   (plot.derivatives ?? []).forEach((d, i) => data.push({
     type: 'scatter', mode: 'lines', name: d.name, x: d.x, y: d.y,
     connectgaps: false, line: { color: colour(i), width: t.lineWidth, dash: 'dash' },
+    visible: plot.derivativesVisible === false ? 'legendonly' : true,
   }));
   if (plot.tangent) {
     const { line, x0, y0 } = plot.tangent;

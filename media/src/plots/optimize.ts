@@ -42,7 +42,7 @@ export const drawOptimize: Drawer<OptimizePlot> = (plot, { theme: t }) => {
   // Convergence: on its own axes below the map (or alone when there is no map).
   const xa = hasMap ? 'x2' : 'x', ya = hasMap ? 'y2' : 'y';
   const k = plot.convergence.iteration;
-  data.push({ type: 'scatter', mode: 'lines+markers', name: plot.goal === 'minimize' ? 'f − f*' : 'f* − f', x: k, y: plot.convergence.gap, xaxis: xa, yaxis: ya, connectgaps: false, line: { color: t.palette[1], width: t.lineWidth }, marker: { size: 4 } });
+  data.push({ type: 'scatter', mode: 'lines+markers', name: plot.goal === 'minimize' ? 'f − f*' : 'f* − f', x: k, y: plot.convergence.gap, xaxis: xa, yaxis: ya, connectgaps: false, line: { color: t.palette[0], width: t.lineWidth }, marker: { size: 4 } });
   if (plot.convergence.gradNorm.some((v) => v !== null)) {
     data.push({ type: 'scatter', mode: 'lines+markers', name: '|∇f|', x: k, y: plot.convergence.gradNorm, xaxis: xa, yaxis: ya, connectgaps: false, line: { color: t.palette[2], width: t.lineWidth, dash: 'dash' }, marker: { size: 4 } });
   }

@@ -51,6 +51,7 @@ export interface CurveInput extends Header {
   range: Interval;
   curves: { name: string; f: Fn1 }[];
   derivatives?: { name: string; f: Fn1 }[];
+  derivativesVisible?: boolean;
   /** Tangent to the first curve at x0, with slope df(x0). */
   tangent?: { x0: number; df: Fn1 };
 }
@@ -65,7 +66,10 @@ export function curvePlot(input: CurveInput): CurvePlot {
   const derivatives = input.derivatives?.map((c) => sampleSeries(c.name, c.f, input.range));
   const yRange = visibleRange(input.curves.map((c) => c.f), input.range);
   const plot: CurvePlot = { kind: 'curve', ...base(input), variable: input.variable, xRange: input.range, curves };
-  if (derivatives && derivatives.length) plot.derivatives = derivatives;
+  if (derivatives && derivatives.length) {
+    plot.derivatives = derivatives;
+    if (input.derivativesVisible !== undefined) plot.derivativesVisible = input.derivativesVisible;
+  }
   if (yRange) plot.yRange = yRange;
   const first = input.curves[0];
   if (input.tangent && first) {
