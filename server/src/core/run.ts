@@ -256,7 +256,8 @@ function runFit(ctx: StatementContext, stmt: FitStatement, run: RunControl): Fit
 
   const model = ctx.lowering.lower(stmt.model);
   if (model.kind === 'vec') throw new LowerError(Codes.ShapeMismatch, stmt.model, 'A fit model gives one number per observation.');
-  const free = freeVariables(model);
+  // Parameters in the order they first appear in the model, as a reader would list them.
+  const free = freeSymbols(model).filter((n) => freeVariables(model).includes(n));
   const inputs = free.filter((n) => data.columns.includes(n));
   const params = free.filter((n) => !data.columns.includes(n));
   if (inputs.includes(stmt.response.name)) throw new LowerError(Codes.InvalidTarget, stmt.model, `The model uses the response column ${stmt.response.name} itself.`);
