@@ -5,7 +5,7 @@ import { analyze } from '../../server/src/core/analysis';
 import {
   CRITICAL_GRADIENT_TOLERANCE, MAX_SYMBOLIC_HESSIAN_VARS, describeFunction, explainChain, explainFunction, explainResult,
 } from '../../server/src/core/analyses/explain';
-import { type Expr, seeded, toUnicode } from '../../server/src/core/calculus/index';
+import { type Expr, type Vec, seeded, toUnicode } from '../../server/src/core/calculus/index';
 import { evaluate } from '../../server/src/core/semantics/evaluate';
 
 const close = (a: number, b: number, rel = 1e-9): boolean => Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
@@ -27,7 +27,7 @@ test('the gradient and Hessian of x^2*y agree with the textbook derivatives 2xy,
   const fe = explainFunction(analyze('f(x, y) = x^2*y'), 'f')!;
   assert.equal(fe.valued, 'scalar');
   const [fx, fy] = fe.gradient!.items;
-  const H = fe.hessian!.items.map((r) => (r as { items: Expr[] }).items);
+  const H = fe.hessian!.items.map((r) => (r as Vec).items);
   for (const p of points(['x', 'y'])) {
     const { x, y } = p as { x: number; y: number };
     assert.ok(close(at(fx!, p), 2 * x * y));
@@ -46,7 +46,7 @@ test('a vector-valued function gets its Jacobian, not a gradient or Hessian', ()
   assert.equal(fe.valued, 'vector');
   assert.equal(fe.gradient, undefined);
   assert.equal(fe.hessian, undefined);
-  const J = fe.jacobian!.items.map((r) => (r as { items: Expr[] }).items);
+  const J = fe.jacobian!.items.map((r) => (r as Vec).items);
   for (const p of points(['x', 'y'])) {
     const { x, y } = p as { x: number; y: number };
     const want = [[2 * x, -2 * y], [2 * y, 2 * x]];

@@ -5,6 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { createCalcDocument, type CalcDocument } from '../../server/src/service/document';
 import { doHover, type HoverOptions } from '../../server/src/service/hover';
+import { svgDataUri, whenTypesetIdle } from '../../server/src/service/typeset';
 import { BUILTINS } from '../../server/src/core/semantics/builtins';
 import { seeded } from '../../server/src/core/calculus/index';
 import type { RootStatementResult } from '../../server/src/core/results';
@@ -138,11 +139,18 @@ test('the Copy links decode to NumPy and JavaScript code for the gradient 2xy, x
   assert.ok(copies(md, 'LaTeX').some((s) => s.includes('\\begin{bmatrix}')));
 });
 
-test('typeset hovers carry SVG images with path data, coloured for the theme and sized to the font', () => {
+/** A typeset hover once every formula is typeset: formulas past the time budget are typeset in the background. */
+async function typesetHover(marked: string, options: HoverOptions): Promise<string> {
+  hover(marked, options);
+  await whenTypesetIdle();
+  return markdown(hover(marked, options));
+}
+
+test('typeset hovers carry SVG images with path data, coloured for the theme and sized to the font', async () => {
   const marked = '|f(x, y) = x^2*y';
-  const dark = images(markdown(hover(marked, { theme: 'dark', fontSize: 14 })));
-  const light = images(markdown(hover(marked, { theme: 'light', fontSize: 28 })));
-  const hc = images(markdown(hover(marked, { theme: 'high-contrast' })));
+  const dark = images(await typesetHover(marked, { theme: 'dark', fontSize: 14 }));
+  const light = images(await typesetHover(marked, { theme: 'light', fontSize: 28 }));
+  const hc = images(await typesetHover(marked, { theme: 'high-contrast' }));
   assert.ok(dark.length >= 3, 'the definition, the gradient and the Hessian are typeset');
   for (const svg of [...dark, ...light, ...hc]) {
     assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
@@ -156,8 +164,21 @@ test('typeset hovers carry SVG images with path data, coloured for the theme and
   assert.ok(close(width(light[0]!), 2 * width(dark[0]!), 0.02), 'twice the font size, twice the width');
 });
 
-test('with typeset off the hover is text only, with the same text', () => {
-  const on = markdown(hover('|f(x, y) = x^2*y', { typeset: true }));
+test('a formula past the time budget is typeset in the background and cached for the next hover', async () => {
+  const latex = '\\frac{\\partial g}{\\partial z} = 3 {z}^{2} + 17';
+  assert.equal(svgDataUri(latex, { theme: 'light', deadline: performance.now() - 1 }), undefined);
+  await whenTypesetIdle();
+  const uri = svgDataUri(latex, { theme: 'light', deadline: performance.now() - 1 });
+  assert.ok(uri?.startsWith('data:image/svg+xml;base64,'));
+});
+
+test('a formula MathJax cannot parse gives no image, never an exception', () => {
+  assert.equal(svgDataUri('\\frac{a}{'), undefined);
+  assert.equal(svgDataUri('\\nosuchmacro{x}'), undefined);
+});
+
+test('with typeset off the hover is text only, with the same text', async () => {
+  const on = await typesetHover('|f(x, y) = x^2*y', { typeset: true });
   const off = markdown(hover('|f(x, y) = x^2*y', { typeset: false }));
   assert.equal(images(off).length, 0);
   assert.doesNotMatch(off, /data:image/);

@@ -39,6 +39,12 @@ export interface HoverOptions {
 export const COPY_COMMAND = 'calc.copyText';
 /** A code block longer than this is cut (a hover is a glance, not a listing). */
 export const MAX_TEXT_LENGTH = 4000;
+/**
+ * Typesetting stops this many milliseconds into a hover: later formulas show as text this
+ * time and are typeset in the background, so hovering again shows them as images. The hover
+ * target is 50 ms; explaining takes a few of them.
+ */
+export const TYPESET_BUDGET_MS = 30;
 
 /**
  * The hover at a position, or null where there is nothing to say. Never throws.
@@ -47,9 +53,11 @@ export const MAX_TEXT_LENGTH = 4000;
  */
 export function doHover(doc: CalcDocument, position: Position, options: HoverOptions = {}): Hover | null {
   try {
+    const start = performance.now();
     const found = explainAt(doc, doc.textDocument.offsetAt(position));
     if (!found) return null;
-    const contents: MarkupContent = { kind: MarkupKind.Markdown, value: render(found.explanation, options) };
+    const budgeted = { ...options, deadline: start + TYPESET_BUDGET_MS };
+    const contents: MarkupContent = { kind: MarkupKind.Markdown, value: render(found.explanation, budgeted) };
     return { contents, range: rangeOf(doc, found.span) };
   } catch {
     // A hover is never worth an error: the diagnostics already say what is wrong with the line.
@@ -87,9 +95,8 @@ function explainAt(doc: CalcDocument, offset: number): { explanation: Explanatio
       if (result) return { explanation: result, span: ref.span };
     }
     const point = use?.kind === 'call' ? numericArguments(ctx, use) : pointOfLine(doc, stmt, ref, target.params ?? []);
-    const fe = explainFunction(ctx, target.name, point);
-    if (fe) return { explanation: describeFunction(fe), span: ref.span };
-    return undefined;
+    const e = functionExplanation(doc, target.name, point);
+    return e ? { explanation: e, span: ref.span } : undefined;
   }
   if (ref && target?.kind === 'constant') {
     const r = a.results.get(target.statement);
@@ -98,11 +105,29 @@ function explainAt(doc: CalcDocument, offset: number): { explanation: Explanatio
   }
 
   if (stmt.kind === 'function' && !a.broken.has(stmt)) {
-    const fe = explainFunction(ctx, stmt.name.name);
-    return fe ? { explanation: describeFunction(fe), span: stmt.name } : undefined;
+    const e = functionExplanation(doc, stmt.name.name, undefined);
+    return e ? { explanation: e, span: stmt.name } : undefined;
   }
   const result = statementResult(doc, stmt);
   return result ? { explanation: result, span: stmt } : undefined;
+}
+
+/** Explanations already worked out for an analysis (one document version): hovering again is instant. */
+const explained = new WeakMap<object, Map<string, Explanation | null>>();
+/** Per analysis, at most this many are kept (each point of a call is its own entry). */
+const MAX_EXPLAINED = 32;
+
+function functionExplanation(doc: CalcDocument, name: string, point: readonly number[] | undefined): Explanation | undefined {
+  let memo = explained.get(doc.analysis);
+  if (!memo) { memo = new Map(); explained.set(doc.analysis, memo); }
+  const key = `${name}\u0000${point?.join(',') ?? ''}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const fe = explainFunction(doc.analysis, name, point);
+  const e = fe ? describeFunction(fe) : null;
+  if (memo.size >= MAX_EXPLAINED) memo.delete(memo.keys().next().value as string);
+  memo.set(key, e);
+  return e ?? undefined;
 }
 
 function statementResult(doc: CalcDocument, stmt: Statement): Explanation | undefined {
@@ -149,13 +174,13 @@ function pointOfLine(doc: CalcDocument, stmt: Statement, ref: Reference, params:
 // ---------------------------------------------------------------- markdown
 
 /** The markdown of an explanation. */
-export function render(e: Explanation, options: HoverOptions = {}): string {
+export function render(e: Explanation, options: HoverOptions & { deadline?: number } = {}): string {
   const parts: string[] = [`**${escapeMarkdown(e.title)}**`];
   for (const b of e.blocks) parts.push(renderBlock(b, options));
   return parts.join('\n\n');
 }
 
-function renderBlock(b: Block, options: HoverOptions): string {
+function renderBlock(b: Block, options: HoverOptions & { deadline?: number }): string {
   switch (b.kind) {
     case 'text': return b.markdown ? b.text : escapeMarkdown(b.text);
     case 'table': {

@@ -25,6 +25,12 @@ export interface TypesetOptions {
   readonly theme?: Theme;
   /** The editor's font size in pixels (default 14): 1em of the math. */
   readonly fontSize?: number;
+  /**
+   * A time (performance.now(), ms) after which no new formula is typeset for this request:
+   * an uncached formula past it gives undefined now and is typeset in the background, so
+   * the next hover over it has its image.
+   */
+  readonly deadline?: number;
 }
 
 /** The glyph colour per theme: VS Code's default editor foregrounds, and pure white for high contrast (a dark theme). */
@@ -150,13 +156,75 @@ function base64(text: string): string {
  * @example svgDataUri('\\nabla f') // "data:image/svg+xml;base64,PHN2Zy…"
  */
 export function svgDataUri(latex: string, options: TypesetOptions = {}): string | undefined {
-  const key = `${options.theme ?? 'dark'}\u0000${clampFontSize(options.fontSize)}\u0000${latex}`;
+  const key = cacheKey(latex, options);
   const hit = cache.get(key);
   if (hit !== undefined) return hit ?? undefined;
+  if (options.deadline !== undefined && performance.now() > options.deadline) {
+    later(key, latex, options);
+    return undefined;
+  }
+  return renderToCache(key, latex, options);
+}
+
+function cacheKey(latex: string, options: TypesetOptions): string {
+  return `${options.theme ?? 'dark'}\u0000${clampFontSize(options.fontSize)}\u0000${latex}`;
+}
+
+function renderToCache(key: string, latex: string, options: TypesetOptions): string | undefined {
   const svg = renderSvg(latex, options);
   const uri = svg && svg.length <= MAX_SVG_BYTES ? `data:image/svg+xml;base64,${base64(svg)}` : null;
   cache.set(key, uri);
   return uri ?? undefined;
+}
+
+/** Formulas left for the background, one typeset per macrotask so other requests interleave. */
+const pending = new Map<string, { latex: string; options: TypesetOptions }>();
+/** At most this many formulas wait; more are dropped (they are typeset when next hovered). */
+export const MAX_PENDING = 64;
+let draining: Promise<void> | undefined;
+
+function later(key: string, latex: string, options: TypesetOptions): void {
+  if (pending.has(key) || pending.size >= MAX_PENDING) return;
+  pending.set(key, { latex, options: { ...(options.theme ? { theme: options.theme } : {}), ...(options.fontSize ? { fontSize: options.fontSize } : {}) } });
+  draining ??= new Promise<void>((resolve) => {
+    const step = (): void => {
+      const next = pending.entries().next();
+      if (next.done) { draining = undefined; resolve(); return; }
+      const [k, job] = next.value;
+      pending.delete(k);
+      if (!cache.has(k)) renderToCache(k, job.latex, job.options);
+      tick(step);
+    };
+    tick(step);
+  });
+}
+
+/** The next macrotask, without keeping a Node process alive for it. */
+function tick(f: () => void): void {
+  const t = setTimeout(f, 0) as unknown as { unref?: () => void };
+  t.unref?.();
+}
+
+/** Resolves when the background queue is empty (for tests and benchmarks). */
+export function whenTypesetIdle(): Promise<void> {
+  return draining ?? Promise.resolve();
+}
+
+/**
+ * Sets MathJax up and runs it over formulas like the hovers' (fractions, matrices, aligned
+ * rows) until the JIT has compiled its hot paths: the first typeset in a process costs
+ * many times a warm one. For the server to call once after it starts, off the request path.
+ * Returns the milliseconds it took.
+ */
+export function warmUpTypeset(rounds = 8): number {
+  const t0 = performance.now();
+  const samples = [
+    '\\frac{\\partial f}{\\partial x} = 2 x y + 2.5 y \\cdot \\cos\\left(x y\\right)',
+    '\\begin{aligned} \\frac{\\partial f}{\\partial x_{1}} &= -400 x_{1} \\left(x_{2} - {x_{1}}^{2}\\right) \\\\ \\nabla f &= \\sqrt{x} \\end{aligned}',
+    '\\begin{bmatrix} 1200 {x_{1}}^{2} - 400 x_{2} + 2 & -400 x_{1} & 0 \\\\ -400 x_{1} & 202 & -400 x_{2} \\\\ 0 & -400 x_{2} & 200 \\end{bmatrix}',
+  ];
+  for (let r = 0; r < rounds; r++) for (const s of samples) renderSvg(s);
+  return performance.now() - t0;
 }
 
 /**

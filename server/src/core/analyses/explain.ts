@@ -13,7 +13,7 @@ import {
   type Expr, type Vec, ExprTooLarge, num, shapeOf, simplify, sym, vec, size,
 } from '../calculus/index';
 import { derivative } from '../calculus/diff';
-import { classifyCriticalPoint, gradient, hessian, jacobian, type CriticalPointKind } from '../calculus/matrices';
+import { classifyCriticalPoint, gradient, jacobian, type CriticalPointKind } from '../calculus/matrices';
 import { compile, compileGradient, compileHessian, compileJacobian, compileVector } from '../calculus/compile';
 import {
   latexName, partialName, partialNameLatex, toJavaScript, toLatex, toPython, toUnicode, superscript,
@@ -42,6 +42,12 @@ export const MAX_SYMBOLIC_HESSIAN_VARS = 12;
 export const MAX_NUMERIC_VARS = 100;
 /** Node budget for the symbolic forms in a hover: past it a part is left out with a note, never a long wait. */
 export const EXPLAIN_MAX_NODES = 20_000;
+/**
+ * The largest symbolic Hessian shown, in nodes over all its entries: past it nobody reads
+ * the matrix (a two-layer network's has tens of thousands), so it is left out with a note
+ * and its computation stops early.
+ */
+export const MAX_HESSIAN_NODES = 4_000;
 /** Significant digits of numbers shown (the copies keep full precision). */
 export const DISPLAY_DIGITS = 6;
 
@@ -141,14 +147,17 @@ export function explainFunction(ctx: ExplainContext, name: string, point?: reado
   const notes: string[] = [];
   const body = attempt(() => simplify(f.body, simplifyOpts), notes, 'The simplified form') ?? f.body;
   const valued = body.kind === 'vec' ? 'vector' : 'scalar';
-  let grad: Vec | undefined, jac: Vec | undefined, hess: Vec | undefined;
+  let grad: Vec | undefined, jac: Vec | undefined, hess: Vec | null | undefined;
   if (params.length > 0) {
     if (valued === 'scalar') {
       grad = attempt(() => gradient(body, params, simplifyOpts), notes, 'The gradient');
       if (grad && params.length > MAX_SYMBOLIC_HESSIAN_VARS) {
         notes.push(`The symbolic Hessian is left out: ${params.length} variables give ${params.length ** 2} entries (the limit is ${MAX_SYMBOLIC_HESSIAN_VARS} variables).`);
       } else if (grad) {
-        hess = attempt(() => hessian(body, params, simplifyOpts), notes, 'The Hessian');
+        hess = attempt(() => boundedHessian(grad!, params), notes, 'The Hessian');
+        if (hess === null) {
+          notes.push(`The symbolic Hessian is left out: it has more than ${MAX_HESSIAN_NODES} terms. Hover a call with numbers, such as ${name}(${params.map(() => '1').join(', ')}), for its value there.`);
+        }
       }
     } else if (shapeOf(body).length === 1) {
       jac = attempt(() => jacobian(body, params, simplifyOpts), notes, 'The Jacobian');
@@ -174,6 +183,28 @@ function attempt<T>(f: () => T, notes: string[], what: string): T | undefined {
     }
     throw e;
   }
+}
+
+/**
+ * H[i][j] = ∂(∂f/∂xᵢ)/∂xⱼ from the gradient already at hand, entries on and above the
+ * diagonal mirrored below (Schwarz's theorem, as the engine's `hessian` does); null as soon
+ * as the entries pass MAX_HESSIAN_NODES in total. The engine's `hessian` has no total budget
+ * and would recompute the gradient.
+ */
+function boundedHessian(grad: Vec, params: readonly string[]): Vec | null {
+  const n = params.length;
+  const H: Expr[][] = Array.from({ length: n }, () => new Array<Expr>(n));
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const h = derivative(grad.items[i]!, params[j]!, simplifyOpts);
+      total += size(h) * (i === j ? 1 : 2);
+      if (total > MAX_HESSIAN_NODES) return null;
+      H[i]![j] = h;
+      H[j]![i] = h;
+    }
+  }
+  return vec(H.map((r) => vec(r)));
 }
 
 /** Value, gradient or Jacobian, Hessian and its eigenvalues at a point, by automatic differentiation. */
@@ -332,7 +363,8 @@ export function describeFunction(fe: FunctionExplanation): Explanation {
   // A composite's chain-rule blocks end with each partial derivative; the plain list would repeat them.
   if (fe.gradient && !fe.chain) {
     const rows = fe.gradient.items.map((g, i) => row(d([params[i]!]), printed(g)));
-    if (!one) rows.push(row(label(`∇${name}`, `\\nabla ${latexName(name)}`), printed(fe.gradient)));
+    // ∇f as a vector repeats the rows above; worth a line only while it stays short
+    if (!one && params.length <= 3) rows.push(row(label(`∇${name}`, `\\nabla ${latexName(name)}`), printed(fe.gradient)));
     blocks.push({ kind: 'math', title: one ? 'Derivative' : 'Partial derivatives and gradient', rows, copy: copiesOf(one ? fe.gradient.items[0]! : fe.gradient) });
   }
   if (fe.jacobian) {
