@@ -10,24 +10,22 @@ import { runStatement } from './requests';
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient, output: vscode.LogOutputChannel): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('calc.restartServer', async () => {
-      output.appendLine('[client] restarting the language server');
+      output.info('restarting the language server');
       await client.restart();
     }),
 
     // Code lens arguments arrive as JSON from the server: the document uri as a string and the statement's offset.
+    // The server reports progress (cancellable) while it runs and then refreshes the code lenses and inlay hints,
+    // which show the run's summary; the client only reports a failure.
     vscode.commands.registerCommand('calc.run', async (uri: string | vscode.Uri, offset: number) => {
       const target = typeof uri === 'string' ? uri : uri.toString();
-      const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: 'Calc: running', cancellable: true },
-        (_progress, token) => runStatement(client, { uri: target, offset }, token),
-      ).then(undefined, (err: unknown) => {
-        output.appendLine(`[client] calc/runStatement failed: ${String(err)}`);
+      try {
+        const result = await runStatement(client, { uri: target, offset });
+        if ('error' in result) void vscode.window.showWarningMessage(`Calc: ${result.error}`);
+      } catch (err) {
+        output.error(`calc/runStatement failed: ${String(err)}`);
         void vscode.window.showErrorMessage(`Calc: the statement did not run (${String(err)}).`);
-        return undefined;
-      });
-      const summary = summaryOf(result);
-      if (summary) vscode.window.setStatusBarMessage(`Calc: ${summary}`, 10_000);
-      refreshResults(client, target);
+      }
     }),
 
     vscode.commands.registerCommand('calc.copyText', async (text: unknown) => {
@@ -38,25 +36,3 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   );
 }
 
-/** A one-line summary from whatever the server answered, when it carries one. */
-function summaryOf(result: unknown): string | undefined {
-  if (typeof result === 'string') return result;
-  if (result && typeof result === 'object') {
-    for (const key of ['summary', 'message', 'title'] as const) {
-      const v = (result as Record<string, unknown>)[key];
-      if (typeof v === 'string' && v) return v;
-    }
-  }
-  return undefined;
-}
-
-/**
- * After a run the server has new results for the document: ask the editor to fetch the code lenses and inlay
- * hints again (the server may also send workspace/codeLens/refresh; asking twice is harmless).
- */
-function refreshResults(client: LanguageClient, uri: string): void {
-  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
-  if (!document) return;
-  client.getFeature('textDocument/codeLens')?.getProvider(document)?.onDidChangeCodeLensEmitter.fire();
-  client.getFeature('textDocument/inlayHint')?.getProvider(document)?.onDidChangeInlayHints.fire();
-}

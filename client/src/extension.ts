@@ -2,6 +2,7 @@
 // mathematics; every answer comes from the server (STYLE.md, "the client").
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { InitializationOptions } from '../../protocol/requests';
 import { registerCommands } from './commands';
 import { registerPlotPanel } from './plotPanel';
 
@@ -23,22 +24,46 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // No scheme: `untitled:` buffers and virtual workspaces (vscode-vfs:, github:) get the same analysis.
     documentSelector: [{ language: LANGUAGE_ID }],
     outputChannel: output,
-    // The client reads `calc.trace.server` itself because the client id below is `calc`.
-    synchronize: { configurationSection: LANGUAGE_ID },
+    // The client reads `calc.trace.server` itself because the client id below is `calc`. Other `calc.*` settings
+    // the server pulls with workspace/configuration, so no `synchronize` section is needed.
+    // A function, so that every (re)start sends the current theme and font size for typeset hovers.
+    initializationOptions: (): InitializationOptions => ({
+      theme: themeOf(vscode.window.activeColorTheme.kind),
+      fontSize: vscode.workspace.getConfiguration('editor').get<number>('fontSize', 14),
+    }),
     // Hovers carry "Copy as LaTeX" links and typeset formulas as images; only our own commands may run from them.
     markdown: { isTrusted: { enabledCommands: ['calc.copyText', 'calc.run', 'calc.showPlot'] }, supportHtml: true },
   };
   client = new LanguageClient(LANGUAGE_ID, 'Calc Language Server', serverOptions, clientOptions);
 
   registerCommands(context, client, output);
-  registerPlotPanel(context, client);
+  context.subscriptions.push(registerPlotPanel(context, client));
+
+  // The server typesets hover formulas in the theme's colours and learns the theme only when it starts:
+  // a switch between light, dark and high-contrast restarts it (rare, and restarting takes well under a second).
+  let theme = themeOf(vscode.window.activeColorTheme.kind);
+  context.subscriptions.push(vscode.window.onDidChangeActiveColorTheme((t) => {
+    const next = themeOf(t.kind);
+    if (next === theme || !client?.isRunning()) return;
+    theme = next;
+    output.info(`colour theme is now ${next}: restarting the server for typeset hovers`);
+    void client.restart();
+  }));
 
   try {
     await client.start();
   } catch (err) {
     // A server that fails to start must not take the extension down: the grammar and commands still work.
-    output.appendLine(`[client] the language server did not start: ${String(err)}`);
+    output.error(`the language server did not start: ${String(err)}`);
     void vscode.window.showErrorMessage('Calc: the language server did not start. See the "Calc" output for details.');
+  }
+}
+
+function themeOf(kind: vscode.ColorThemeKind): NonNullable<InitializationOptions['theme']> {
+  switch (kind) {
+    case vscode.ColorThemeKind.Light: return 'light';
+    case vscode.ColorThemeKind.HighContrast: case vscode.ColorThemeKind.HighContrastLight: return 'high-contrast';
+    default: return 'dark';
   }
 }
 

@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
@@ -38,7 +38,7 @@ export function codeServerHome(): string {
 
 /** Builds the production .vsix with `npm run package` (or takes CALC_E2E_VSIX) and returns its path. */
 export function packageVsix(): string {
-  if (process.env.CALC_E2E_VSIX) return process.env.CALC_E2E_VSIX;
+  if (process.env.CALC_E2E_VSIX) return resolve(process.env.CALC_E2E_VSIX);
   run('npm', ['run', 'package', '--silent'], { timeout: 5 * 60_000 });
   const vsix = join(root, 'calc-worksheets.vsix');
   if (!existsSync(vsix)) throw new Error('npm run package made no calc-worksheets.vsix');
@@ -238,7 +238,9 @@ export async function scopesAt(page: Page, line: number, column: number): Promis
   await runCommand(page, 'Developer: Inspect Editor Tokens and Scopes');
   const widget = page.locator('.token-inspect-widget');
   await widget.waitFor({ state: 'visible' });
-  const scopes = widget.locator('.tiw-metadata-scopes');
+  // The widget also lists the theme rules a semantic token matched; the TextMate scopes have their own row.
+  const scopes = widget.locator('tr', { has: page.locator('td.tiw-metadata-key', { hasText: 'textmate scopes' }) })
+    .locator('td.tiw-metadata-value');
   await scopes.waitFor({ state: 'visible' });
   const text = await scopes.innerText();
   await page.keyboard.press('Escape');
