@@ -80,7 +80,7 @@ function methodOf<T extends Record<string, string>>(m: MethodName | undefined, t
     `Unknown method '${m.name}' for ${what}.${suggest(key, Object.keys(table))} The methods are: ${Object.keys(table).join(', ')}.`);
 }
 
-function optionsOf(ctx: StatementContext, bindings: readonly Binding[], allowed: readonly string[], what: string): Map<string, Binding> {
+function optionsOf(bindings: readonly Binding[], allowed: readonly string[], what: string): Map<string, Binding> {
   const out = new Map<string, Binding>();
   for (const b of bindings) {
     if (!allowed.includes(b.name.name)) {
@@ -89,7 +89,6 @@ function optionsOf(ctx: StatementContext, bindings: readonly Binding[], allowed:
     }
     out.set(b.name.name, b);
   }
-  void ctx;
   return out;
 }
 
@@ -138,7 +137,7 @@ const pointOf = (vars: readonly string[], x: ArrayLike<number>): Point => Object
 
 function runRoot(ctx: StatementContext, stmt: RootStatement, run: RunControl): RootStatementResult {
   methodOf(stmt.method, METHODS.root, 'root');
-  const opts = optionsOf(ctx, stmt.options, OPTIONS.root, 'root');
+  const opts = optionsOf(stmt.options, OPTIONS.root, 'root');
   const { expr, vars } = scalarTarget(ctx, stmt);
   const start = startPoint(ctx, stmt.near, vars, stmt.target);
   const x0 = vars.map((v) => start[v]!);
@@ -172,7 +171,7 @@ function runRoot(ctx: StatementContext, stmt: RootStatement, run: RunControl): R
 
 function runOptimize(ctx: StatementContext, stmt: OptimizeStatement, run: RunControl): OptimizeStatementResult {
   const chosen = methodOf(stmt.method, METHODS.optimize, stmt.sense);
-  const opts = optionsOf(ctx, stmt.options, OPTIONS.optimize, stmt.sense);
+  const opts = optionsOf(stmt.options, OPTIONS.optimize, stmt.sense);
   const { expr, vars } = scalarTarget(ctx, stmt);
   const start = startPoint(ctx, stmt.from, vars, stmt.target);
   const step = positiveOption(ctx, opts, 'step');
@@ -199,7 +198,7 @@ function runOptimize(ctx: StatementContext, stmt: OptimizeStatement, run: RunCon
 function runLagrange(ctx: StatementContext, stmt: OptimizeStatement, run: RunControl): LagrangeStatementResult {
   if (stmt.method) throw new LowerError(Codes.UnknownMethod, stmt.method, 'With `subject to`, Calc solves the Lagrange conditions ∇f = Σλᵢ∇gᵢ, g = 0 by Newton\'s method; remove `by …`.');
   if (stmt.from) ctx.diagnostics.push({ code: Codes.InvalidOption, severity: 'info', offset: stmt.from.start, length: stmt.from.end - stmt.from.start, message: 'With `subject to`, Calc searches from many deterministic starting points of its own; `from` is not used.' });
-  optionsOf(ctx, stmt.options, ['maxiter'], 'Lagrange multipliers');
+  optionsOf(stmt.options, ['maxiter'], 'Lagrange multipliers');
   const t = targetOf(ctx, stmt.target);
   if (t.expr.kind === 'vec') throw new LowerError(Codes.ShapeMismatch, stmt.target, `${stmt.sense} needs a scalar function.`);
   const constraints = stmt.constraints.map((c) => simplify(sub(ctx.lowering.lower(c.left), ctx.lowering.lower(c.right))));
@@ -235,7 +234,7 @@ function runLagrange(ctx: StatementContext, stmt: OptimizeStatement, run: RunCon
 
 function runFit(ctx: StatementContext, stmt: FitStatement, run: RunControl): FitStatementResult {
   const chosen = methodOf(stmt.method, METHODS.fit, 'fit');
-  const opts = optionsOf(ctx, stmt.options, OPTIONS.fit, 'fit');
+  const opts = optionsOf(stmt.options, OPTIONS.fit, 'fit');
   const data = stmt.data ? ctx.data.get(stmt.data.name) : undefined;
   if (!data) throw new LowerError(Codes.InvalidTarget, stmt.data ?? stmt, 'Fit to a data set defined with `data`.');
   const column = (name: string, at: Span): number[] => {

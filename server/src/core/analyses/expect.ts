@@ -2,7 +2,6 @@
  * `expect A == B [within TOL]`: how an assignment tells a student whether an answer is right.
  */
 import { checkEquivalent } from '../calculus/equivalence';
-import { sub } from '../calculus/expr';
 import type { StatementContext } from '../analysis';
 import { evaluateReporting, numberOf } from '../analysis';
 import type { ExpectResult } from '../results';
@@ -54,7 +53,6 @@ export function expectStatement(ctx: StatementContext, s: ExpectStatement): Expe
           ? `✗ not equal: at ${where} the left side is ${fmt(ce.left)} but the right side is ${fmt(ce.right)}.`
           : `✗ not equal.`,
     };
-    void sub;
   }
   if (!result.passed) {
     const at = s.right;

@@ -182,10 +182,10 @@ export function resolveNames(
       switch (n.kind) {
         case 'ident': useName(n, scope, policy, s, used); break;
         case 'call': {
-          useCallee(n, scope, s);
+          useCallee(n, scope);
           // diff's variables and the bare name of `grad f` are names, not values.
           const args = n.callee.name === 'diff' && !scope.has('diff') && !globals.has('diff') ? n.args.slice(0, 1) : n.args;
-          if (n.callee.name === 'diff') for (const v of n.args.slice(1)) if (v.kind === 'ident') markFree(v, scope, s, used);
+          if (n.callee.name === 'diff') for (const v of n.args.slice(1)) if (v.kind === 'ident') markFree(v, scope, used);
           for (let i = args.length - 1; i >= 0; i--) stack.push(args[i]!);
           break;
         }
@@ -207,11 +207,11 @@ export function resolveNames(
     }
   }
 
-  function markFree(id: Identifier, scope: Map<string, Definition>, s: Statement, used?: Set<string>): void {
+  /** The variable of `diff(e, x)`: a parameter in a function body, else a free variable. */
+  function markFree(id: Identifier, scope: Map<string, Definition>, used?: Set<string>): void {
     const local = scope.get(id.name);
     if (local) { used?.add(id.name); references.push({ span: id, name: id.name, target: local }); return; }
     references.push({ span: id, name: id.name });
-    void s;
   }
 
   function useName(id: Identifier, scope: Map<string, Definition>, policy: FreeNamePolicy, s: Statement, used?: Set<string>): void {
@@ -252,7 +252,7 @@ export function resolveNames(
     }
   }
 
-  function useCallee(c: Call, scope: Map<string, Definition>, s: Statement): void {
+  function useCallee(c: Call, scope: Map<string, Definition>): void {
     const name = c.callee.name;
     const local = scope.get(name);
     if (local) {
@@ -282,7 +282,7 @@ export function resolveNames(
       } else if (builtin.kind === 'function') {
         if (c.args.length !== 1) wrongCount(c, name, 1, `${name}(x)`);
       } else {
-        checkOperator(c, s);
+        checkOperator(c);
       }
       return;
     }
@@ -290,7 +290,7 @@ export function resolveNames(
     unknown(c.callee, 'function');
   }
 
-  function checkOperator(c: Call, s: Statement): void {
+  function checkOperator(c: Call): void {
     const name = c.callee.name;
     if (name === 'diff') {
       if (c.args.length < 2) { wrongCount(c, name, 2, 'diff(expr, x)'); return; }
@@ -305,7 +305,6 @@ export function resolveNames(
     } else if (c.args.length !== 1) {
       wrongCount(c, name, 1, `${name}(f)`);
     }
-    void s;
   }
 
   function wrongCount(c: Call, name: string, want: number, signature: string): void {
