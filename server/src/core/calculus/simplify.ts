@@ -187,13 +187,26 @@ function degree(e: Expr): number {
 /** Terms of a sum: higher degree first, then by their factors; the constant last, as textbooks write x² + 2x + 1. */
 function compareTerms(a: Expr, b: Expr): number {
   const ca = splitCoef(a), cb = splitCoef(b);
-  const aConst = ca.rest.length === 0, bConst = cb.rest.length === 0;
+  const aConst = isConstant(a), bConst = isConstant(b);
   if (aConst !== bConst) return aConst ? 1 : -1;
   const d = degree(b) - degree(a);
   if (d !== 0) return d;
   const c = compareLists(ca.rest, cb.rest);
   if (c !== 0) return c;
   return value(ca.coef) - value(cb.coef);
+}
+
+/** No variables: numbers, pi, e and functions of them, which a sum writes last. */
+function isConstant(e: Expr): boolean {
+  switch (e.kind) {
+    case 'num': return true;
+    case 'sym': return e.name === 'pi' || e.name === 'e';
+    case 'add': return e.terms.every(isConstant);
+    case 'mul': return e.factors.every(isConstant);
+    case 'pow': return isConstant(e.base) && isConstant(e.exp);
+    case 'call': return e.args.every(isConstant);
+    case 'vec': return false;
+  }
 }
 
 /** A simplified term as coefficient times the remaining factors. */
@@ -248,7 +261,15 @@ function simp(e: Expr, ctx: Ctx): Expr {
     case 'num': r = Object.is(e.value, -0) ? num(0) : e; break;
     case 'sym': r = e; break;
     case 'call': r = simpCall(canonicalFunctionName(e.fn), e.args.map((a) => simp(a, ctx)), ctx); break;
-    case 'pow': r = simpPow(simp(e.base, ctx), simp(e.exp, ctx), ctx); break;
+    case 'pow': {
+      const x = simp(e.exp, ctx);
+      const k = asCoef(x);
+      // (uv)^n = u^n v^n, applied before u·v is simplified, for the same reason as flattening products
+      r = e.base.kind === 'mul' && k && !isFloat(k) && k.q === 1
+        ? simpMul(flattenMul(e.base).map((f) => simpPow(simp(f, ctx), x, ctx)), ctx)
+        : simpPow(simp(e.base, ctx), x, ctx);
+      break;
+    }
     // products are flattened before their factors are simplified, so the grouping of a
     // product, (2*a)*b or 2*(a*b), cannot change whether 2 is distributed over a sum in a
     case 'mul': r = simpMul(flattenMul(e).map((f) => simp(f, ctx)), ctx); break;
@@ -336,7 +357,8 @@ function simpPow(b: Expr, x: Expr, ctx: Ctx): Expr {
   if (bc && xc) {
     if (isFloat(bc) || isFloat(xc)) {
       const v = Math.pow(value(bc), value(xc));
-      if (Number.isFinite(v)) return num(v);
+      // NaN is undefined either way (NaN^2, (-8.5)^0.5); an overflow stays symbolic
+      if (!(v === Infinity || v === -Infinity)) return num(v);
     } else if (xc.q === 1) {
       const r = coefPowInt(bc, xc.p);
       if (r) return coefExpr(r);

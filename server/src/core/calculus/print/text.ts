@@ -28,7 +28,8 @@ function format(p: P, d: Dialect): string {
   switch (p.t) {
     case 'num': return d.number(p.v);
     case 'sym': return d.consts[p.name] ?? p.name;
-    case 'neg': return `-${d.parenNegPow && p.a.t === 'pow' ? `(${format(p.a, d)})` : at(p.a, PREC.mul)}`;
+    // JavaScript rejects -a ** b, and -x ** 2/y starts the same way: parenthesise any compound operand
+    case 'neg': return `-${d.parenNegPow && precOf(p.a) < PREC.atom ? `(${format(p.a, d)})` : at(p.a, PREC.mul)}`;
     case 'add': return p.terms.map(({ minus, p: q }, i) =>
       i === 0 ? (minus ? format({ t: 'neg', a: q }, d) : at(q, PREC.neg)) : `${minus ? ' - ' : ' + '}${at(q, PREC.mul)}`).join('');
     case 'mul': return p.fs.map((f) => at(f, PREC.mul)).join('*');

@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseExpr } from '../../server/src/core/semantics/lower';
+import {
+  compile, compileVector, compileGradient, compileJacobian, compileHessian, gradient, hessian, jacobian,
+  checkEquivalent, toCalc, seeded, randomExpr,
+} from '../../server/src/core/calculus/index';
+
+const VARS = ['x', 'y', 'z'];
+const close = (a: number, b: number, rel: number): boolean =>
+  a === b || Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
+
+test('compiled evaluation gives the value of the expression, and NaN for domain errors instead of throwing', () => {
+  const f = compile(parseExpr('x^2*y + 2.5*sin(x*y)'), ['x', 'y']);
+  assert.ok(close(f([1, 2]), 2 + 2.5 * Math.sin(2), 1e-15));
+  assert.ok(Number.isNaN(compile(parseExpr('log(x)'), ['x'])([-1])));
+  assert.ok(Number.isNaN(compile(parseExpr('sqrt(x) + asin(x)'), ['x'])([-2])));
+  assert.ok(Number.isNaN(compile(parseExpr('x + w'), ['x'])([1])), 'an unbound symbol is NaN');
+  assert.ok(close(compile(parseExpr('pi*e'), [])([]), Math.PI * Math.E, 1e-15));
+  assert.deepEqual(compileVector(parseExpr('[[x, 2*x], [x*y, 1]]'), ['x', 'y'])([3, 2]), [[3, 6], [6, 1]]);
+});
+
+test('the compiler builds closures over arrays and never turns expressions into source code', () => {
+  const src = readFileSync(new URL('../../server/src/core/calculus/compile.ts', import.meta.url), 'utf8');
+  assert.ok(!/new Function|\beval\(/.test(src.replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '')));
+});
+
+test('the reverse-mode gradient equals the symbolic gradient at random points', () => {
+  const rand = seeded(61);
+  const g = new Float64Array(3);
+  for (let i = 0; i < 400; i++) {
+    const e = randomExpr(rand, VARS, 2 + (i % 3));
+    const fg = compileGradient(e, VARS), sym = compileVector(gradient(e, VARS), VARS), f = compile(e, VARS);
+    for (let k = 0; k < 3; k++) {
+      const p = VARS.map(() => (k % 2 ? 0.05 : -2) + 2 * rand());
+      const v = fg(p, g), s = sym(p) as number[];
+      if (!Number.isFinite(v) || !s.every(Number.isFinite) || !Array.from(g).every(Number.isFinite)) continue;
+      assert.ok(close(v, f(p), 1e-14), `value of ${toCalc(e)}`);
+      for (let j = 0; j < 3; j++) assert.ok(close(g[j]!, s[j]!, 1e-8), `∂/∂${VARS[j]} of ${toCalc(e)} at ${p}: AD ${g[j]}, symbolic ${s[j]}`);
+    }
+  }
+});
+
+test('the forward-over-reverse Hessian equals the symbolic Hessian at random points', () => {
+  const rand = seeded(67);
+  for (let i = 0; i < 200; i++) {
+    const e = randomExpr(rand, VARS, 2 + (i % 2));
+    const h = compileHessian(e, VARS), sym = compileVector(hessian(e, VARS), VARS);
+    const p = VARS.map(() => 0.05 + 2 * rand());
+    const a = h(p), b = sym(p) as number[][];
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) {
+      const x = a[r]![c]!, y = b[r]![c]!;
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      assert.ok(close(x, y, 1e-7), `H[${r}][${c}] of ${toCalc(e)} at ${p}: AD ${x}, symbolic ${y}`);
+    }
+  }
+});
+
+test('the Jacobian at a point matches the symbolic Jacobian', () => {
+  const u = parseExpr('[x^2 - y^2, 2*x*y, sin(x)*exp(y)]');
+  const at = compileJacobian(u, ['x', 'y'])([0.7, -1.3]);
+  const sym = compileVector(jacobian(u, ['x', 'y']), ['x', 'y'])([0.7, -1.3]) as number[][];
+  at.forEach((row, i) => row.forEach((x, j) => assert.ok(close(x, sym[i]![j]!, 1e-14))));
+});
+
+test('equivalence is decided symbolically where simplification reaches zero', () => {
+  assert.deepEqual(checkEquivalent(parseExpr('2*x*y + 2.5*y*cos(x*y)'), parseExpr('y*(2*x + 2.5*cos(y*x))')), { equal: true, method: 'symbolic' });
+  assert.deepEqual(checkEquivalent(parseExpr('(x + 1)^2'), parseExpr('x^2 + 2*x + 1')), { equal: true, method: 'symbolic' });
+});
+
+test('equivalence falls back to random points: sin² + cos² is 1, and a wrong derivative gets a counterexample', () => {
+  assert.deepEqual(checkEquivalent(parseExpr('sin(x)^2 + cos(x)^2'), parseExpr('1')), { equal: true, method: 'numeric' });
+  assert.deepEqual(checkEquivalent(parseExpr('log(x*y)'), parseExpr('log(x) + log(y)')), { equal: true, method: 'numeric' });
+  const r = checkEquivalent(parseExpr('2*x*y + a*y*cos(x*y)'), parseExpr('2*x*y + a*cos(x*y)'));
+  assert.equal(r.equal, false);
+  assert.equal(r.method, 'numeric');
+  const { point, left, right } = r.counterexample!;
+  const f = compile(parseExpr('2*x*y + a*y*cos(x*y)'), ['x', 'y', 'a']);
+  assert.ok(close(f([point.x!, point.y!, point.a!]), left, 1e-15));
+  assert.notEqual(left, right);
+  assert.deepEqual(checkEquivalent(parseExpr('[x, y]'), parseExpr('[x, y, 0]')).equal, false);
+});
