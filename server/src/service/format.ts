@@ -18,6 +18,9 @@ import { Scanner, type Token } from '../core/syntax/scanner';
 import type { Statement } from '../core/syntax/ast';
 import type { CalcDocument } from './document';
 
+/** Longer lines are left as written: no one writes them by hand, and respacing them is not worth the time. */
+const MAX_LINE = 4_000;
+
 /** Punctuation after which a `+` or `-` is a sign, not an operator. */
 const BEFORE_UNARY = new Set(['(', '[', '{', ',', '=', '==', '+', '-', '*', '/', '^', ':', ';']);
 
@@ -58,7 +61,6 @@ export function format(doc: CalcDocument, range?: Range): TextEdit[] {
     }
   }
 
-  const tokensByLine = tokensPerLine(text, lineOf);
   const firstLine = range ? range.start.line : 0;
   const lastLine = range ? Math.min(range.end.line, lineCount - 1) : lineCount - 1;
   const edits: { line: number; start: number; end: number; newText: string }[] = [];
@@ -67,11 +69,12 @@ export function format(doc: CalcDocument, range?: Range): TextEdit[] {
     const original = text.slice(start, end);
     let formatted: string;
     const s = statementOfLine.get(l);
+    if (end - start > MAX_LINE) continue;
     if (errorLines.has(l) || (frozen.has(l) && !s)) {
       // Inside data tables and multi-line statements only trailing white space goes; lines with errors stay as they are.
       formatted = errorLines.has(l) ? original : original.replace(/[ \t]+$/, '');
     } else if (s && !frozen.has(l)) {
-      formatted = respace(text, tokensByLine.get(l) ?? [], start, end);
+      formatted = respace(text, lineTokens(text, start, end), start, end);
     } else {
       formatted = original.replace(/[ \t]+$/, '');
       if (/^[ \t]+$/.test(original)) formatted = '';
@@ -82,17 +85,14 @@ export function format(doc: CalcDocument, range?: Range): TextEdit[] {
   return accepted.map((e) => ({ range: { start: td.positionAt(e.start), end: td.positionAt(e.end) }, newText: e.newText }));
 }
 
-function tokensPerLine(text: string, lineOf: (offset: number) => number): Map<number, Token[]> {
-  const out = new Map<number, Token[]>();
-  const scanner = new Scanner(text);
-  for (let i = 0; i <= text.length; i++) {
+/** The tokens of one line, with document offsets. Statements here are single-line, so a line scans on its own. */
+function lineTokens(text: string, start: number, end: number): Token[] {
+  const scanner = new Scanner(text.slice(start, end));
+  const out: Token[] = [];
+  for (let i = 0; i <= end - start; i++) {
     const t = scanner.next();
     if (t.kind === 'eof') break;
-    if (t.kind === 'newline') continue;
-    const l = lineOf(t.start);
-    const list = out.get(l) ?? [];
-    list.push(t);
-    out.set(l, list);
+    if (t.kind !== 'newline') out.push({ ...t, start: t.start + start, end: t.end + start });
   }
   return out;
 }

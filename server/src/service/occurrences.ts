@@ -73,19 +73,25 @@ function indexOf(doc: CalcDocument): Index {
   // Where one span is recorded twice (a binding name is also a plain reference), the definition wins the dedup below.
   sorted.sort((a, b) => a.span.start - b.span.start || Number(b.isDefinition) - Number(a.isDefinition));
   const byKey = new Map<SymbolKey, Occurrence[]>();
-  const seen = new Set<string>();
-  for (const o of sorted) {
-    // The resolver can record one span twice (a definition and its use); keep it once.
-    const id = `${o.span.start}:${o.span.end}:${typeof o.key === 'string' ? o.key : o.key.span.start + o.key.name}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const list = byKey.get(o.key) ?? [];
+  for (let i = 0; i < sorted.length; i++) {
+    const o = sorted[i]!;
+    // The resolver can record one span twice (a binding is also a plain reference); keep the first, a definition.
+    let duplicate = false;
+    for (let j = i - 1; j >= 0 && sorted[j]!.span.start === o.span.start; j--) {
+      if (sorted[j]!.span.end === o.span.end && sameKey(sorted[j]!.key, o.key)) { duplicate = true; break; }
+    }
+    if (duplicate) continue;
+    let list = byKey.get(o.key);
+    if (!list) { list = []; byKey.set(o.key, list); }
     list.push({ span: o.span, isDefinition: o.isDefinition });
-    byKey.set(o.key, list);
   }
   const index = { sorted, byKey };
   indexes.set(doc.analysis, index);
   return index;
+}
+
+function sameKey(a: SymbolKey, b: SymbolKey): boolean {
+  return a === b;
 }
 
 function pointsOf(s: Statement) {

@@ -7,7 +7,6 @@ import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver
 import { BUILTINS } from '../core/semantics/builtins';
 import type { Binding, MethodName, Span, Statement } from '../core/syntax/ast';
 import { KEYWORDS } from '../core/syntax/parser';
-import { Scanner } from '../core/syntax/scanner';
 import type { CalcDocument } from './document';
 
 const TYPES = ['function', 'parameter', 'variable', 'property', 'struct', 'keyword', 'enumMember', 'number'] as const;
@@ -17,6 +16,20 @@ type Modifier = (typeof MODIFIERS)[number];
 
 /** The legend the server announces in its capabilities. */
 export const SEMANTIC_TOKENS_LEGEND: SemanticTokensLegend = { tokenTypes: [...TYPES], tokenModifiers: [...MODIFIERS] };
+
+const KEYWORD = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${[...KEYWORDS].join('|')})(?![\\p{L}\\p{N}_\\p{Mn}\\p{Mc}])`, 'gu');
+const CODE_LINES = /[^\r\n]+/g;
+
+/** Where a line's comment starts (its length when it has none); a `#` inside a string is not one. */
+function commentStart(line: string): number {
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 34) inString = !inString;
+    else if (c === 35 && !inString) return i;
+  }
+  return line.length;
+}
 
 interface Token { start: number; end: number; type: TokenType; modifiers: Modifier[] }
 
@@ -50,13 +63,13 @@ export function getSemanticTokens(doc: CalcDocument): SemanticTokens {
   }
   for (const s of doc.analysis.program.statements) clauses(s, push);
 
-  // Keywords: the scanner knows where names are (not in comments or strings).
+  // Keywords: words of the code part of each line (before a `#` that is not in a string).
   const text = doc.analysis.text;
-  const scanner = new Scanner(text);
-  for (let i = 0; i < 5_000_000; i++) {
-    const t = scanner.next();
-    if (t.kind === 'eof') break;
-    if (t.kind === 'ident' && KEYWORDS.has(t.text)) push(t, 'keyword');
+  for (const m of text.matchAll(CODE_LINES)) {
+    const line = m[0];
+    // Strings are blanked out, keeping offsets: `csv("fit.csv")` holds no keyword.
+    const code = line.slice(0, commentStart(line)).replace(/"[^"]*"?/g, (q) => ' '.repeat(q.length));
+    for (const k of code.matchAll(KEYWORD)) push({ start: m.index + k.index, end: m.index + k.index + k[0].length }, 'keyword');
   }
 
   tokens.sort((a, b) => a.start - b.start);
@@ -72,21 +85,27 @@ function clauses(s: Statement, push: (span: Span, type: TokenType, modifiers?: M
   if (s.kind === 'data' && s.table) for (const h of s.table.header) push(h, 'property', ['declaration']);
 }
 
-/** LSP's relative encoding: line delta, start delta, length, type, modifier bits. Tokens never span lines. */
+/**
+ * LSP's relative encoding: line delta, start delta, length, type, modifier bits. Tokens
+ * are sorted, so lines are counted in one pass over the text. Tokens never span lines.
+ */
 function encode(doc: CalcDocument, tokens: readonly Token[]): number[] {
+  const text = doc.analysis.text;
   const data: number[] = [];
+  let line = 0, lineStart = 0, at = 0;
   let prevLine = 0, prevChar = 0;
   for (const t of tokens) {
-    const start = doc.textDocument.positionAt(t.start);
-    const end = doc.textDocument.positionAt(t.end);
-    if (end.line !== start.line) continue;
-    const deltaLine = start.line - prevLine;
-    const deltaChar = deltaLine === 0 ? start.character - prevChar : start.character;
+    for (; at < t.start; at++) {
+      const c = text.charCodeAt(at);
+      if (c === 10 || (c === 13 && text.charCodeAt(at + 1) !== 10)) { line++; lineStart = at + 1; }
+    }
+    if (/[\r\n]/.test(text.slice(t.start, t.end))) continue;
+    const character = t.start - lineStart;
     let bits = 0;
     for (const m of t.modifiers) bits |= 1 << MODIFIERS.indexOf(m);
-    data.push(deltaLine, deltaChar, end.character - start.character, TYPES.indexOf(t.type), bits);
-    prevLine = start.line;
-    prevChar = start.character;
+    data.push(line - prevLine, line === prevLine ? character - prevChar : character, t.end - t.start, TYPES.indexOf(t.type), bits);
+    prevLine = line;
+    prevChar = character;
   }
   return data;
 }
