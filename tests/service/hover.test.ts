@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { createCalcDocument, type CalcDocument } from '../../server/src/service/document';
-import { doHover, type HoverOptions } from '../../server/src/service/hover';
+import { doHover, prefetchHovers, render, type HoverOptions } from '../../server/src/service/hover';
+import { describeFunction, explainFunction } from '../../server/src/core/analyses/explain';
 import { svgDataUri, whenTypesetIdle } from '../../server/src/service/typeset';
 import { BUILTINS } from '../../server/src/core/semantics/builtins';
 import { seeded } from '../../server/src/core/calculus/index';
@@ -248,5 +249,19 @@ test('hover where there is nothing to explain gives null, and broken text never 
     for (let off = 0; off <= text.length; off += 3) {
       assert.doesNotThrow(() => doHover(doc, doc.textDocument.positionAt(off), { typeset: i % 5 === 0 }), text);
     }
+  }
+});
+
+test('prefetching a document typesets its functions in the background, so the first hover has every image', async () => {
+  const { doc } = docAt('p(x, y, z) = x^3*y - z*exp(x)\n|q(s) = s^5 - 4*s + 7');
+  const options = { theme: 'light', fontSize: 15 } as const;
+  // with a deadline already past, only cached images appear
+  const cachedOnly = (name: string): string => render(describeFunction(explainFunction(doc.analysis, name)!), { ...options, deadline: -Infinity });
+  assert.equal(images(cachedOnly('q')).length, 0, 'nothing is cached before prefetching');
+  await prefetchHovers(doc, options);
+  await whenTypesetIdle();
+  for (const name of ['p', 'q']) {
+    const md = cachedOnly(name);
+    assert.equal(images(md).length, (md.match(/```text/g) ?? []).length, name);
   }
 });

@@ -65,6 +65,40 @@ export function doHover(doc: CalcDocument, position: Position, options: HoverOpt
   }
 }
 
+/** At most this many functions of a document are prepared by `prefetchHovers`. */
+export const MAX_PREFETCH = 16;
+
+/**
+ * Prepares the hovers of a document's functions off the request path: works out each
+ * function's explanation (cached for this analysis) and queues its formulas for background
+ * typesetting, one per macrotask. A hover that comes after it finds every image cached.
+ * For the server to call after it has analysed a version (once diagnostics are out); the
+ * promise resolves when every formula is queued (`whenTypesetIdle` then waits for the images).
+ *
+ * @example prefetchHovers(doc, { theme: 'dark', fontSize: 14 })
+ */
+export function prefetchHovers(doc: CalcDocument, options: HoverOptions = {}): Promise<void> {
+  if (options.typeset === false) return Promise.resolve();
+  const names = doc.analysis.program.statements
+    .filter((s): s is Extract<Statement, { kind: 'function' }> => s.kind === 'function' && !doc.analysis.broken.has(s))
+    .slice(0, MAX_PREFETCH)
+    .map((s) => s.name.name);
+  return new Promise<void>((resolve) => {
+    const step = (i: number): void => {
+      if (i >= names.length) { resolve(); return; }
+      try {
+        const e = functionExplanation(doc, names[i]!, undefined);
+        // a deadline in the past sends every uncached formula to the background queue
+        if (e) render(e, { ...options, deadline: -Infinity });
+      } catch {
+        // prefetching is best effort; the hover itself reports nothing either
+      }
+      setTimeout(() => step(i + 1), 0);
+    };
+    setTimeout(() => step(0), 0);
+  });
+}
+
 /** What to explain at an offset, and the span the hover covers. */
 function explainAt(doc: CalcDocument, offset: number): { explanation: Explanation; span: Span } | undefined {
   const stmt = statementAt(doc, offset);
