@@ -18,10 +18,11 @@ import {
   type WorkDoneProgressReporter, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { PlotDataRequest } from '../../protocol/plot';
 import { InitializationOptions, RunStatementRequest } from '../../protocol/requests';
 import type { StatementResult } from './core/results';
 import { summarize } from './core/run';
-import type { Statement } from './core/syntax/ast';
+import type { RunnableStatement, Statement } from './core/syntax/ast';
 import { isRunnable } from './core/syntax/ast';
 import type { Diagnostic as CoreDiagnostic } from './core/syntax/diagnostics';
 import { createNodeFileHost } from './node/fileHost';
@@ -37,6 +38,7 @@ import { getFoldingRanges } from './service/folding';
 import { format } from './service/format';
 import { doHover } from './service/hover';
 import { getInlayHints } from './service/inlayHints';
+import { getPlotData } from './service/plotData';
 import { findReferences } from './service/references';
 import { doRename, prepareRename } from './service/rename';
 import { getSemanticTokens, SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens';
@@ -51,6 +53,10 @@ interface Settings {
 
 const DEFAULT_SETTINGS: Settings = { autoRun: { enabled: true, budgetMs: 200 }, inlayHints: { enabled: true }, hover: { typeset: true } };
 const DEFAULT_DEBOUNCE_MS = 100;
+/** The answer to calc/plotData for a document that is not open, or when the plot failed. */
+const NO_PLOT: PlotDataRequest.Result = { ok: false, version: null, message: 'No plot: the document is not open in the language server, or the plot failed (see the Calc output channel).' };
+/** Budget for running a statement so that its plot can be drawn. */
+const PLOT_RUN_BUDGET_MS = 3_000;
 /** The longest the debounce can be set to. */
 const MAX_DEBOUNCE_MS = 5_000;
 
@@ -420,6 +426,29 @@ export function startServer(connection: Connection): void {
   connection.onRenameRequest(withDoc<Pos & { newName: string }, ReturnType<typeof renameAnswer> | null>('rename', null, (doc, p) => renameAnswer(doc, p.position, p.newName)));
   connection.onRequest(RunStatementRequest.method, safe<RunStatementRequest.Params, RunStatementRequest.Result>('runStatement', { error: 'The run failed; see the Calc output channel.' }, runRequest));
 
+  /**
+   * The plot of the statement at a position. A runnable statement without a result is run
+   * in the worker first (getPlotData names it through its `run` hook), so that the main
+   * thread never runs a solver.
+   */
+  async function plotAnswer(doc: CalcDocument, params: PlotDataRequest.Params, token: CancellationToken): Promise<PlotDataRequest.Result> {
+    let needed: RunnableStatement | undefined;
+    const first = getPlotData(doc, params, { run: (stmt) => { needed = stmt; return undefined; } });
+    if (!needed) return first;
+    const stmt: RunnableStatement = needed;
+    const handle = pool.start({ ...job(doc), offsets: [stmt.start], budgetMs: PLOT_RUN_BUDGET_MS });
+    const stop = token.onCancellationRequested(() => handle.stop());
+    try {
+      const { outcomes } = await handle.done;
+      const outcome = outcomes.find((o) => o.offset === stmt.start);
+      if (outcome) recordRun(doc, stmt, outcome.result, outcome.diagnostics);
+    } finally {
+      stop.dispose();
+    }
+    if (doc.runs.has(stmt.start)) refreshResults();
+    return getPlotData(doc, params, { run: () => undefined });
+  }
+
   function prepareRenameAnswer(doc: CalcDocument, pos: { line: number; character: number }) {
     const r = prepareRename(doc, position(doc, pos));
     if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
@@ -432,6 +461,11 @@ export function startServer(connection: Connection): void {
     if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
     return r;
   }
+
+  connection.onRequest(PlotDataRequest.method, withDoc<PlotDataRequest.Params, PlotDataRequest.Result>('plotData', NO_PLOT, (doc, p, token) => {
+    position(doc, p.position);
+    return plotAnswer(doc, p, token);
+  }));
 
   connection.onShutdown(() => { pool.dispose(); for (const t of timers.values()) clearTimeout(t); });
 

@@ -37,7 +37,7 @@ export async function startServer(options: { capabilities?: ClientCapabilities; 
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const log: string[] = [];
   child.stderr.on('data', (d: Buffer) => log.push(d.toString()));
-  connection.onNotification('window/logMessage', (p: { message: string }) => log.push(p.message));
+  connection.onNotification('window/logMessage', (p: { message: string }) => { log.push(p.message); });
   const waiters: { uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
     for (const w of [...waiters]) {

@@ -4,10 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CancellationTokenSource, CodeLensRequest, CompletionRequest, DocumentSymbolRequest, HoverRequest,
-  InitializeRequest, type CodeLens, type ProgressParams, type WorkDoneProgressBegin, type WorkDoneProgressEnd,
+  type CodeLens, type WorkDoneProgressBegin, type WorkDoneProgressEnd,
 } from 'vscode-languageserver-protocol/node';
+import { PlotDataRequest } from '../../protocol/plot';
 import { RunStatementRequest } from '../../protocol/requests';
 import { ROOT, startServer, uriOf, type TestServer } from './harness';
+
+interface ProgressParams<T> { token: string | number; value: T }
 
 const tourUri = uriOf('examples', 'tour.calc');
 const tour = readFileSync(join(ROOT, 'examples', 'tour.calc'), 'utf8');
@@ -77,7 +80,6 @@ test('running a statement reports work-done progress and answers with its result
   const token = 'run-progress-1';
   const kinds: string[] = [];
   const ended = new Promise<void>((resolve) => {
-    server.connection.onProgress(InitializeRequest.type as never, token, () => undefined);
     server.connection.onNotification('$/progress', (p: ProgressParams<WorkDoneProgressBegin | WorkDoneProgressEnd>) => {
       if (p.token !== token) return;
       kinds.push(p.value.kind);
@@ -143,4 +145,18 @@ test('cheap statements run automatically, and their summary shows without a clic
   await refreshed;
   const lenses: CodeLens[] = await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }) ?? [];
   assert.ok(lenses.some((l) => /minimum f = 1 at \(2\)/.test(l.command?.title ?? '')), JSON.stringify(lenses.map((l) => l.command?.title)));
+});
+
+test('the plot of a minimize statement that has not run yet is computed after running it off the main thread', async () => {
+  const uri = uriOf('examples', 'plot.calc');
+  const text = 'f(x) = x^2\nminimize (x - 1)^2 + (y + 2)^2 from [0, 0] by newton\n';
+  const published = server.diagnostics(uri);
+  server.open(uri, text);
+  await published;
+  const curve = await server.connection.sendRequest(PlotDataRequest.method, { textDocument: { uri }, position: { line: 0, character: 0 } }) as PlotDataRequest.Result;
+  assert.ok(curve.ok && curve.plot.kind === 'curve', JSON.stringify(curve).slice(0, 200));
+  const path = await server.connection.sendRequest(PlotDataRequest.method, { textDocument: { uri }, position: { line: 1, character: 3 } }) as PlotDataRequest.Result;
+  assert.ok(path.ok && path.plot.kind === 'optimize', JSON.stringify(path).slice(0, 200));
+  const missing = await server.connection.sendRequest(PlotDataRequest.method, { textDocument: { uri: 'file:///nowhere.calc' }, position: { line: 0, character: 0 } }) as PlotDataRequest.Result;
+  assert.equal(missing.ok, false);
 });

@@ -4,8 +4,9 @@
  */
 import type { CodeLens } from 'vscode-languageserver-types';
 import { summarize } from '../core/run';
-import { isRunnable, type Statement } from '../core/syntax/ast';
+import { isRunnable } from '../core/syntax/ast';
 import { type CalcDocument, rangeOf } from './document';
+import { isPlottable } from './plotData';
 
 /** The client's command ids (client/src/commands.ts). */
 export const Commands = { run: 'calc.run', showPlot: 'calc.showPlot', copyText: 'calc.copyText' } as const;
@@ -26,15 +27,7 @@ export function getCodeLenses(doc: CalcDocument): CodeLens[] {
         out.push({ range, command: { title: summary, command: Commands.copyText, arguments: [summary], tooltip: 'Copy this result' } });
       }
     }
-    if (plottable(s)) out.push({ range, command: { title: 'Plot', command: Commands.showPlot, arguments: args } });
+    if (isPlottable(s)) out.push({ range, command: { title: 'Plot', command: Commands.showPlot, arguments: args } });
   }
   return out;
-}
-
-function plottable(s: Statement): boolean {
-  switch (s.kind) {
-    case 'plot': case 'taylor': case 'root': case 'optimize': case 'fit': return true;
-    case 'function': return s.params.length === 1 || s.params.length === 2;
-    default: return false;
-  }
 }
