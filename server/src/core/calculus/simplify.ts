@@ -12,7 +12,7 @@
  * budget and `ExprTooLarge` is thrown past it; no rule can loop.
  */
 import {
-  type Expr, num, call, vec, pow, size, ExprTooLarge,
+  type Expr, num, call, vec, pow, size, equals, ExprTooLarge,
 } from './expr';
 import { builtinFunction, canonicalFunctionName } from '../semantics/builtins';
 
@@ -122,19 +122,35 @@ function addOf(terms: Expr[]): Expr {
 // Canonical keys and order.
 
 const keys = new WeakMap<Expr, string>();
+/**
+ * Structural keys are interned: a node's key is a short id for (kind, children's ids), so
+ * building and hashing a key costs O(children), not O(size of the subtree). Ids are never
+ * reused; when the table is trimmed an old and a new copy of one structure may get
+ * different ids, which can only leave a like term uncollected, never merge unlike ones.
+ */
+const interned = new Map<string, string>();
+let nextId = 0;
+const MAX_INTERNED = 1_000_000;
 
-/** A string that two expressions share exactly when they are structurally equal. */
+/** A string that two expressions share when they are structurally equal (and only then). */
 export function keyOf(e: Expr): string {
   let k = keys.get(e);
   if (k !== undefined) return k;
+  let structure: string;
   switch (e.kind) {
-    case 'num': k = Object.is(e.value, -0) ? '0' : String(e.value); break;
-    case 'sym': k = e.name; break;
-    case 'call': k = `${e.fn}(${e.args.map(keyOf).join(',')})`; break;
-    case 'pow': k = `^(${keyOf(e.base)},${keyOf(e.exp)})`; break;
-    case 'add': k = `+(${e.terms.map(keyOf).join(',')})`; break;
-    case 'mul': k = `*(${e.factors.map(keyOf).join(',')})`; break;
-    case 'vec': k = `[${e.items.map(keyOf).join(',')}]`; break;
+    case 'num': structure = `n${Object.is(e.value, -0) ? '0' : String(e.value)}`; break;
+    case 'sym': structure = `s${e.name}`; break;
+    case 'call': structure = `c${e.fn}(${e.args.map(keyOf).join(',')})`; break;
+    case 'pow': structure = `^${keyOf(e.base)},${keyOf(e.exp)}`; break;
+    case 'add': structure = `+${e.terms.map(keyOf).join(',')}`; break;
+    case 'mul': structure = `*${e.factors.map(keyOf).join(',')}`; break;
+    case 'vec': structure = `[${e.items.map(keyOf).join(',')}`; break;
+  }
+  k = interned.get(structure);
+  if (k === undefined) {
+    if (interned.size >= MAX_INTERNED) interned.clear();
+    k = (nextId++).toString(36);
+    interned.set(structure, k);
   }
   keys.set(e, k);
   return k;
@@ -185,15 +201,18 @@ function degree(e: Expr): number {
 }
 
 /** Terms of a sum: higher degree first, then by their factors; the constant last, as textbooks write x² + 2x + 1. */
-function compareTerms(a: Expr, b: Expr): number {
-  const ca = splitCoef(a), cb = splitCoef(b);
-  const aConst = isConstant(a), bConst = isConstant(b);
-  if (aConst !== bConst) return aConst ? 1 : -1;
-  const d = degree(b) - degree(a);
-  if (d !== 0) return d;
-  const c = compareLists(ca.rest, cb.rest);
-  if (c !== 0) return c;
-  return value(ca.coef) - value(cb.coef);
+function sortTerms(terms: Expr[]): Expr[] {
+  // decorate once: the comparisons would otherwise recompute these O(k log k) times
+  const keyed = terms.map((t) => ({ t, constant: isConstant(t), degree: degree(t), ...splitCoef(t) }));
+  keyed.sort((a, b) => {
+    if (a.constant !== b.constant) return a.constant ? 1 : -1;
+    const d = b.degree - a.degree;
+    if (d !== 0) return d;
+    const c = compareLists(a.rest, b.rest);
+    if (c !== 0) return c;
+    return value(a.coef) - value(b.coef);
+  });
+  return keyed.map((k) => k.t);
 }
 
 /** No variables: numbers, pi, e and functions of them, which a sum writes last. */
@@ -229,11 +248,19 @@ function splitCoef(e: Expr): { coef: Coef; rest: Expr[] } {
 interface Ctx {
   readonly maxNodes: number;
   readonly distribute: boolean;
-  readonly memo: Map<Expr, Expr>;
+  readonly memo: WeakMap<Expr, Expr>;
 }
 
+/**
+ * Simplified forms of the nodes seen so far, for the default rules. Nodes are immutable,
+ * so this is safe across calls, and it is what makes a Hessian cheap: its entries
+ * differentiate gradient entries whose untouched subtrees are already simplified.
+ */
+const SIMPLIFIED = new WeakMap<Expr, Expr>();
+
 function context(opts?: SimplifyOptions): Ctx {
-  return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute: opts?.distributeNumbers ?? true, memo: new Map() };
+  const distribute = opts?.distributeNumbers ?? true;
+  return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute, memo: distribute ? SIMPLIFIED : new WeakMap() };
 }
 
 function checkSize(e: Expr, ctx: Ctx): Expr {
@@ -250,7 +277,22 @@ function checkSize(e: Expr, ctx: Ctx): Expr {
 export function simplify(e: Expr, opts?: SimplifyOptions): Expr {
   const ctx = context(opts);
   checkSize(e, ctx);
-  return checkSize(simp(e, ctx), ctx);
+  return checkSize(fixpoint(e, ctx), ctx);
+}
+
+/**
+ * One bottom-up pass leaves a few forms a second pass improves (a factor that cancels
+ * only once a power of a product has been distributed); repeat until nothing changes,
+ * at most four passes.
+ */
+function fixpoint(e: Expr, ctx: Ctx): Expr {
+  let r = simp(e, ctx);
+  for (let i = 0; i < 3; i++) {
+    const next = simp(r, ctx);
+    if (next === r) break;
+    r = next;
+  }
+  return r;
 }
 
 function simp(e: Expr, ctx: Ctx): Expr {
@@ -276,6 +318,8 @@ function simp(e: Expr, ctx: Ctx): Expr {
     case 'add': r = simpAdd(e.terms.map((t) => simp(t, ctx)), ctx); break;
     case 'vec': r = vec(e.items.map((t) => simp(t, ctx))); break;
   }
+  // an unchanged node keeps its identity, so a second pass over a canonical tree is all cache hits
+  if (r !== e && equals(r, e)) r = e;
   ctx.memo.set(e, r);
   return r;
 }
@@ -482,10 +526,10 @@ function simpAdd(input: Expr[], ctx: Ctx): Expr {
     if (t.kind === 'add') terms.push(...t.terms); else if (!(t.kind === 'num' && t.value === 0)) terms.push(t);
   }
   if (Number.isNaN(value(constant))) return num(NaN);
-  terms.sort(compareTerms);
-  if (!coefIs(constant, 0) || (isFloat(constant) && terms.length === 0)) terms.push(coefExpr(constant));
-  terms.push(...vecs);
-  return addOf(terms);
+  const sorted = sortTerms(terms);
+  if (!coefIs(constant, 0) || (isFloat(constant) && sorted.length === 0)) sorted.push(coefExpr(constant));
+  sorted.push(...vecs);
+  return addOf(sorted);
 }
 
 // ---------------------------------------------------------------------------
@@ -499,7 +543,7 @@ function simpAdd(input: Expr[], ctx: Ctx): Expr {
  */
 export function expand(e: Expr, opts?: SimplifyOptions): Expr {
   const ctx = context(opts);
-  return checkSize(simp(expandRaw(simp(checkSize(e, ctx), ctx), ctx), ctx), ctx);
+  return checkSize(fixpoint(expandRaw(fixpoint(checkSize(e, ctx), ctx), ctx), ctx), ctx);
 }
 
 /** Terms of a sum, or the expression itself as one term. */
