@@ -31,6 +31,8 @@ const tableEl = $('table'), statusEl = $('status'), toolbar = $('toolbar');
 const options: ViewOptions = { view3d: false, arrows: true };
 let current: { plot: PlotData; version: number | null } | undefined;
 let drawing = Promise.resolve();
+/** The kind and view of the figure on screen. */
+let figureKey = '';
 
 function post(message: WebviewToExtension): void {
   vscode.postMessage(message);
@@ -113,7 +115,12 @@ function draw(plot: PlotData, version: number | null, t0: number, report: boolea
       renderToolbar(plot);
       const fig = figureFor(plot, { theme: readTheme(), options });
       plotDiv.setAttribute('aria-label', plot.title);
-      await Plotly.react(plotDiv, fig.data, fig.layout, plotlyConfig as never);
+      // react() patches the previous figure, which is what edits want (same kind, same axes);
+      // with another kind of plot its leftover axis state can defeat autoscaling, so start afresh.
+      const key = `${plot.kind}/${options.view3d}`;
+      if (key === figureKey) await Plotly.react(plotDiv, fig.data, fig.layout, plotlyConfig as never);
+      else await Plotly.newPlot(plotDiv, fig.data, fig.layout, plotlyConfig as never);
+      figureKey = key;
       // Wait for the frame that shows it.
       await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
       const ms = performance.now() - t0;

@@ -67,9 +67,14 @@ export function readTheme(doc: Document = document): Theme {
   };
 }
 
-/** Axis styling shared by every cartesian axis. */
-export function axisStyle(t: Theme, title?: string): Partial<Layout['xaxis']> {
+/**
+ * Axis styling shared by every cartesian axis. A `range` fixes the axis; without one it
+ * autoscales. Autorange is always set explicitly: plotly.react keeps the previous plot's
+ * range on a reused page otherwise.
+ */
+export function axisStyle(t: Theme, title?: string, range?: readonly [unknown, unknown]): Partial<Layout['xaxis']> {
   return {
+    ...(range ? { range: [range[0], range[1]], autorange: false } : { autorange: true }),
     ...(title ? { title: { text: title, font: { color: t.foreground } } } : {}),
     color: t.foreground,
     gridcolor: t.grid,

@@ -144,12 +144,15 @@ export class Panel {
   async drawn(): Promise<Drawn> {
     return this.page.evaluate(() => {
       type Trace = { type?: string; mode?: string; name?: string; x?: unknown[]; z?: unknown[]; xaxis?: string; yaxis?: string };
-      const gd = document.getElementById('plot') as unknown as { _fullData: Trace[]; _fullLayout: Record<string, { range?: [number, number]; type?: string } | unknown> };
+      const gd = document.getElementById('plot') as unknown as { _fullData: Trace[]; _fullLayout: Record<string, unknown> };
       const axes: Record<string, { range: [number, number]; type: string }> = {};
       for (const [k, v] of Object.entries(gd._fullLayout)) {
         if (/^[xy]axis\d*$/.test(k) && v && typeof v === 'object' && 'range' in v) {
-          const a = v as { range: [number, number]; type: string };
-          axes[k] = { range: [Number(a.range[0]), Number(a.range[1])], type: a.type };
+          // `_rl` is the range plotly actually drew with; `range` can keep its default when
+          // autorange is set explicitly.
+          const a = v as { range: [number, number]; _rl?: [number, number]; type: string };
+          const r = a._rl ?? a.range;
+          axes[k] = { range: [Number(r[0]), Number(r[1])], type: a.type };
         }
       }
       return {

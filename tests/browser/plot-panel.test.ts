@@ -1,13 +1,14 @@
 /**
- * The plot panel in real headless Chromium: for each kind of statement, the server's plot
- * data is posted to the page as the extension would, and the test checks what plotly drew,
- * that KaTeX typeset the header, that the console stayed clean, and saves a screenshot
- * under test-output/browser/.
+ * The plot panel in real headless Chromium. For each plottable statement of the language
+ * tour (examples/tour.calc), the plot data the server computes is posted to the page as the
+ * extension would; the tests check what plotly drew, that KaTeX typeset the header, that
+ * the console stayed clean, and save a screenshot under test-output/browser/.
+ * Expected numbers come from the mathematics (closed forms, Math.*), never from our output.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { CurvePlot, PlotData } from '../../protocol/plot';
-import * as fx from './fixtures';
+import type { CurvePlot, FitPlot, LagrangePlot, OptimizePlot, PlotData, RootPlot, SurfacePlot, TaylorPlot } from '../../protocol/plot';
+import { plotOf, type StatementPlot, tourPlots } from './fixtures';
 import { Panel, type ThemeName } from './harness';
 
 const panels = new Map<ThemeName, Panel>();
@@ -16,8 +17,19 @@ async function panel(theme: ThemeName = 'light'): Promise<Panel> {
   if (!p) { p = await Panel.open(theme); panels.set(theme, p); }
   return p;
 }
-before(async () => { await panel('light'); });
+let tour: StatementPlot[] = [];
+before(async () => {
+  tour = tourPlots();
+  await panel('light');
+});
 after(async () => { for (const p of panels.values()) await p.close(); });
+
+function fromTour<K extends PlotData['kind']>(prefix: string, kind: K): Extract<PlotData, { kind: K }> {
+  const s = tour.find((t) => t.source.startsWith(prefix));
+  if (!s?.plot) throw new Error(`the tour has no plot for "${prefix}": ${s?.message ?? 'no such statement'}`);
+  assert.equal(s.plot.kind, kind);
+  return s.plot as Extract<PlotData, { kind: K }>;
+}
 
 async function show(plot: PlotData, shot: string, theme: ThemeName = 'light') {
   const p = await panel(theme);
@@ -35,44 +47,71 @@ async function show(plot: PlotData, shot: string, theme: ThemeName = 'light') {
 const close = (a: number, b: number, rel = 1e-9) => Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
 const count = (traces: { type: string }[], type: string) => traces.filter((t) => t.type === type).length;
 
-test('a plot of sin and cos draws both curves, the derivative, the tangent and the x-range asked for', async () => {
-  const plot = fx.sinCos() as CurvePlot;
-  const { drawn } = await show(plot, 'curve-sin-cos');
-  assert.equal(count(drawn.traces, 'scatter'), 5, 'two curves, one derivative, the tangent line and its point');
+test('every plottable statement of the tour draws, with a clean console and a KaTeX header', async () => {
+  const drawnKinds = new Set<string>();
+  for (const s of tour) {
+    if (!s.plot) {
+      // Only vector-valued targets have no plot (a vector function, a system of equations).
+      assert.match(s.source, /\bu\b/, `line ${s.line} (${s.source}) has no plot: ${s.message}`);
+      continue;
+    }
+    const { drawn } = await show(s.plot, `tour-line${String(s.line).padStart(2, '0')}-${s.plot.kind}`);
+    assert.ok(drawn.traces.length >= 1, `line ${s.line} drew nothing`);
+    drawnKinds.add(s.plot.kind);
+  }
+  assert.deepEqual([...drawnKinds].sort(), ['curve', 'fit', 'lagrange', 'optimize', 'root', 'surface', 'taylor']);
+});
+
+test('plot sin(x), cos(x) draws both curves on the range asked for, with derivatives a legend click away', async () => {
+  const plot = fromTour('plot sin(x), cos(x)', 'curve');
+  for (const [i, f] of [Math.sin, Math.cos].entries()) {
+    const c = plot.curves[i]!;
+    c.x.forEach((x, k) => assert.ok(close(c.y[k]!, f(x), 1e-12), `${c.name} at ${x}`));
+  }
+  const { drawn, panel: p } = await show(plot, 'curve-sin-cos');
+  assert.equal(count(drawn.traces, 'scatter'), 4, 'two curves and two derivatives');
+  const visible = await p.page.evaluate(() => (document.getElementById('plot') as unknown as { _fullData: { visible: unknown }[] })._fullData.map((t) => t.visible));
+  assert.deepEqual(visible, [true, true, 'legendonly', 'legendonly']);
   const x = drawn.axes.xaxis!;
   assert.ok(close(x.range[0], -Math.PI) && close(x.range[1], Math.PI), `x-axis ${x.range}`);
-  // The y-axis autoscales around [-1, 1], plus the tangent line's ends.
   const y = drawn.axes.yaxis!;
-  assert.ok(y.range[0] < -1 && y.range[1] > 1);
+  assert.ok(y.range[0] < -0.99 && y.range[1] > 0.99 && y.range[1] - y.range[0] < 2.5, `y-axis ${y.range}`);
 });
 
 test('tan over [-pi, pi] is drawn with gaps at its poles, not vertical lines across them', async () => {
-  const plot = fx.tan() as CurvePlot;
+  const plot = plotOf('plot tan(x) over x in [-pi, pi]') as CurvePlot;
   const curve = plot.curves[0]!;
+  const poles = [-Math.PI / 2, Math.PI / 2];
   const gaps = curve.y.flatMap((v, i) => (v === null ? [curve.x[i]!] : []));
-  for (const pole of [-Math.PI / 2, Math.PI / 2]) {
-    assert.ok(gaps.some((g) => Math.abs(g - pole) < 1e-3), `a gap within 1e-3 of the pole at ${pole}; gaps at ${gaps}`);
-  }
-  // No drawn segment joins the two sides of a pole: consecutive defined samples never straddle one.
+  for (const pole of poles) assert.ok(gaps.some((g) => Math.abs(g - pole) < 1e-3), `a gap within 1e-3 of the pole at ${pole}; gaps at ${gaps}`);
   for (let i = 1; i < curve.x.length; i++) {
-    const y0 = curve.y[i - 1], y1 = curve.y[i];
-    if (y0 === null || y1 === null || y0 === undefined || y1 === undefined) continue;
-    for (const pole of [-Math.PI / 2, Math.PI / 2]) assert.ok(!(curve.x[i - 1]! < pole && curve.x[i]! > pole), `segment ${i} crosses the pole at ${pole}`);
+    if (curve.y[i - 1] === null || curve.y[i] === null) continue;
+    for (const pole of poles) assert.ok(!(curve.x[i - 1]! < pole && curve.x[i]! > pole), `the segment ${curve.x[i - 1]}..${curve.x[i]} crosses the pole at ${pole}`);
   }
+  // Denser where it curves: more samples within 0.2 of a pole than in the flat 0.4 around 0.
+  const near = curve.x.filter((x) => Math.abs(x - Math.PI / 2) < 0.2).length;
+  const flat = curve.x.filter((x) => Math.abs(x) < 0.2).length;
+  assert.ok(near > 2 * flat, `${near} samples near the pole, ${flat} around 0`);
   const { drawn } = await show(plot, 'curve-tan');
   const y = drawn.axes.yaxis!;
-  assert.ok(y.range[1] - y.range[0] < 1000, `the y-axis is clipped to the visible part, not the poles' 1e15: ${y.range}`);
+  assert.ok(y.range[1] - y.range[0] < 200, `the y-axis shows the curve, not the poles' huge values: ${y.range}`);
 });
 
-test('a two-variable function draws a contour map over a heat map with gradient arrows, and toggles to a 3-D surface', async () => {
-  const plot = fx.surface();
+test('a plot of f(x, y) draws a 200 × 200 contour map over a heat map with gradient arrows, and toggles to a 3-D surface', async () => {
+  const plot = fromTour('plot f over', 'surface') as SurfacePlot;
+  // f(x, y) = x^2*y + a*sin(x*y) with a = 2.5, checked on the grid against Math.
+  const { x, y, z } = plot.grid;
+  for (const [i, j] of [[0, 0], [57, 131], [199, 199], [100, 3]] as const) {
+    const X = x[i]!, Y = y[j]!;
+    assert.ok(close(z[j]![i]!, X * X * Y + 2.5 * Math.sin(X * Y), 1e-12), `f(${X}, ${Y})`);
+  }
   const { drawn, panel: p } = await show(plot, 'surface-contour');
   assert.equal(count(drawn.traces, 'contour'), 1);
   assert.equal(count(drawn.traces, 'scatter'), 1, 'the gradient arrows');
   assert.deepEqual(drawn.axes.xaxis!.range, [-2, 2]);
   assert.deepEqual(drawn.axes.yaxis!.range, [-2, 2]);
-  const contour = drawn.traces.find((t) => t.type === 'contour')!;
-  assert.equal(contour.points, 200, 'a 200 × 200 grid');
+  assert.equal(drawn.traces.find((t) => t.type === 'contour')!.points, 200, 'a 200 × 200 grid');
+  assert.ok(plot.grid.z.length === 200 && plot.grid.z.every((row) => row.length === 200));
   p.errors.length = 0;
   await p.toggle('3-D surface');
   const d3 = await p.drawn();
@@ -82,74 +121,119 @@ test('a two-variable function draws a contour map over a heat map with gradient 
   await p.toggle('3-D surface');
 });
 
-test('minimize on Rosenbrock draws the numbered path on the contour map and the convergence on a log axis', async () => {
-  const plot = fx.rosenbrock('bfgs');
-  const { drawn } = await show(plot, 'optimize-rosenbrock-bfgs');
+test('minimize rosen draws the numbered path from the start to the minimum at (1, 1), and the convergence on a log axis', async () => {
+  const plot = fromTour('minimize rosen from [-1.2, 1]', 'optimize') as OptimizePlot;
+  assert.deepEqual(plot.path[0]!.point, [-1.2, 1]);
+  const last = plot.path[plot.path.length - 1]!.point;
+  assert.ok(close(last[0]!, 1, 1e-6) && close(last[1]!, 1, 1e-6), `the path ends at ${last}`);
+  const { drawn } = await show(plot, 'optimize-rosenbrock');
   assert.equal(count(drawn.traces, 'contour'), 1);
-  const path = drawn.traces.find((t) => t.name === 'iterates')!;
-  assert.equal(path.points, plot.kind === 'optimize' ? plot.path.length : -1);
+  assert.equal(drawn.traces.find((t) => t.name === 'iterates')!.points, plot.path.length);
   assert.equal(drawn.axes.yaxis2!.type, 'log');
   assert.ok(drawn.traces.some((t) => t.yaxis === 'y2' && t.name === '|∇f|'));
-  // The window holds the whole path: the start (-1.2, 1) and the minimum (1, 1).
   const x = drawn.axes.xaxis!, y = drawn.axes.yaxis!;
-  assert.ok(x.range[0] < -1.2 && x.range[1] > 1 && y.range[0] < 1 && y.range[1] > 1);
+  assert.ok(x.range[0] < -1.2 && x.range[1] > 1 && y.range[0] < 1 && y.range[1] > 1, 'the window holds the whole path');
 });
 
-test('gradient descent with a long path labels about a dozen of its iterates', async () => {
-  const plot = fx.rosenbrock('gd');
-  const { panel: p } = await show(plot, 'optimize-rosenbrock-gd', 'dark');
-  const labels = await p.page.evaluate(() => document.querySelectorAll('#plot .scatterlayer .textpoint').length);
+test('gradient descent with thousands of iterates labels about a dozen of them', async () => {
+  const plot = fromTour('minimize rosen from [-1.2, 1] by gradient descent', 'optimize');
+  assert.ok(plot.path.length > 100);
+  const { panel: p } = await show(plot, 'optimize-rosenbrock-gd-dark', 'dark');
+  const labels = await p.page.evaluate(() => Array.from(document.querySelectorAll('#plot .scatterlayer .textpoint')).filter((e) => e.textContent).length);
   assert.ok(labels >= 5 && labels <= 16, `${labels} labels`);
 });
 
-test('minimize in one variable draws the iterates on the curve', async () => {
-  const { drawn } = await show(fx.quartic(), 'optimize-quartic');
-  assert.equal(count(drawn.traces, 'contour'), 0);
-  assert.ok(drawn.traces.some((t) => t.name === 'iterates' && (t.mode ?? '').includes('text')));
-  assert.equal(drawn.axes.yaxis2!.type, 'log');
+test('maximize by newton ends at the maximum (1/2, 0) of -(x^2 + y^2) + x', async () => {
+  const plot = fromTour('maximize -(x^2 + y^2) + x', 'optimize');
+  const last = plot.path[plot.path.length - 1]!.point;
+  assert.ok(Math.abs(last[0]! - 0.5) < 1e-9 && Math.abs(last[1]!) < 1e-9, `${last}`);
+  assert.equal(plot.goal, 'maximize');
+  await show(plot, 'optimize-maximize-newton');
 });
 
-test("root draws Newton-Raphson's tangent steps on the curve and marks the root", async () => {
-  const plot = fx.newtonRoot();
+test("root draws Newton-Raphson's tangent steps on the curve and marks a true root", async () => {
+  const plot = fromTour('root x^6/6', 'root') as RootPlot;
+  const p = (x: number) => x ** 6 / 6 - 3 * x ** 4 - 2 * x ** 3 / 3 + 27 * x ** 2 / 2 + 18 * x - 30;
+  assert.ok(plot.root !== null && Math.abs(p(plot.root)) < 1e-9, `p(${plot.root}) = ${plot.root === null ? '' : p(plot.root)}`);
+  // Each step goes down the tangent: x_{k+1} = x_k − p(x_k)/p'(x_k).
+  const dp = (x: number) => x ** 5 - 12 * x ** 3 - 2 * x ** 2 + 27 * x + 18;
+  for (const s of plot.steps) assert.ok(close(s.next, s.x - p(s.x) / dp(s.x), 1e-9), `step from ${s.x}`);
   const { drawn } = await show(plot, 'root-newton');
-  const steps = drawn.traces.find((t) => t.name === 'tangent steps')!;
-  assert.equal(plot.kind, 'root');
-  if (plot.kind === 'root') {
-    assert.equal(steps.points, 3 * plot.steps.length, 'a segment and a gap per step');
-    assert.ok(drawn.traces.some((t) => t.name?.startsWith('root')));
-  }
+  assert.equal(drawn.traces.find((t) => t.name === 'tangent steps')!.points, 3 * plot.steps.length, 'a segment and a gap per step');
+  assert.ok(drawn.traces.some((t) => t.name?.startsWith('root')));
 });
 
-test('Lagrange draws the contours of f, the constraint line and the labelled candidate', async () => {
-  const plot = fx.lagrange();
-  const { drawn } = await show(plot, 'lagrange');
+test('maximize x*y subject to x + 2*y = 10 draws the constraint line and the candidate (5, 5/2) with λ = 5/2', async () => {
+  const plot = fromTour('maximize x*y subject to', 'lagrange') as LagrangePlot;
+  // ∇(xy) = λ∇(x + 2y): y = λ, x = 2λ, and x + 2y = 10 gives λ = 5/2.
+  const best = plot.candidates.find((c) => c.kind === 'maximum')!;
+  assert.ok(close(best.point[0], 5, 1e-9) && close(best.point[1], 2.5, 1e-9) && close(best.lambda[0]!, 2.5, 1e-9));
+  const { drawn, panel: p } = await show(plot, 'lagrange-line');
   assert.equal(count(drawn.traces, 'contour'), 2, 'f and the zero level of g');
-  const text = await (await panel()).page.evaluate(() => Array.from(document.querySelectorAll('#plot .textpoint'), (e) => e.textContent));
-  assert.ok(text.some((s) => /maximum, λ = /.test(s ?? '')), `labels: ${text}`);
-  assert.equal(drawn.tableRows, 1);
+  const text = await p.page.evaluate(() => Array.from(document.querySelectorAll('#plot .textpoint'), (e) => e.textContent ?? ''));
+  assert.ok(text.some((s) => /maximum, λ = 2\.5/.test(s)), `labels: ${text}`);
+  assert.equal(drawn.tableRows, plot.candidates.length);
 });
 
-test('fit draws the data with error bars, the fitted curve, the residuals below and the parameter table', async () => {
-  const plot = fx.gaussianFit();
-  const { drawn } = await show(plot, 'fit-gaussian');
+test('minimize f subject to the unit circle labels every candidate with its kind', async () => {
+  const plot = fromTour('minimize f subject to', 'lagrange');
+  for (const c of plot.candidates) assert.ok(close(Math.hypot(...c.point), 1, 1e-8), `${c.point} is on the circle`);
+  const { panel: p } = await show(plot, 'lagrange-circle');
+  const labels = await p.page.evaluate(() => document.querySelectorAll('#plot .textpoint').length);
+  assert.equal(labels, plot.candidates.length);
+});
+
+test('the linear fit draws data with error bars, the line, residuals below and the parameter table', async () => {
+  const plot = fromTour('fit y = m*x + c', 'fit') as FitPlot;
+  const { drawn, panel: p } = await show(plot, 'fit-linear');
   assert.equal(count(drawn.traces, 'scatter'), 3);
   assert.ok(drawn.traces.some((t) => t.name === 'residuals' && t.yaxis === 'y2'));
-  assert.equal(drawn.tableRows, 4, 'A, mu, s and χ²/dof');
-  const bars = await (await panel()).page.evaluate(() => document.querySelectorAll('#plot .errorbar').length);
-  assert.ok(bars >= 50, `${bars} error bars for 25 points and 25 residuals`);
+  assert.equal(drawn.tableRows, plot.parameters.length + 1, 'the parameters and χ²/dof');
+  const bars = await p.page.evaluate(() => document.querySelectorAll('#plot .errorbar').length);
+  assert.equal(bars, 2 * plot.data.x.length, 'an error bar on every point and every residual');
 });
 
-test('taylor draws cos with its Taylor polynomials about 0 and their errors on a log axis', async () => {
-  const plot = fx.taylorCos(4);
+test('the Gaussian fit to the heights data draws the curve through the data', async () => {
+  const plot = fromTour('fit y = A*exp(-(x - mu)^2/(2*s^2)) to heights from A = 10, mu = 170, s = 5', 'fit');
+  const { drawn } = await show(plot, 'fit-gaussian');
+  const x = drawn.axes.xaxis!;
+  assert.ok(x.range[0] <= Math.min(...plot.data.x) && x.range[1] >= Math.max(...plot.data.x));
+});
+
+test('taylor cos(x) at 0 order 4 draws T₀…T₄ about 0 and their errors on a log axis', async () => {
+  const plot = fromTour('taylor cos(x)', 'taylor') as TaylorPlot;
+  assert.deepEqual(plot.polynomials.map((p) => p.order), [0, 1, 2, 3, 4]);
+  // cos x = 1 − x²/2 + x⁴/24 − …: T₂ and T₄ at every sample.
+  const t2 = plot.polynomials[2]!, t4 = plot.polynomials[4]!;
+  t2.x.forEach((x, i) => assert.ok(close(t2.y[i]!, 1 - x * x / 2, 1e-12)));
+  t4.x.forEach((x, i) => assert.ok(close(t4.y[i]!, 1 - x * x / 2 + x ** 4 / 24, 1e-12)));
   const { drawn } = await show(plot, 'taylor-cos');
-  if (plot.kind !== 'taylor') throw new Error('not a taylor plot');
   assert.equal(count(drawn.traces, 'scatter'), 1 + 2 * plot.polynomials.length);
   assert.equal(drawn.axes.yaxis2!.type, 'log');
   assert.ok(close(drawn.axes.xaxis!.range[0], plot.xRange[0]) && close(drawn.axes.xaxis!.range[1], plot.xRange[1]));
 });
 
 test('the panel follows the high-contrast theme', async () => {
-  const { panel: p } = await show(fx.surface(), 'surface-high-contrast', 'high-contrast');
+  const { panel: p } = await show(fromTour('plot f over', 'surface'), 'surface-high-contrast', 'high-contrast');
   const bg = await p.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(bg, 'rgb(0, 0, 0)');
+});
+
+test('the page runs under a Content Security Policy of default-src none and fetches nothing remote', async () => {
+  const p = await panel();
+  const csp = await p.page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '');
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  const scripts = await p.page.evaluate(() => Array.from(document.scripts, (s) => s.nonce !== ''));
+  assert.ok(scripts.every(Boolean), 'every script carries the nonce');
+  assert.ok(!p.errors.some((e) => e.startsWith('remote request')), p.errors.join('\n'));
+});
+
+test('a status message keeps the last plot on screen, marked stale', async () => {
+  const p = await panel();
+  await p.page.evaluate(() => window.postMessage({ type: 'status', uri: 'file:///x.calc', severity: 'info', text: 'Line 3 has an error; fix it to see its plot.' }, '*'));
+  await p.page.waitForFunction(() => document.body.classList.contains('stale'));
+  assert.match(await p.page.locator('#status').innerText(), /Line 3 has an error/);
+  await p.screenshot('status-stale');
 });

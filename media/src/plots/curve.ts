@@ -21,7 +21,7 @@ export const drawCurve: Drawer<CurvePlot> = (plot, { theme: t }) => {
     data.push({ type: 'scatter', mode: 'markers', name: `(${x0}, ${y0.toPrecision(4)})`, x: [x0], y: [y0], showlegend: false, marker: { color: t.accent, size: 9 } });
   }
   const layout = baseLayout(t);
-  layout.xaxis = { ...axisStyle(t, plot.variable), range: plot.xRange };
-  layout.yaxis = { ...axisStyle(t), ...(plot.yRange ? { range: plot.yRange } : {}) };
+  layout.xaxis = axisStyle(t, plot.variable, plot.xRange);
+  layout.yaxis = axisStyle(t, undefined, plot.yRange);
   return { data, layout };
 };

@@ -29,7 +29,7 @@ export const drawLagrange: Drawer<LagrangePlot> = (plot, { theme: t }) => {
     hovertemplate: '(%{x:.6g}, %{y:.6g}): %{text}<extra></extra>',
   } as Data);
   const layout = baseLayout(t);
-  layout.xaxis = { ...axisStyle(t, xn), range: [c.x[0], c.x[c.x.length - 1]] };
-  layout.yaxis = { ...axisStyle(t, yn), range: [c.y[0], c.y[c.y.length - 1]], scaleanchor: 'x', scaleratio: 1 };
+  layout.xaxis = axisStyle(t, xn, [c.x[0], c.x[c.x.length - 1]]);
+  layout.yaxis = { ...axisStyle(t, yn, [c.y[0], c.y[c.y.length - 1]]), scaleanchor: 'x', scaleratio: 1 };
   return { data, layout };
 };

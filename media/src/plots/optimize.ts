@@ -34,8 +34,8 @@ export const drawOptimize: Drawer<OptimizePlot> = (plot, { theme: t }) => {
       hovertemplate: 'x_%{text} = (%{x:.6g}, %{y:.6g})<extra></extra>',
     });
     const g = plot.grid;
-    layout.xaxis = { ...axisStyle(t, plot.variables[0]), range: [g.x[0], g.x[g.x.length - 1]] };
-    layout.yaxis = { ...axisStyle(t, plot.variables[1]), range: [g.y[0], g.y[g.y.length - 1]] };
+    layout.xaxis = axisStyle(t, plot.variables[0], [g.x[0], g.x[g.x.length - 1]]);
+    layout.yaxis = axisStyle(t, plot.variables[1], [g.y[0], g.y[g.y.length - 1]]);
   }
   if (hasMap) layout.yaxis = { ...(layout.yaxis ?? axisStyle(t)), domain: STACK.main };
 

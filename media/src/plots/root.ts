@@ -31,6 +31,6 @@ export const drawRoot: Drawer<RootPlot> = (plot, { theme: t }) => {
   }
   const layout = baseLayout(t);
   layout.xaxis = axisStyle(t, plot.variable);
-  layout.yaxis = { ...axisStyle(t), ...(plot.yRange ? { range: plot.yRange } : {}) };
+  layout.yaxis = axisStyle(t, undefined, plot.yRange);
   return { data, layout };
 };

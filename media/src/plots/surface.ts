@@ -50,7 +50,7 @@ export const drawSurface: Drawer<SurfacePlot> = (plot, { theme: t, options }) =>
       marker: { symbol: 'arrow', angleref: 'previous', size, color: '#111111' },
     } as Data);
   }
-  layout.xaxis = { ...axisStyle(t, xn), range: [plot.grid.x[0], plot.grid.x[plot.grid.x.length - 1]] };
-  layout.yaxis = { ...axisStyle(t, yn), range: [plot.grid.y[0], plot.grid.y[plot.grid.y.length - 1]] };
+  layout.xaxis = axisStyle(t, xn, [plot.grid.x[0], plot.grid.x[plot.grid.x.length - 1]]);
+  layout.yaxis = axisStyle(t, yn, [plot.grid.y[0], plot.grid.y[plot.grid.y.length - 1]]);
   return { data, layout };
 };

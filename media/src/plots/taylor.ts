@@ -19,8 +19,8 @@ export const drawTaylor: Drawer<TaylorPlot> = (plot, { theme: t }) => {
     x: e.x, y: e.y, xaxis: 'x2', yaxis: 'y2', connectgaps: false, line: { color: colour(i), width: 1.5 },
   }));
   const layout = baseLayout(t);
-  layout.xaxis = { ...axisStyle(t), range: plot.xRange, anchor: 'y', showticklabels: false };
-  layout.yaxis = { ...axisStyle(t), domain: STACK.main, ...(plot.yRange ? { range: plot.yRange } : {}) };
+  layout.xaxis = { ...axisStyle(t, undefined, plot.xRange), anchor: 'y', showticklabels: false };
+  layout.yaxis = { ...axisStyle(t, undefined, plot.yRange), domain: STACK.main };
   layout.xaxis2 = { ...axisStyle(t, plot.variable), anchor: 'y2', matches: 'x' };
   layout.yaxis2 = { ...axisStyle(t, '|f − Tₖ|'), type: 'log', exponentformat: 'power', domain: STACK.below, anchor: 'x2' };
   // The expansion point, on both panels.
