@@ -13,6 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Objective } from '../../server/src/core/numeric/types.js';
 import type { ModelFunction } from '../../server/src/core/numeric/regress.js';
+import { modelFromExpr } from '../../server/src/core/numeric/fromExpr.js';
+import { add, call, div, mul, neg, num, pow, sub, sym, type Expr } from '../../server/src/core/calculus/expr.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedDir = process.env.CALC_SHARED ?? path.resolve(repoRoot, '../shared');
@@ -491,8 +493,41 @@ export function readNistNonlinear(name: string): NistNonlinear {
   };
 }
 
-/** The model of a NIST problem as a ModelFunction with an exact Jacobian, from its text. */
+/**
+ * A parsed formula as the core's Expr IR (names stay symbols; `pi` and header constants
+ * such as Roszman1's pi become numbers). Reductions, indexing and comparisons (MGH only) are not IR.
+ */
+export function toExpr(node: Node, constants: ReadonlyMap<string, number> = new Map()): Expr {
+  const rec = (n: Node): Expr => {
+    switch (n.t) {
+      case 'num': return num(n.v);
+      case 'name': {
+        const c = constants.get(n.name);
+        return c !== undefined ? num(c) : sym(n.name);
+      }
+      case 'call': return call(n.fn === 'arctan' ? 'atan' : n.fn, n.args.map(rec));
+      case 'neg': return neg(rec(n.a));
+      case 'bin': {
+        const a = rec(n.a), b = rec(n.b);
+        return n.op === '+' ? add(a, b) : n.op === '-' ? sub(a, b) : n.op === '*' ? mul(a, b) : n.op === '/' ? div(a, b) : pow(a, b);
+      }
+      default: throw new Error(`${n.t} is not part of a NIST model`);
+    }
+  };
+  return rec(node);
+}
+
+/** The model of a NIST problem as Expr, compiled by the calculus engine (exact reverse-mode Jacobian). */
+export function nistModelExpr(p: NistNonlinear): Expr {
+  return toExpr(parse(p.modelText), p.constants);
+}
+
 export function nistModel(p: NistNonlinear): ModelFunction {
+  return modelFromExpr(nistModelExpr(p), p.params, { names: p.xNames, columns: p.xNames.map((_, k) => p.x.map((r) => r[k]!)) });
+}
+
+/** The same model through this file's own forward-mode AD interpreter (an independent cross-check of the compiler). */
+export function nistModelInterpreted(p: NistNonlinear): ModelFunction {
   const ast = parse(p.modelText);
   const n = p.params.length;
   const evalAt = (b: Float64Array, order: 0 | 1, i: number): Val => {

@@ -12,9 +12,9 @@
  * saddle, a (near) zero eigenvalue → degenerate. This is the bordered-Hessian test in a
  * numerically stable form (the signs of the bordered minors are those of these eigenvalues).
  */
-import { EPS, applyQ, enorm, luSolve, qrFactor, qrRank, symEig } from './linalg.js';
-import { newtonSystem } from './root.js';
-import type { Objective, RunControl } from './types.js';
+import { EPS, applyQ, enorm, luSolve, qrFactor, qrRank, symEig } from './linalg';
+import { newtonSystem } from './root';
+import type { Objective, RunControl } from './types';
 
 export interface LagrangeOptions extends RunControl {
   /** Number of Halton points per scale (default 24; three scales). */

@@ -8,8 +8,8 @@
  * D holds the largest column norms of J seen so far (Moré's scaling), which makes
  * the method invariant to the units of the parameters.
  */
-import { EPS, DWARF, enorm, qrFactor } from './linalg.js';
-import type { RunControl, StopReason, VectorFunction } from './types.js';
+import { EPS, DWARF, enorm, qrFactor } from './linalg';
+import type { RunControl, StopReason, VectorFunction } from './types';
 
 export interface LMOptions extends RunControl {
   /** Relative reduction of ‖F‖² below which it stops (MINPACK ftol). Default 1e-15. */

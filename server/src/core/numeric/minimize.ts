@@ -14,8 +14,8 @@
  * - `auto` (default): `trust-newton` when a Hessian is given, else `bfgs`; if the first
  *   choice does not converge, the other finishes from where it stopped (the result says so).
  */
-import { EPS, cholesky, choleskySolve, enorm, symEig } from './linalg.js';
-import { isConvergedReason, type Evaluations, type MinimizeMethod, type MinimizeOptions, type MinimizeResult, type Objective, type StopReason } from './types.js';
+import { EPS, cholesky, choleskySolve, enorm, symEig } from './linalg';
+import { isConvergedReason, type Evaluations, type MinimizeMethod, type MinimizeOptions, type MinimizeResult, type Objective, type StopReason } from './types';
 
 type Method = Exclude<MinimizeMethod, 'auto'>;
 

@@ -14,10 +14,10 @@
  * solution), computed from the same QR and refined the same way, and scaled by the
  * reduced χ² when no σ was given.
  */
-import { DDAccumulator, EPS, applyQ, applyQt, qrCovariance, qrFactor, qrRank, solveR, solveRt, type QR } from './linalg.js';
-import { levenbergMarquardt } from './lm.js';
-import { minimize } from './minimize.js';
-import type { FitParameter, FitResult, Objective, RunControl, StopReason } from './types.js';
+import { DDAccumulator, EPS, applyQ, applyQt, qrCovariance, qrFactor, qrRank, solveR, solveRt, type QR } from './linalg';
+import { levenbergMarquardt } from './lm';
+import { minimize } from './minimize';
+import type { FitParameter, FitResult, Objective, RunControl, StopReason } from './types';
 
 /** A linear-in-parameters problem: model(xᵢ) = offsetᵢ + Σⱼ pⱼ·columns[j][i]. */
 export interface LinearFitProblem {
@@ -155,6 +155,7 @@ export function fitNonlinear(problem: NonlinearFitProblem, options: FitOptions =
     });
     p = res.x;
     ({ iterations, converged, reason, message } = res);
+    if (converged) p = polishGaussNewton(residualFn, p, m, n);
   }
   if (!converged) notes.push(`The fit did not converge: ${lowerFirst(message)}`);
 
@@ -174,6 +175,35 @@ export function fitNonlinear(problem: NonlinearFitProblem, options: FitOptions =
   });
 }
 
+/**
+ * A few Gauss–Newton steps from LM's answer, each solved by the refined QR and kept only
+ * when χ² does not increase. LM stops once χ² changes by less than its tolerance, which
+ * leaves parameters along flat directions correct to only about √tol; the Gauss–Newton
+ * step removes that first-order error (it is exact for the linearised problem).
+ */
+function polishGaussNewton(F: { values(p: Float64Array, r: Float64Array): void; jacobian(p: Float64Array, J: Float64Array[]): void },
+  p0: Float64Array, m: number, n: number): Float64Array {
+  let p = Float64Array.from(p0);
+  const r = new Float64Array(m), J = Array.from({ length: m }, () => new Float64Array(n));
+  const chi = (q: Float64Array) => { F.values(q, r); const acc = new DDAccumulator(); for (let i = 0; i < m; i++) acc.addProduct(r[i]!, r[i]!); return acc.value(); };
+  let c = chi(p);
+  for (let k = 0; k < 3; k++) {
+    F.values(p, r);
+    F.jacobian(p, J);
+    const A = Array.from({ length: n }, (_, j) => Float64Array.from({ length: m }, (_, i) => J[i]![j]!));
+    if (!A.every((col) => col.every(Number.isFinite))) break;
+    const ls = scaledLeastSquares(A, r.map((v) => -v), m, n, false);
+    if (ls.rank < n) break;
+    const q = p.map((v, j) => v + ls.x[j]!);
+    const cq = chi(q);
+    if (!(cq <= c)) break;
+    const small = ls.x.every((d, j) => Math.abs(d) <= 4 * EPS * Math.abs(q[j]!));
+    p = q; c = cq;
+    if (small) break;
+  }
+  return p;
+}
+
 // ---------------------------------------------------------------------------
 
 interface ScaledLS {
@@ -191,7 +221,7 @@ interface ScaledLS {
  * factorised with pivoting; the solution and each column of the covariance are
  * refined on the augmented system with double-double residuals.
  */
-function scaledLeastSquares(A: Float64Array[], b: Float64Array, m: number, n: number): ScaledLS {
+function scaledLeastSquares(A: Float64Array[], b: Float64Array, m: number, n: number, withCovariance = true): ScaledLS {
   // Powers of two keep A·D exact, so the refinement residuals refer to the true problem.
   const d = A.map((c) => {
     let s = 0;
@@ -208,6 +238,7 @@ function scaledLeastSquares(A: Float64Array[], b: Float64Array, m: number, n: nu
   refineAugmented(qr, As, b, new Float64Array(n), rank, z, r, true);
   const x = z.map((v, j) => v * d[j]!);
 
+  if (!withCovariance) return { x, cov: nanMatrix(n), rank, dependent };
   // Covariance column j solves r + A c = 0, Aᵀ r = −e_j, i.e. AᵀA c = e_j.
   const covs = qrCovariance(qr, rank);
   const cov: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(NaN));

@@ -13,9 +13,9 @@
  * Systems: Newton's method J(x)·δ = −F(x) with a backtracking line search on ½‖F‖²
  * (damping); when J is singular or F is not square, Levenberg–Marquardt on ‖F‖² takes over.
  */
-import { EPS, enorm, luSolve } from './linalg.js';
-import { levenbergMarquardt } from './lm.js';
-import type { RootOptions, RootResult, StopReason, VectorFunction } from './types.js';
+import { EPS, enorm, luSolve } from './linalg';
+import { levenbergMarquardt } from './lm';
+import type { RootOptions, RootResult, StopReason, VectorFunction } from './types';
 
 /** A function of one variable with its derivative. */
 export interface ScalarFunction {
