@@ -81,6 +81,12 @@ test('hover on x^2 - y^2 at (0, 0) calls it a saddle point, with eigenvalues -2 
   assert.match(codeText(md), /eigenvalues of H = \[-2, 2\]/);
 });
 
+test('hover on the function of a line with a point shows the values at that point', () => {
+  assert.match(codeText(markdown(hover('f(x, y) = x^2 - y^2\ncheck grad |f at [0, 0]'))), /∇f\(0, 0\)\s*= \[0, 0\]/);
+  assert.match(markdown(hover('f(x, y) = x^2 - y^2\ntaylor |f at [0, 0] order 2')), /saddle point/);
+  assert.match(codeText(markdown(hover('f(x, y) = x^2*y\ngrad(|f) at [2, 5]'))), /∇f\(2, 5\)\s*= \[20, 4\]/);
+});
+
 test('hover on a call away from a critical point gives no verdict and says why', () => {
   const md = markdown(hover('f(x, y) = x^2*y\n|f(3, -1)'));
   const text = codeText(md);

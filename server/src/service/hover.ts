@@ -191,14 +191,19 @@ function useAt(stmt: Statement, span: Span): Call | Primed | Expression | undefi
   return found;
 }
 
-/** `grad(f) at [1, 2]` with the cursor on f: the point of the line, in f's parameters. */
+/**
+ * The point of a line that names the function under the cursor and gives an `at`:
+ * `grad(f) at [1, 2]`, `check grad f at [1, 2]`, `taylor f at [0, 0]`, in f's parameters.
+ */
 function pointOfLine(doc: CalcDocument, stmt: Statement, ref: Reference, params: readonly string[]): number[] | undefined {
-  if (stmt.kind !== 'expression' || !stmt.at || stmt.expr.kind !== 'call') return undefined;
-  const arg = stmt.expr.args[0];
-  if (!arg || arg.kind !== 'ident' || arg.start !== ref.span.start) return undefined;
+  const at = stmt.kind === 'expression' || stmt.kind === 'check' || stmt.kind === 'taylor' ? stmt.at : undefined;
+  const target = stmt.kind === 'expression' ? stmt.expr : stmt.kind === 'check' || stmt.kind === 'taylor' ? stmt.target : undefined;
+  if (!at || !target) return undefined;
+  const named = target.kind === 'ident' ? target : target.kind === 'call' && target.args.length === 1 ? target.args[0] : undefined;
+  if (named?.kind !== 'ident' || named.start !== ref.span.start) return undefined;
   try {
     const a = doc.analysis;
-    const p = pointFor({ lowering: a.lowering, symbols: a.symbols, data: a.data, diagnostics: [] }, stmt.at, params);
+    const p = pointFor({ lowering: a.lowering, symbols: a.symbols, data: a.data, diagnostics: [] }, at, params);
     return params.map((v) => p[v]!);
   } catch {
     return undefined;

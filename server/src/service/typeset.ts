@@ -162,11 +162,26 @@ export function svgDataUri(latex: string, options: TypesetOptions = {}): string 
   const key = cacheKey(latex, options);
   const hit = cache.get(key);
   if (hit !== undefined) return hit ?? undefined;
-  if (options.deadline !== undefined && performance.now() > options.deadline) {
+  // start a typeset only when it is expected to end before the deadline: one large matrix
+  // must not carry a hover far past its budget on a slow or busy machine
+  if (options.deadline !== undefined && performance.now() + expectedMs(latex) > options.deadline) {
     later(key, latex, options);
     return undefined;
   }
   return renderToCache(key, latex, options);
+}
+
+/**
+ * MathJax's cost grows about linearly with the formula, so the expected time of a typeset is
+ * its LaTeX length times a rate learnt from the typesets so far (a moving average, which
+ * follows the JIT warming up and the machine's load). The first guess is a warm rate.
+ */
+let msPerChar = 0.02;
+const expectedMs = (latex: string): number => latex.length * msPerChar;
+
+function learn(latex: string, ms: number): void {
+  const rate = ms / Math.max(1, latex.length);
+  if (Number.isFinite(rate)) msPerChar = Math.min(10, Math.max(1e-4, 0.7 * msPerChar + 0.3 * rate));
 }
 
 function cacheKey(latex: string, options: TypesetOptions): string {
@@ -174,7 +189,11 @@ function cacheKey(latex: string, options: TypesetOptions): string {
 }
 
 function renderToCache(key: string, latex: string, options: TypesetOptions): string | undefined {
+  // MathJax's one-time setup is not part of the rate
+  const warm = engine !== undefined;
+  const t0 = performance.now();
   const svg = renderSvg(latex, options);
+  if (warm) learn(latex, performance.now() - t0);
   const uri = svg && svg.length <= MAX_SVG_BYTES ? `data:image/svg+xml;base64,${base64(svg)}` : null;
   cache.set(key, uri);
   return uri ?? undefined;
@@ -225,7 +244,14 @@ export function warmUpTypeset(rounds = 8): number {
     '\\begin{aligned} \\frac{\\partial f}{\\partial x_{1}} &= -400 x_{1} \\left(x_{2} - {x_{1}}^{2}\\right) \\\\ \\nabla f &= \\sqrt{x} \\end{aligned}',
     '\\begin{bmatrix} 1200 {x_{1}}^{2} - 400 x_{2} + 2 & -400 x_{1} & 0 \\\\ -400 x_{1} & 202 & -400 x_{2} \\\\ 0 & -400 x_{2} & 200 \\end{bmatrix}',
   ];
-  for (let r = 0; r < rounds; r++) for (const s of samples) renderSvg(s);
+  for (let r = 0; r < rounds; r++) {
+    for (const s of samples) {
+      const t = performance.now();
+      renderSvg(s);
+      // the last round is warm: it sets the rate that hovers use to plan their budget
+      if (r === rounds - 1) learn(s, performance.now() - t);
+    }
+  }
   return performance.now() - t0;
 }
 
