@@ -423,6 +423,118 @@ export function mghObjective(p: MghProblem): Objective & { residualCount: number
   };
 }
 
+/**
+ * The MGH objective expanded into one explicit Expr, f = Σ rₖ² with every sum, product,
+ * data value and definition written out (x[k] becomes the symbol xk). Null when a definition
+ * is piecewise in x (Helical valley's θ), which the Expr IR has no node for.
+ */
+export function mghExpr(p: MghProblem): { expr: Expr; vars: string[] } | null {
+  const vars = Array.from({ length: p.n }, (_, k) => `x${k + 1}`);
+  const defs = new Map<string, Definition>();
+  for (const [key, val] of Object.entries(p.definitions ?? {})) {
+    const mm = /^(\w+)(?:\((\w+(?:\s*,\s*\w+)*)\))?$/.exec(key)!;
+    const params = mm[2] ? mm[2].split(/\s*,\s*/) : [];
+    defs.set(mm[1]!, typeof val === 'string'
+      ? { params, body: parse(val) }
+      : { params, cases: val.cases.map((c) => ({ cond: parse(c.if), body: parse(c.then) })) });
+  }
+  const consts = new Map<string, number>([['n', p.n], ['m', p.m], ['pi', Math.PI], ...Object.entries(p.constants ?? {})]);
+  const arrays = new Map(Object.entries(p.data ?? {}));
+  class NotExpressible extends Error {}
+  // Integer-valued helpers (indices, bounds, conditions) are evaluated to numbers; the rest builds Expr.
+  const value = (e: Expr): number => { if (e.kind !== 'num') throw new NotExpressible(); return e.value; };
+  const fold = (e: Expr): Expr => e;
+  const ex = (node: Node, locals: Map<string, number>): Expr => {
+    switch (node.t) {
+      case 'num': return num(node.v);
+      case 'name': {
+        const v = locals.get(node.name) ?? consts.get(node.name);
+        if (v !== undefined) return num(v);
+        const d = defs.get(node.name);
+        if (d && d.params.length === 0) return callDef(d, []);
+        throw new Error(`unknown name ${node.name}`);
+      }
+      case 'index': {
+        const k = value(numeric(ex(node.index, locals)));
+        if (node.name === 'x') return sym(`x${k}`);
+        return num(arrays.get(node.name)![k - 1]!);
+      }
+      case 'call': {
+        const args = node.args.map((a) => numeric(ex(a, locals)));
+        const d = defs.get(node.fn);
+        if (d) return callDef(d, args);
+        if (node.fn === 'T') {
+          // Tₖ(z) = Σ cⱼ zʲ with integer coefficients from T_{k+1} = 2z·Tₖ − T_{k−1}.
+          const k = value(args[0]!);
+          let a = [1], b = [0, 1];
+          if (k === 0) return num(1);
+          for (let i = 1; i < k; i++) { const c = new Array<number>(b.length + 1).fill(0); b.forEach((v, j) => { c[j + 1]! += 2 * v; }); a.forEach((v, j) => { c[j]! -= v; }); a = b; b = c; }
+          return add(...b.map((c, j) => (c === 0 ? null : j === 0 ? num(c) : j === 1 ? mul(num(c), args[1]!) : mul(num(c), pow(args[1]!, num(j))))).filter((t): t is Expr => t !== null));
+        }
+        if (['min', 'max', 'mod'].includes(node.fn)) {
+          const v = args.map(value);
+          return num(node.fn === 'min' ? Math.min(...v) : node.fn === 'max' ? Math.max(...v) : v[0]! - v[1]! * Math.floor(v[0]! / v[1]!));
+        }
+        return call(node.fn, args);
+      }
+      case 'bin': {
+        const a = numeric(ex(node.a, locals)), b = numeric(ex(node.b, locals));
+        return numeric(node.op === '+' ? add(a, b) : node.op === '-' ? sub(a, b) : node.op === '*' ? mul(a, b) : node.op === '/' ? div(a, b) : pow(a, b));
+      }
+      case 'neg': return numeric(neg(ex(node.a, locals)));
+      case 'reduce': {
+        const lo = value(numeric(ex(node.lo, locals))), hi = value(numeric(ex(node.hi, locals)));
+        const items: Expr[] = [];
+        for (let j = lo; j <= hi; j++) items.push(ex(node.body, new Map(locals).set(node.v, j)));
+        return numeric(node.op === 'sum' ? add(...items) : mul(...items));
+      }
+      case 'cmp': {
+        const a = value(numeric(ex(node.a, locals))), b = value(numeric(ex(node.b, locals)));
+        return num({ '==': a === b, '!=': a !== b, '<': a < b, '>': a > b, '<=': a <= b, '>=': a >= b }[node.op] ? 1 : 0);
+      }
+      case 'and': return num(value(ex(node.a, locals)) && value(ex(node.b, locals)) ? 1 : 0);
+    }
+  };
+  const callDef = (d: Definition, args: Expr[]): Expr => {
+    const locals = new Map<string, number>();
+    d.params.forEach((q, i) => locals.set(q, value(args[i]!)));
+    if ('body' in d) return ex(d.body, locals);
+    for (const c of d.cases) if (value(numeric(ex(c.cond, locals)))) return ex(c.body, locals);
+    return num(NaN);
+  };
+  void fold;
+  try {
+    const terms: Expr[] = [];
+    for (const b of p.residuals) {
+      const exprs = (Array.isArray(b.expr) ? b.expr : [b.expr]).map(parse);
+      const range = b.for ? /^(\w+)\s*=\s*(.+)\.\.(.+)$/.exec(b.for)! : null;
+      if (!range) { for (const e of exprs) terms.push(pow(ex(e, new Map()), num(2))); continue; }
+      const lo = value(numeric(ex(parse(range[2]!), new Map()))), hi = value(numeric(ex(parse(range[3]!), new Map())));
+      for (let i = lo; i <= hi; i++) for (const e of exprs) terms.push(pow(ex(e, new Map([[range[1]!, i]])), num(2)));
+    }
+    return { expr: add(...terms), vars };
+  } catch (e) {
+    if (e instanceof NotExpressible) return null;
+    throw e;
+  }
+}
+
+/** Constant folding of numeric subtrees (recursively), so indices and bounds become numbers. */
+function numeric(e: Expr): Expr {
+  const isNum = (t: Expr): t is { kind: 'num'; value: number } => t.kind === 'num';
+  switch (e.kind) {
+    case 'add': { const t = e.terms.map(numeric); return t.every(isNum) ? num(t.reduce((s, x) => s + x.value, 0)) : add(...t); }
+    case 'mul': { const f = e.factors.map(numeric); return f.every(isNum) ? num(f.reduce((s, x) => s * x.value, 1)) : mul(...f); }
+    case 'pow': { const b = numeric(e.base), x = numeric(e.exp); return isNum(b) && isNum(x) ? num(b.value ** x.value) : pow(b, x); }
+    case 'call': {
+      const args = e.args.map(numeric);
+      const fns: Record<string, (x: number) => number> = { exp: Math.exp, log: Math.log, sqrt: Math.sqrt, sin: Math.sin, cos: Math.cos, atan: Math.atan, abs: Math.abs, tan: Math.tan };
+      return args.every(isNum) && fns[e.fn] ? num(fns[e.fn]!(args[0]!.value)) : call(e.fn, args);
+    }
+    default: return e;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // NIST StRD
 
