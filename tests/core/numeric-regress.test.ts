@@ -59,3 +59,17 @@ test('bad data are reported as errors in the result, never thrown', () => {
   const nan = fitLinear({ columns: [[1, NaN, 1]], y: [1, 2, 3] });
   assert.match(nan.message, /not finite/);
 });
+
+test('a nonlinear fit without starting values starts every parameter at 1 and warns, explaining the default', () => {
+  const t = [0, 1, 2, 3, 4, 5];
+  const y = t.map((v) => 2 * Math.exp(0.3 * v));
+  const model = {
+    n: 2,
+    values: (p: Float64Array, out: Float64Array) => t.forEach((v, i) => { out[i] = p[0]! * Math.exp(p[1]! * v); }),
+    jacobian: (p: Float64Array, J: Float64Array[]) => t.forEach((v, i) => { const e = Math.exp(p[1]! * v); J[i]!.set([e, p[0]! * v * e]); }),
+  };
+  const fit = fitNonlinear({ model, y, names: ['A', 'k'] });
+  assert.ok(fit.notes.some((n) => /No starting values.*started at 1/.test(n)));
+  assert.ok(fit.converged);
+  assert.ok(close(fit.parameters[0]!.value, 2, 1e-9) && close(fit.parameters[1]!.value, 0.3, 1e-9));
+});

@@ -121,7 +121,8 @@ def to_python(e):
                 depth += {"(": 1, ")": -1}.get(e[k], 0)
                 k += 1
             inner = e[j:k - 1]
-            head, body = inner.split(",", 1)
+            parts = split_top(inner)
+            head, body = parts[0], ",".join(parts[1:])
             var, rng = head.split("=")
             lo, hi = rng.split("..")
             out += f"_{m.group(1)}(lambda {var.strip()}: ({to_python(body)}), ({to_python(lo)}), ({to_python(hi)}))"

@@ -45,7 +45,8 @@ export interface NonlinearFitProblem {
   model: ModelFunction;
   y: ArrayLike<number>;
   sigma?: ArrayLike<number>;
-  p0: ArrayLike<number>;
+  /** Starting values; when absent every parameter starts at 1 and a note says so. */
+  p0?: ArrayLike<number>;
   names?: string[];
 }
 
@@ -106,9 +107,13 @@ export function fitNonlinear(problem: NonlinearFitProblem, options: FitOptions =
   const m = problem.y.length, n = model.n;
   const names = problem.names ?? Array.from({ length: n }, (_, j) => `p${j + 1}`);
   const method = options.method ?? 'lm';
-  const bad = checkData(problem.y, problem.sigma, m, n) ?? (problem.p0.length !== n ? `Expected ${n} starting values, got ${problem.p0.length}.` : undefined);
+  const p0 = problem.p0 ?? new Float64Array(n).fill(1);
+  const bad = checkData(problem.y, problem.sigma, m, n) ?? (p0.length !== n ? `Expected ${n} starting values, got ${p0.length}.` : undefined);
   if (bad) return failedFit(names, method, bad);
   const notes: string[] = [];
+  if (!problem.p0) {
+    notes.push(`No starting values were given, so every parameter started at 1. A nonlinear fit can converge to a different local minimum, or not at all, from a poor start: give starting values near the expected answer (for example \`${names.map((q) => `${q} = …`).join(', ')}\`).`);
+  }
   const w = weights(problem.sigma, m);
   const y = problem.y;
   const mv = new Float64Array(m);
@@ -143,13 +148,13 @@ export function fitNonlinear(problem: NonlinearFitProblem, options: FitOptions =
         return s;
       },
     };
-    const res = minimize(objective, problem.p0, { method: 'gd', step: options.step ?? 1e-3, maxIter: options.maxIter ?? 10000, shouldStop: options.shouldStop, onProgress: options.onProgress });
+    const res = minimize(objective, p0, { method: 'gd', step: options.step ?? 1e-3, maxIter: options.maxIter ?? 10000, shouldStop: options.shouldStop, onProgress: options.onProgress });
     p = Float64Array.from(res.x);
     ({ iterations, converged, reason, message } = res);
     notes.push(...res.notes);
   } else {
     const tol = options.tol ?? 1e-15;
-    const res = levenbergMarquardt(residualFn, problem.p0, {
+    const res = levenbergMarquardt(residualFn, p0, {
       ftol: tol, xtol: tol, gtol: tol, shouldStop: options.shouldStop, onProgress: options.onProgress,
       ...(options.maxIter ? { maxEvaluations: options.maxIter } : {}),
     });
