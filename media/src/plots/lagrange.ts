@@ -24,12 +24,14 @@ export const drawLagrange: Drawer<LagrangePlot> = (plot, { theme: t }) => {
     type: 'scatter', mode: 'text+markers', name: 'candidates',
     x: plot.candidates.map((k) => k.point[0]), y: plot.candidates.map((k) => k.point[1]),
     text: plot.candidates.map((k) => `${k.kind}, λ = ${k.lambda.map(fmt).join(', ')}`),
-    textposition: 'top center', textfont: { color: '#ffffff', size: t.fontSize },
+    textposition: 'top center', textfont: { color: '#ffffff', size: t.fontSize, shadow: '0px 0px 3px #000000' },
     marker: { symbol: plot.candidates.map((k) => SYMBOL[k.kind]), size: 12, color: '#ffffff', line: { color: '#000000', width: 1.5 } },
     hovertemplate: '(%{x:.6g}, %{y:.6g}): %{text}<extra></extra>',
   } as Data);
   const layout = baseLayout(t);
-  layout.xaxis = axisStyle(t, xn, [c.x[0], c.x[c.x.length - 1]]);
-  layout.yaxis = { ...axisStyle(t, yn, [c.y[0], c.y[c.y.length - 1]]), scaleanchor: 'x', scaleratio: 1 };
+  // Equal scales, so a circle looks round: plotly narrows the plot area rather than
+  // widening the ranges past the sampled grid.
+  layout.xaxis = { ...axisStyle(t, xn, [c.x[0], c.x[c.x.length - 1]]), constrain: 'domain' };
+  layout.yaxis = { ...axisStyle(t, yn, [c.y[0], c.y[c.y.length - 1]]), scaleanchor: 'x', scaleratio: 1, constrain: 'domain' };
   return { data, layout };
 };

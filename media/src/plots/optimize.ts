@@ -29,7 +29,7 @@ export const drawOptimize: Drawer<OptimizePlot> = (plot, { theme: t }) => {
     data.push({
       type: 'scatter', mode: 'lines+markers+text', name: 'iterates',
       x: plot.path.map((p) => p.point[0]!), y: plot.path.map((p) => p.point[1]!),
-      text: labels, textposition: 'top right', textfont: { color: '#ffffff' },
+      text: labels, textposition: 'top right', textfont: { color: '#ffffff', shadow: '0px 0px 3px #000000' },
       line: { color: t.accent, width: 2 }, marker,
       hovertemplate: 'x_%{text} = (%{x:.6g}, %{y:.6g})<extra></extra>',
     });

@@ -118,9 +118,21 @@ function grad2(e: Expr, vs: readonly [string, string]) {
   return (x: number, y: number) => { a[0] = x; a[1] = y; g(a, out); return [out[0]!, out[1]!]; };
 }
 
+/**
+ * LaTeX of an expression as a reader would write it: simplified first, since lowered
+ * expressions keep the source's nesting (((a − b) − c) + d).
+ */
+function tex(e: Expr): string {
+  try {
+    return toLatex(simplify(e));
+  } catch {
+    return toLatex(e);
+  }
+}
+
 /** `f(x, y) = …` as LaTeX: the function's name when it has one, else the expression alone. */
 function defineTex(name: string | undefined, vars: readonly string[], e: Expr): string {
-  return name ? `${latexName(name)}(${vars.map(latexName).join(', ')}) = ${toLatex(e)}` : toLatex(e);
+  return name ? `${latexName(name)}(${vars.map(latexName).join(', ')}) = ${tex(e)}` : tex(e);
 }
 
 // ------------------------------------------------------------------ plot and function definitions
@@ -157,7 +169,7 @@ function plotOfPlot(ctx: StatementContext, text: string, s: PlotStatement, title
 function surfaceOf(name: string | undefined, e: Expr, vars: [string, string], xr: [number, number], yr: [number, number], title: string, notes?: string[]): PlotData {
   return surfacePlot({
     title, variables: vars, xRange: xr, yRange: yr, f: fn2(e, vars), grad: grad2(e, vars),
-    latex: [defineTex(name, vars, e), `\\nabla ${name ? latexName(name) : 'f'} = \\left(${toLatex(derivative(e, vars[0]))},\\ ${toLatex(derivative(e, vars[1]))}\\right)`],
+    latex: [defineTex(name, vars, e), `\\nabla ${name ? latexName(name) : 'f'} = \\left(${tex(derivative(e, vars[0]))},\\ ${tex(derivative(e, vars[1]))}\\right)`],
     ...(notes ? { notes } : {}),
   });
 }
@@ -171,7 +183,7 @@ function plotOfFunction(ctx: StatementContext, s: FunctionDefinition, title: str
     const d = derivative(f.body, v);
     return curvePlot({
       title, variable: v, range: DEFAULT_RANGE,
-      latex: [defineTex(name, f.params, f.body), `${latexName(name)}'(${latexName(v)}) = ${toLatex(d)}`],
+      latex: [defineTex(name, f.params, f.body), `${latexName(name)}'(${latexName(v)}) = ${tex(d)}`],
       curves: [{ name: `${name}(${v})`, f: fn1(f.body, v) }],
       derivatives: [{ name: `${name}′(${v})`, f: fn1(d, v) }],
       derivativesVisible: true,
@@ -197,14 +209,14 @@ function plotOfTaylor(result: StatementResult | undefined, title: string): PlotD
     return taylorPlot({
       title, variable: v, center: centre, f: fn1(result.function, v), polynomials: polys,
       range: about(centre, 3),
-      latex: [`f(${latexName(v)}) = ${toLatex(result.function)}`, `T_{${result.order}}(${latexName(v)}) = ${toLatex(result.expanded)}`],
+      latex: [`f(${latexName(v)}) = ${tex(result.function)}`, `T_{${result.order}}(${latexName(v)}) = ${tex(result.expanded)}`],
     });
   }
   if (vars.length === 2) {
     const names: [string, string] = [vars[0]!, vars[1]!];
     return surfacePlot({
       title, variables: names, xRange: about(a[0]!, 2), yRange: about(a[1]!, 2), f: fn2(result.expanded, names), grad: grad2(result.expanded, names),
-      latex: [`f = ${toLatex(result.function)}`, `T_{${result.order}} = ${toLatex(result.expanded)}`],
+      latex: [`f = ${tex(result.function)}`, `T_{${result.order}} = ${tex(result.expanded)}`],
       notes: [`The Taylor polynomial of order ${result.order} about (${a.map((x) => String(x)).join(', ')}).`],
     });
   }
@@ -222,7 +234,7 @@ function plotOfRoot(ctx: StatementContext, s: RootStatement, r: RootStatementRes
   const v = r.variables[0]!;
   return rootPlot({
     title, variable: v, f: fn1(t.expr, v), iterates: r.path.map((p) => p[0]!), root: r.converged ? r.x[0]! : null, converged: r.converged,
-    latex: [`f(${latexName(v)}) = ${toLatex(t.expr)}`, r.converged ? `${latexName(v)}^* \\approx ${texNumber(r.x[0], 12)}` : `\\text{not converged}`],
+    latex: [`f(${latexName(v)}) = ${tex(t.expr)}`, r.converged ? `${latexName(v)}^* \\approx ${texNumber(r.x[0], 12)}` : `\\text{not converged}`],
     notes: [r.message, ...r.notes],
   });
 }
@@ -256,7 +268,7 @@ function plotOfLagrange(ctx: StatementContext, s: OptimizeStatement, r: Lagrange
   const window = candidates.length ? undefined : [DEFAULT_SURFACE_RANGE, DEFAULT_SURFACE_RANGE] as [[number, number], [number, number]];
   return lagrangePlot({
     title, variables: vars, f: fn2(t.expr, vars), g: fn2(g, vars), candidates, ...(window ? { window } : {}),
-    latex: [defineTex(t.name, vars, t.expr), `${toLatex(g)} = 0`, `\\nabla f = \\lambda\\, \\nabla g`],
+    latex: [defineTex(t.name, vars, t.expr), `${tex(g)} = 0`, `\\nabla f = \\lambda\\, \\nabla g`],
     table: {
       columns: [`(${vars.map(latexName).join(', ')})`, 'f', '\\lambda', '\\text{kind}'],
       rows: r.candidates.map((k) => [
@@ -293,7 +305,7 @@ function plotOfFit(ctx: StatementContext, s: FitStatement, r: FitStatementResult
     model: (v) => { args[lastParam] = v; return m(args); },
     parameters: r.parameters.map((p) => ({ name: latexName(p.name), value: p.value, uncertainty: Number.isFinite(p.stderr) ? p.stderr : null })),
     chi2: r.chi2, dof: r.dof,
-    latex: [`${latexName(r.response)} = ${toLatex(model)}`],
+    latex: [`${latexName(r.response)} = ${tex(model)}`],
     notes: [r.message, ...r.notes],
   });
 }
