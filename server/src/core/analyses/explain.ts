@@ -10,20 +10,15 @@
  *   printed in Unicode and LaTeX, with the text to copy as LaTeX, NumPy or JavaScript.
  */
 import {
-  type Expr, type Vec, ExprTooLarge, num, shapeOf, simplify, sym, vec, size,
+  type CriticalPointKind, type Expr, type Vec, ExprTooLarge, classifyCriticalPoint, compile, compileGradient, compileHessian,
+  compileJacobian, compileVector, derivative, gradient, jacobian, latexName, num, partialName, partialNameLatex, shapeOf,
+  simplify, size, superscript, sym, toJavaScript, toLatex, toPython, toUnicode, vec,
 } from '../calculus/index';
-import { derivative } from '../calculus/diff';
-import { classifyCriticalPoint, gradient, jacobian, type CriticalPointKind } from '../calculus/matrices';
-import { compile, compileGradient, compileHessian, compileJacobian, compileVector } from '../calculus/compile';
-import {
-  latexName, partialName, partialNameLatex, toJavaScript, toLatex, toPython, toUnicode, superscript,
-} from '../calculus/print/index';
 import type { Analysis, StatementContext } from '../analysis';
 import { numberOf, pointFor } from '../analysis';
 import type { Point, StatementResult } from '../results';
 import { BUILTINS } from '../semantics/builtins';
 import type { Value } from '../semantics/evaluate';
-import { LowerError } from '../semantics/lower';
 import type { Call, Expression, FunctionDefinition, Statement } from '../syntax/ast';
 
 // ---------------------------------------------------------------- limits
@@ -431,10 +426,10 @@ export function verdictText(kind: CriticalPointKind, oneVariable = false): strin
 
 function describeChain(c: ChainRule, name: string): Block[] {
   const blocks: Block[] = [];
+  // a composite of one variable has ordinary derivatives (dg/dt, dx/dt); the outer function's stay partial
   const one = c.variables.length === 1;
-  const innerOne = one;
   const dOuter = (p: string): Printed => label(partialName(c.outer, [p]), partialNameLatex(c.outer, [p]));
-  const dInner = (p: string, v: string): Printed => label(partialName(p, [v], { ordinary: innerOne }), partialNameLatex(p, [v], { ordinary: innerOne }));
+  const dInner = (p: string, v: string): Printed => label(partialName(p, [v], { ordinary: one }), partialNameLatex(p, [v], { ordinary: one }));
   for (const t of c.terms) {
     const lhs = label(partialName(name, [t.variable], { ordinary: one }), partialNameLatex(name, [t.variable], { ordinary: one }));
     const rule: Printed = {
@@ -442,12 +437,12 @@ function describeChain(c: ChainRule, name: string): Block[] {
       latex: t.factors.map((f) => `${dOuter(f.param).latex} \\cdot ${dInner(f.param, t.variable).latex}`).join(' + '),
     };
     const rows: Row[] = [row(lhs, rule)];
-    t.factors.forEach((f, i) => {
+    for (const f of t.factors) {
+      // the inner functions once, with the first variable's breakdown
       if (t === c.terms[0]) rows.push(row(label(f.param, latexName(f.param)), printed(f.inner)));
       rows.push(row(dOuter(f.param), printed(f.outerPartial)));
       rows.push(row(dInner(f.param, t.variable), printed(f.innerDerivative)));
-      void i;
-    });
+    }
     rows.push(row(lhs, printed(t.total)));
     blocks.push({ kind: 'math', title: `Chain rule through ${c.outer}`, rows, copy: copiesOf(t.total) });
     if (t.at && c.innerValues) {
@@ -500,7 +495,9 @@ export function explainBuiltin(name: string): Explanation | undefined {
  * (with a label such as ∇f, ∂²f/∂y∂x or h″(x)), a Taylor polynomial both ways, or the
  * outcome of a check, expect, root, minimize, maximize or fit.
  *
- * @example explainResult(ctx, stmt /* grad(f) *\/, result, text) // rows: ∇f = [2xy, x²]
+ * @example
+ * const a = analyze('f(x, y) = x^2*y\ngrad(f)'), s = a.program.statements[1]!;
+ * explainResult(a, s, a.results.get(s)!, a.text) // one row: ∇f = [2xy, x²]
  */
 export function explainResult(ctx: ExplainContext, s: Statement, r: StatementResult, text: string): Explanation | undefined {
   const source = (n: { start: number; end: number }): string => text.slice(n.start, n.end);
@@ -636,8 +633,8 @@ export function numericArguments(ctx: ExplainContext, c: Call): number[] | undef
   try {
     const sc = statementContext(ctx);
     return c.args.map((a) => numberOf(sc, a));
-  } catch (e) {
-    if (e instanceof LowerError || e instanceof ExprTooLarge || e instanceof RangeError) return undefined;
+  } catch {
+    // a free variable, a vector or a broken argument: not a call with numbers
     return undefined;
   }
 }
