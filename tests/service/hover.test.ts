@@ -271,3 +271,44 @@ test('prefetching a document typesets its functions in the background, so the fi
     assert.equal(images(md).length, (md.match(/```text/g) ?? []).length, name);
   }
 });
+
+test('hover on a vector-valued function shows its Jacobian, and on a function of one variable d/dx and d²/dx²', () => {
+  const j = codeText(markdown(hover('|u(x, y) = [x^2 - y^2, 2*x*y]')));
+  assert.match(j, /⎡2x\s+-2y⎤/);
+  assert.match(j, /⎣2y\s+2x⎦/);
+  assert.doesNotMatch(j, /∇u/);
+  const h = codeText(markdown(hover('|h(x) = x^3 - 6*x')));
+  assert.match(h, /dh\/dx = 3x² - 6/);
+  assert.match(h, /d²h\/dx² = 6x/);
+});
+
+test('hover on a fit that was run shows each parameter with its standard error, and χ²', () => {
+  const { doc, offset } = docAt('data d {\n  x y\n  0 1\n  1 3\n  2 5\n}\nf|it y = m*x + c to d');
+  const stmt = doc.analysis.program.statements[1]!;
+  doc.runs.set(stmt.start, {
+    kind: 'fit', response: 'y', inputs: ['x'], data: 'd',
+    parameters: [{ name: 'm', value: 2.0000000001, stderr: 0.0123456 }, { name: 'c', value: 1, stderr: Number.NaN }],
+    chi2: 0, reducedChi2: 0, dof: 1, r2: 1, residuals: [0, 0, 0], covariance: [[1, 0], [0, 1]], iterations: 1,
+    converged: true, reason: 'gradient', method: 'qr', message: 'Exact least squares.', notes: [], rank: 2,
+  });
+  const md = markdown(doHover(doc, doc.textDocument.positionAt(offset), { typeset: false }));
+  assert.match(md, /\| m \| 2 \| ± 0\.0123456 \|/);
+  assert.match(md, /\| c \| 1 \| ± NaN \|/);
+  assert.match(md, /χ² = 0/);
+});
+
+test('hover on a minimize that was run shows the first and last iterates, not every one', () => {
+  const { doc, offset } = docAt('r(x, y) = (1 - x)^2 + 100*(y - x^2)^2\nmini|mize r from [-1.2, 1]');
+  const stmt = doc.analysis.program.statements[1]!;
+  const path = Array.from({ length: 40 }, (_, k) => [-1.2 + (2.2 * k) / 39, 1 - 0 * k]);
+  doc.runs.set(stmt.start, {
+    kind: 'minimize', variables: ['x', 'y'], point: { x: 1, y: 1 }, value: 0, x: [1, 1], f: 0, iterations: 39,
+    evaluations: { f: 50, grad: 40, hess: 0 }, converged: true, reason: 'gradient', message: 'Converged.', method: 'bfgs',
+    path, history: path.map((_, k) => ({ f: 40 - k, gradNorm: 1 / (k + 1) })), gradNorm: 1e-11, notes: [],
+  });
+  const md = markdown(doHover(doc, doc.textDocument.positionAt(offset), { typeset: false }));
+  const table = md.slice(md.indexOf('| step | x | y | f |'));
+  const steps = [...table.split('\n\n')[0]!.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+  assert.deepEqual(steps, [0, 1, 2, 38, 39]);
+  assert.match(md, /⋮/);
+});
