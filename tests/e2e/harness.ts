@@ -185,8 +185,8 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const input = quickInput(page);
   await input.waitFor({ state: 'visible' });
   await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible' });
+  // Enter picks the focused row: wait until the list has been filtered down to the command.
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: title }).waitFor({ state: 'visible' });
   await input.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
@@ -197,7 +197,7 @@ export async function openFile(page: Page, name: string): Promise<Locator> {
   const input = quickInput(page);
   await input.waitFor({ state: 'visible' });
   await input.fill(name);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: name }).waitFor({ state: 'visible' });
   await input.press('Enter');
   await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor({ state: 'visible' });
   const editor = activeEditor(page);
@@ -268,12 +268,36 @@ export async function waitForFrame(page: Page, test: (f: Frame) => Promise<boole
   }
 }
 
-/** Runs one scenario step; on failure saves a screenshot named after it before rethrowing. */
+/** The visible text of an output channel (e.g. "Calc", where the client and the server log). */
+export async function outputChannelText(page: Page, channel: string): Promise<string> {
+  // The command opens a second pick list (the channels) in the same quick input, so it is not `runCommand`.
+  await page.keyboard.press('F1');
+  const input = quickInput(page);
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>Output: Show Output Channels...');
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'Show Output Channels' }).waitFor({ state: 'visible' });
+  await input.press('Enter');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: channel }).first().waitFor({ state: 'visible' });
+  await input.fill(channel);
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: channel }).waitFor({ state: 'visible' });
+  await input.press('Enter');
+  const lines = page.locator('.panel .output-view .view-lines');
+  await lines.waitFor({ state: 'visible' });
+  return (await lines.innerText()).replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Runs one scenario step; on failure saves a screenshot named after it and appends the "Calc" output channel
+ * to the error, so that a failure in CI explains itself.
+ */
 export async function step<T>(session: Session, name: string, body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (err) {
     await session.screenshot(`FAILED-${name}`).catch(() => undefined);
+    await session.page.keyboard.press('Escape').catch(() => undefined);
+    const log = await outputChannelText(session.page, 'Calc').catch((e: unknown) => `(no output channel: ${String(e)})`);
+    if (err instanceof Error) err.message += `\n--- Calc output channel ---\n${log}`;
     throw err;
   }
 }
