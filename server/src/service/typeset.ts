@@ -164,7 +164,8 @@ export function svgDataUri(latex: string, options: TypesetOptions = {}): string 
   if (hit !== undefined) return hit ?? undefined;
   // start a typeset only when it is expected to end before the deadline: one large matrix
   // must not carry a hover far past its budget on a slow or busy machine
-  if (options.deadline !== undefined && performance.now() + expectedMs(latex) > options.deadline) {
+  // (MathJax's one-time setup never fits a budget: a hover before it is done queues its formulas)
+  if (options.deadline !== undefined && (engine === undefined || performance.now() + expectedMs(latex) > options.deadline)) {
     later(key, latex, options);
     return undefined;
   }
