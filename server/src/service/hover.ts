@@ -112,9 +112,9 @@ function explainAt(doc: CalcDocument, offset: number): { explanation: Explanatio
     if (b?.kind === 'operator') {
       // diff, grad, …: the line's result, then what the operator is.
       const result = statementResult(doc, stmt);
-      const doc0 = explainBuiltin(ref.name);
-      if (result) return { explanation: { title: result.title, blocks: [...result.blocks, ...(doc0 ? doc0.blocks.slice(0, 1) : [])] }, span: ref.span };
-      return doc0 ? { explanation: doc0, span: ref.span } : undefined;
+      const about = explainBuiltin(ref.name);
+      if (result) return { explanation: { title: result.title, blocks: [...result.blocks, ...(about ? about.blocks.slice(0, 1) : [])] }, span: ref.span };
+      return about ? { explanation: about, span: ref.span } : undefined;
     }
     const e = explainBuiltin(ref.name);
     return e ? { explanation: e, span: ref.span } : undefined;

@@ -369,12 +369,13 @@ export function describeFunction(fe: FunctionExplanation): Explanation {
       copy: copiesOf(fe.jacobian),
     });
   }
+  // a composite's first derivatives come from its chain rule, before the second ones
+  if (fe.chain) blocks.push(...describeChain(fe.chain, name));
   if (fe.hessian) {
     const h = one ? (fe.hessian.items[0] as Vec).items[0]! : fe.hessian;
     const lhs = one ? d([params[0]!, params[0]!]) : label(`H${subscriptText(name)}`, `H_{${latexName(name)}}`);
     blocks.push({ kind: 'math', title: one ? 'Second derivative' : 'Hessian', rows: [row(lhs, printed(h))], copy: copiesOf(h) });
   }
-  if (fe.chain) blocks.push(...describeChain(fe.chain, name));
   if (fe.at) blocks.push(...describePoint(fe, fe.at));
   for (const note of fe.notes) blocks.push({ kind: 'text', text: note });
   return { title: `${name}(${params.join(', ')})`, blocks };
