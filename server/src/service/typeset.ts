@@ -47,6 +47,8 @@ export const MAX_LATEX_LENGTH = 6000;
 export const MAX_SVG_BYTES = 96 * 1024;
 /** Rendered images kept, least recently used dropped first. */
 export const CACHE_SIZE = 256;
+/** …and at most this many characters of data URIs in all (8 MB of UTF-16). */
+export const CACHE_CHARS = 4 * 1024 * 1024;
 
 interface Engine {
   readonly adaptor: LiteAdaptor;
@@ -77,26 +79,38 @@ function getEngine(): Engine | null {
   return engine;
 }
 
-/** A small least-recently-used cache: a Map keeps insertion order, so the first key is the oldest. */
-class Lru<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly limit: number) {}
-  get(key: string): V | undefined {
+/**
+ * The image cache: least recently used first out, bounded both in entries and in characters
+ * (a few large matrices must not hold tens of megabytes). A Map keeps insertion order, so its
+ * first key is the oldest; `null` records a formula that cannot be typeset.
+ */
+class ImageCache {
+  private readonly map = new Map<string, string | null>();
+  private chars = 0;
+  constructor(private readonly maxEntries: number, private readonly maxChars: number) {}
+  get(key: string): string | null | undefined {
     const v = this.map.get(key);
-    if (v !== undefined || this.map.has(key)) { this.map.delete(key); this.map.set(key, v as V); }
+    if (v !== undefined) { this.map.delete(key); this.map.set(key, v); }
     return v;
   }
   has(key: string): boolean { return this.map.has(key); }
-  set(key: string, v: V): void {
-    this.map.delete(key);
+  set(key: string, v: string | null): void {
+    this.delete(key);
     this.map.set(key, v);
-    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as string);
+    this.chars += key.length + (v?.length ?? 0);
+    while (this.map.size > this.maxEntries || (this.chars > this.maxChars && this.map.size > 1)) {
+      this.delete(this.map.keys().next().value as string);
+    }
   }
-  get size(): number { return this.map.size; }
-  clear(): void { this.map.clear(); }
+  clear(): void { this.map.clear(); this.chars = 0; }
+  private delete(key: string): void {
+    if (!this.map.has(key)) return;
+    this.chars -= key.length + (this.map.get(key)?.length ?? 0);
+    this.map.delete(key);
+  }
 }
 
-const cache = new Lru<string | null>(CACHE_SIZE);
+const cache = new ImageCache(CACHE_SIZE, CACHE_CHARS);
 
 /**
  * The SVG text of a formula, coloured and sized; undefined when it cannot be typeset.
