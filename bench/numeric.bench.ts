@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fitNonlinear, minimize, type MinimizeResult } from '../server/src/core/numeric/index.js';
 import {
-  findScipyPython, listNist, loadMgh, lre, mghObjective, mghTarget, nistModel, readNistNonlinear, sharedDir,
+  findScipyPython, listNist, loadMgh, lre, mghSolverObjective, mghTarget, nistModel, readNistNonlinear, sharedDir,
 } from '../tests/reference/nist_mgh_support.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -66,13 +66,13 @@ let mghMs = 0;
 const near = (f: number, t: number) => Math.abs(f - t) <= 1e-8 * Math.max(1, Math.abs(t));
 for (const p of loadMgh()) {
   const target = mghTarget(p);
-  const obj = mghObjective(p);
+  const obj = mghSolverObjective(p).obj;
   const t = performance.now();
   const ours: MinimizeResult = minimize(obj, p.x0);
   mghMs += performance.now() - t;
   const bf = minimize(obj, p.x0, { method: 'bfgs' });
-  const sb = spm?.[p.uid]?.['BFGS'] as { f: number | null; nfev: number; njev: number } | undefined;
-  const st = spm?.[p.uid]?.['trust-exact'] as { f: number | null; nfev: number; njev: number; nhev: number } | undefined;
+  const run = (m: string) => { const r = spm?.[p.uid]?.[m] as { f: number | null; nfev: number; njev: number; nhev: number } | undefined; return r && r.f != null ? r : undefined; };
+  const sb = run('BFGS'), st = run('trust-exact');
   const ok = { ours: near(ours.f, target), oursBfgs: near(bf.f, target), bfgs: sb?.f != null && near(sb.f, target), trust: st?.f != null && near(st.f, target) };
   for (const k of Object.keys(ok) as (keyof typeof ok)[]) if (ok[k]) counts[k]++;
   const oe = ours.evaluations.f + ours.evaluations.grad, be = bf.evaluations.f + bf.evaluations.grad;
@@ -80,7 +80,7 @@ for (const p of loadMgh()) {
   if (sb) evals.bfgs.push(sb.nfev + sb.njev);
   if (st) evals.trust.push(st.nfev + st.njev);
   const mark = (b: boolean) => (b ? '✓' : '✗');
-  mghRows.push(`| ${p.uid} | ${mark(ok.ours)} ${oe} (H ${ours.evaluations.hess}) | ${mark(ok.oursBfgs)} ${be} | ${sb ? `${mark(ok.bfgs)} ${sb.nfev + sb.njev}` : '–'} | ${st ? `${mark(ok.trust)} ${st.nfev + st.njev} (H ${st.nhev})` : '–'} |`);
+  mghRows.push(`| ${p.uid} | ${mark(ok.ours)} ${oe} (H ${ours.evaluations.hess}) | ${mark(ok.oursBfgs)} ${be} | ${sb ? `${mark(ok.bfgs)} ${sb.nfev + sb.njev}` : spm ? '✗ error' : '–'} | ${st ? `${mark(ok.trust)} ${st.nfev + st.njev} (H ${st.nhev})` : spm ? '✗ error' : '–'} |`);
 }
 
 const out: string[] = [];

@@ -3,21 +3,12 @@
 // transcription (exact where MGH give them; else computed in 60-digit arithmetic there).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { minimize, objectiveFromExpr, type MinimizeResult, type Objective } from '../../server/src/core/numeric/index.js';
+import { minimize, objectiveFromExpr, type MinimizeResult } from '../../server/src/core/numeric/index.js';
 import { symEig } from '../../server/src/core/numeric/linalg.js';
-import { loadMgh, mghExpr, mghObjective, mghTarget, type MghProblem } from './nist_mgh_support.js';
+import { loadMgh, mghExpr, mghObjective, mghTarget, mghSolverObjective as objective, type MghProblem } from './nist_mgh_support.js';
 
 const problems = loadMgh();
 
-/**
- * Each problem expanded into one explicit Expr and compiled by the calculus engine (exact
- * reverse-mode gradient, forward-over-reverse Hessian). Helical valley's θ is piecewise in x,
- * which the Expr IR cannot state; it runs on the test's own AD interpreter instead.
- */
-function objective(p: MghProblem): { obj: Objective; via: 'compiled Expr' | 'interpreter' } {
-  const e = mghExpr(p);
-  return e ? { obj: objectiveFromExpr(e.expr, e.vars), via: 'compiled Expr' } : { obj: mghObjective(p), via: 'interpreter' };
-}
 /** Success: f within 1e-8 of the target (relative when |target| > 1). */
 const near = (f: number, target: number) => Math.abs(f - target) <= 1e-8 * Math.max(1, Math.abs(target));
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Objective } from '../../server/src/core/numeric/types.js';
 import type { ModelFunction } from '../../server/src/core/numeric/regress.js';
-import { modelFromExpr } from '../../server/src/core/numeric/fromExpr.js';
+import { modelFromExpr, objectiveFromExpr } from '../../server/src/core/numeric/fromExpr.js';
 import { add, call, div, mul, neg, num, pow, sub, sym, type Expr } from '../../server/src/core/calculus/expr.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -533,6 +533,16 @@ function numeric(e: Expr): Expr {
     }
     default: return e;
   }
+}
+
+/**
+ * The objective the solvers run on: the problem expanded into one explicit Expr and compiled
+ * by the calculus engine (exact reverse-mode gradient, forward-over-reverse Hessian). Helical
+ * valley's θ is piecewise in x, which the Expr IR cannot state; it runs on this file's AD interpreter.
+ */
+export function mghSolverObjective(p: MghProblem): { obj: Objective; via: 'compiled Expr' | 'interpreter' } {
+  const e = mghExpr(p);
+  return e ? { obj: objectiveFromExpr(e.expr, e.vars), via: 'compiled Expr' } : { obj: mghObjective(p), via: 'interpreter' };
 }
 
 // ---------------------------------------------------------------------------

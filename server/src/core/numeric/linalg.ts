@@ -46,9 +46,9 @@ function twoProd(a: number, b: number): [number, number] {
 }
 
 /**
- * Σ terms as (hi, lo) in roughly twice the working precision: the residuals of
+ * A sum accumulated as (hi, lo) in roughly twice the working precision: the residuals of
  * iterative refinement must be computed more accurately than the solve.
- * `dotDD(c, [[a, b], ...])` is c + Σ a·b.
+ * Example: `const s = new DDAccumulator(); s.add(c); s.addProduct(a, b); s.value()` is c + a·b, rounded once.
  */
 export class DDAccumulator {
   hi = 0;

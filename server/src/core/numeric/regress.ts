@@ -192,19 +192,23 @@ function polishGaussNewton(F: { values(p: Float64Array, r: Float64Array): void; 
   const r = new Float64Array(m), J = Array.from({ length: m }, () => new Float64Array(n));
   const chi = (q: Float64Array) => { F.values(q, r); const acc = new DDAccumulator(); for (let i = 0; i < m; i++) acc.addProduct(r[i]!, r[i]!); return acc.value(); };
   let c = chi(p);
-  for (let k = 0; k < 3; k++) {
+  let prevStep = Infinity;
+  for (let k = 0; k < 5; k++) {
     F.values(p, r);
     F.jacobian(p, J);
     const A = Array.from({ length: n }, (_, j) => Float64Array.from({ length: m }, (_, i) => J[i]![j]!));
     if (!A.every((col) => col.every(Number.isFinite))) break;
     const ls = scaledLeastSquares(A, r.map((v) => -v), m, n, false);
     if (ls.rank < n) break;
+    // Only in the local regime (steps tiny relative to p and shrinking); χ² may then move by rounding only.
+    let step = 0;
+    for (let j = 0; j < n; j++) step = Math.max(step, Math.abs(ls.x[j]!) / Math.max(Math.abs(p[j]!), 1e-300));
+    if (!(step <= 1e-6) || !(step < prevStep)) break;
     const q = p.map((v, j) => v + ls.x[j]!);
     const cq = chi(q);
-    if (!(cq <= c)) break;
-    const small = ls.x.every((d, j) => Math.abs(d) <= 4 * EPS * Math.abs(q[j]!));
-    p = q; c = cq;
-    if (small) break;
+    if (!(cq <= c * (1 + 1e-12))) break;
+    p = q; c = Math.min(c, cq); prevStep = step;
+    if (step <= 4 * EPS) break;
   }
   return p;
 }
@@ -337,7 +341,7 @@ interface AssembleInput {
 }
 
 function assemble(a: AssembleInput): FitResult {
-  const m = a.residuals.length, n = a.p.length;
+  const m = a.residuals.length;
   const chiAcc = new DDAccumulator();
   for (let i = 0; i < m; i++) { const t = a.residuals[i]! * a.w[i]!; chiAcc.addProduct(t, t); }
   const chi2 = chiAcc.value();
@@ -361,7 +365,6 @@ function assemble(a: AssembleInput): FitResult {
   const parameters: FitParameter[] = a.names.map((name, j) => ({
     name, value: a.p[j]!, stderr: dof > 0 || a.sigmaGiven ? Math.sqrt(covariance[j]![j]!) : NaN,
   }));
-  void n;
   return {
     parameters, chi2, reducedChi2, dof, r2, residuals: a.residuals, covariance,
     iterations: a.iterations, converged: a.converged, reason: a.reason, method: a.method,
