@@ -106,4 +106,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+main().catch((e: unknown) => { console.error(e); process.exitCode = 1; });

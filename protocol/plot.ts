@@ -79,6 +79,8 @@ export interface CurvePlot extends PlotBase {
 export interface SurfacePlot extends PlotBase {
   kind: 'surface';
   variables: [string, string];
+  /** What the height is, for the 3-D view's z-axis: `f(x, y)`. */
+  zLabel?: string;
   grid: Grid;
   /** Gradient arrows: at `(x[i], y[i])` the arrow `(u[i], v[i])`, already scaled for display. */
   gradient?: { x: number[]; y: number[]; u: number[]; v: number[] };

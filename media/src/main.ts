@@ -161,8 +161,14 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
   }
 });
 
-// A theme switch changes the body's classes and CSS variables: redraw in the new colours.
+// A theme switch changes the body's vscode-* classes: redraw in the new colours. (Our own
+// class changes, and classList calls that change nothing, also notify: ignore them.)
+const themeOf = () => Array.from(document.body.classList).filter((c) => c.startsWith('vscode-')).sort().join(' ');
+let theme = themeOf();
 new MutationObserver(() => {
+  const now = themeOf();
+  if (now === theme) return;
+  theme = now;
   if (current) void draw(current.plot, current.version, performance.now(), false);
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 

@@ -65,7 +65,7 @@ export class Panel {
     const page = await browser.newPage({ viewport: size, deviceScaleFactor: 1 });
     const panel = new Panel(browser, page);
     page.on('console', (m) => { if (m.type() === 'error') panel.errors.push(m.text()); });
-    page.on('pageerror', (e) => panel.errors.push(`pageerror: ${e.message}`));
+    page.on('pageerror', (e) => panel.errors.push(`pageerror: ${e.stack ?? e.message}`));
     const nonce = randomBytes(18).toString('base64');
     const html = buildPlotHtml({
       cspSource: ORIGIN, nonce,

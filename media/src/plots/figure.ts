@@ -30,11 +30,17 @@ export type Drawer<P extends PlotData> = (plot: P, ctx: DrawContext) => Figure;
 /**
  * Labels for a path of n points: every point when there are few, else about a dozen
  * (the first, every k-th and the last), so long gradient-descent paths stay readable.
+ *
+ *   pathLabels(4)  // ['0', '1', '2', '3']
  */
 export function pathLabels(n: number): string[] {
-  const step = n <= 15 ? 1 : Math.ceil(n / 12);
+  // Long paths crowd their last labels onto the optimum, so they get fewer.
+  const step = n <= 15 ? 1 : Math.ceil(n / (n > 60 ? 8 : 12));
   return Array.from({ length: n }, (_, k) => (k % step === 0 || k === n - 1 ? String(k) : ''));
 }
+
+/** Marker size for a path of n points: long paths are drawn as a line of small dots. */
+export const markerSize = (n: number, large = 7): number => (n > 60 ? 3 : large);
 
 /** Plotly's `null` gaps are typed as Datum; our Sample arrays are already that shape. */
 export type Column = (number | null)[];

@@ -5,14 +5,15 @@
 import type { Data, Layout } from 'plotly.js-dist-min';
 import type { OptimizePlot } from '../../../protocol/plot';
 import { axisStyle, baseLayout } from '../theme';
-import { type Drawer, pathLabels, STACK } from './figure';
+import { type Drawer, markerSize, pathLabels, STACK } from './figure';
 import { contourTrace } from './surface';
 
 export const drawOptimize: Drawer<OptimizePlot> = (plot, { theme: t }) => {
   const data: Data[] = [];
   const layout: Partial<Layout> = baseLayout(t);
   const labels = pathLabels(plot.path.length);
-  const marker = { color: t.accent, size: 7, line: { color: t.background, width: 1 } };
+  const n = plot.path.length;
+  const marker = { color: t.accent, size: markerSize(n), line: { color: t.background, width: n > 60 ? 0 : 1 } };
   const hasMap = Boolean(plot.curve || plot.grid);
 
   if (plot.curve) {
@@ -42,9 +43,9 @@ export const drawOptimize: Drawer<OptimizePlot> = (plot, { theme: t }) => {
   // Convergence: on its own axes below the map (or alone when there is no map).
   const xa = hasMap ? 'x2' : 'x', ya = hasMap ? 'y2' : 'y';
   const k = plot.convergence.iteration;
-  data.push({ type: 'scatter', mode: 'lines+markers', name: plot.goal === 'minimize' ? 'f − f*' : 'f* − f', x: k, y: plot.convergence.gap, xaxis: xa, yaxis: ya, connectgaps: false, line: { color: t.palette[0], width: t.lineWidth }, marker: { size: 4 } });
+  data.push({ type: 'scatter', mode: 'lines+markers', name: plot.goal === 'minimize' ? 'f − f*' : 'f* − f', x: k, y: plot.convergence.gap, xaxis: xa, yaxis: ya, connectgaps: false, line: { color: t.palette[0], width: t.lineWidth }, marker: { size: markerSize(n, 4) } });
   if (plot.convergence.gradNorm.some((v) => v !== null)) {
-    data.push({ type: 'scatter', mode: 'lines+markers', name: '|∇f|', x: k, y: plot.convergence.gradNorm, xaxis: xa, yaxis: ya, connectgaps: false, line: { color: t.palette[2], width: t.lineWidth, dash: 'dash' }, marker: { size: 4 } });
+    data.push({ type: 'scatter', mode: 'lines+markers', name: '|∇f|', x: k, y: plot.convergence.gradNorm, xaxis: xa, yaxis: ya, connectgaps: false, line: { color: t.palette[2], width: t.lineWidth, dash: 'dash' }, marker: { size: markerSize(n, 4) } });
   }
   const convX = { ...axisStyle(t, 'iteration k'), ...(hasMap ? { anchor: 'y2' as const } : {}) };
   const convY = { ...axisStyle(t), type: 'log' as const, exponentformat: 'power' as const, ...(hasMap ? { anchor: 'x2' as const, domain: STACK.below } : {}) };

@@ -10,7 +10,8 @@ export function contourTrace(grid: SurfacePlot['grid'], t: Theme, name: string, 
     type: 'contour', name, x: grid.x, y: grid.y, z: grid.z,
     colorscale: t.colorscale, ncontours: 24, connectgaps: false,
     contours: { coloring: 'heatmap', showlines: true },
-    line: { color: 'rgba(255,255,255,0.45)', width: 0.6, smoothing: 0.8 },
+    // No smoothing: the 200 × 200 grid is fine enough, and splines on every level cost ~30 %.
+    line: { color: 'rgba(255,255,255,0.45)', width: 0.6, smoothing: 0 },
     colorbar: { thickness: 12, outlinewidth: 0, tickfont: { color: t.foreground } },
     hovertemplate: '(%{x:.4g}, %{y:.4g}) ↦ %{z:.5g}<extra></extra>',
     ...extra,
@@ -22,7 +23,7 @@ export const drawSurface: Drawer<SurfacePlot> = (plot, { theme: t, options }) =>
   const layout = baseLayout(t);
   if (options.view3d) {
     const axis = (title: string) => ({ title: { text: title }, color: t.foreground, gridcolor: t.grid, zerolinecolor: t.axis, backgroundcolor: 'rgba(0,0,0,0)' });
-    layout.scene = { xaxis: axis(xn), yaxis: axis(yn), zaxis: axis(plot.title), aspectmode: 'cube', camera: { eye: { x: 1.6, y: -1.6, z: 1.1 } } };
+    layout.scene = { xaxis: axis(xn), yaxis: axis(yn), zaxis: axis(plot.zLabel ?? `f(${xn}, ${yn})`), aspectmode: 'cube', camera: { eye: { x: 1.6, y: -1.6, z: 1.1 } } };
     layout.margin = { l: 0, r: 0, t: 8, b: 0 };
     const data: Data[] = [{
       type: 'surface', name: plot.title, x: plot.grid.x, y: plot.grid.y, z: plot.grid.z, colorscale: t.colorscale,

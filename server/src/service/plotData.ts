@@ -168,7 +168,7 @@ function plotOfPlot(ctx: StatementContext, text: string, s: PlotStatement, title
 
 function surfaceOf(name: string | undefined, e: Expr, vars: [string, string], xr: [number, number], yr: [number, number], title: string, notes?: string[]): PlotData {
   return surfacePlot({
-    title, variables: vars, xRange: xr, yRange: yr, f: fn2(e, vars), grad: grad2(e, vars),
+    title, variables: vars, xRange: xr, yRange: yr, f: fn2(e, vars), grad: grad2(e, vars), zLabel: `${name ?? 'f'}(${vars.join(', ')})`,
     latex: [defineTex(name, vars, e), `\\nabla ${name ? latexName(name) : 'f'} = \\left(${tex(derivative(e, vars[0]))},\\ ${tex(derivative(e, vars[1]))}\\right)`],
     ...(notes ? { notes } : {}),
   });

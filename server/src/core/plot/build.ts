@@ -92,6 +92,7 @@ export interface SurfaceInput extends Header {
   grad?: (x: number, y: number) => readonly number[];
   resolution?: number;
   view?: '2d' | '3d';
+  zLabel?: string;
 }
 
 /**
@@ -104,6 +105,7 @@ export function surfacePlot(input: SurfaceInput): SurfacePlot {
   const plot: SurfacePlot = { kind: 'surface', ...base(input), variables: input.variables, grid: sampleGrid(input.f, input.xRange, input.yRange, n, n) };
   if (input.grad) plot.gradient = gradientField(input.grad, input.xRange, input.yRange, 15);
   if (input.view) plot.view = input.view;
+  if (input.zLabel) plot.zLabel = input.zLabel;
   return plot;
 }
 
