@@ -11,6 +11,7 @@
 #   libkrb5-dev              headers for code-server's native `kerberos` module, rebuilt from source
 #   build-essential, python3, pkg-config   node-gyp, to rebuild code-server's native modules
 #   git, ca-certificates     npm ci over https, git in CI
+#   fonts-dejavu-core        a font for Chromium's text, so screenshots and layout do not depend on the image
 set -euo pipefail
 
 PACKAGES=(
@@ -21,6 +22,7 @@ PACKAGES=(
   libkrb5-dev
   build-essential pkg-config
   git ca-certificates
+  fonts-dejavu-core
 )
 
 missing=()

@@ -129,6 +129,8 @@ describe('Calc in VS Code (code-server)', { timeout: 10 * 60_000 }, () => {
       const point = at[1]!.split(',').map(Number);
       assert.equal(point.length, 2, summary);
       for (const v of point) assert.ok(Math.abs(v - 1) < 1e-3, `${summary}: the minimum of Rosenbrock's function is at (1, 1)`);
+      const value = Number(/minimum f = (\S+)/.exec(summary)?.[1]);
+      assert.ok(Math.abs(value) < 1e-6, `${summary}: the minimum value is 0`);
     });
   });
 

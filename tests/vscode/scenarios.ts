@@ -129,6 +129,7 @@ export function defineScenarios(): void {
       const point = /at \(([^)]*)\)/.exec(summary)?.[1]?.split(',').map(Number) ?? [];
       assert.equal(point.length, 2, summary);
       for (const v of point) assert.ok(Math.abs(v - 1) < 1e-3, summary);
+      assert.ok(Math.abs(Number(/minimum f = (\S+)/.exec(summary)?.[1])) < 1e-6, `${summary}: the minimum value is 0`);
     });
 
     test('"Plot" opens the plot panel beside the editor', async () => {
