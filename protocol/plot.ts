@@ -58,6 +58,14 @@ export interface PlotBase {
   notes?: string[];
 }
 
+/** The tangent y = y0 + slope·(x − x0), drawn as the segment `line` across the plot. */
+export interface Tangent {
+  x0: number;
+  y0: number;
+  slope: number;
+  line: Series;
+}
+
 /** `plot f(x), g(x) over x in [a, b]` and one-variable function definitions. */
 export interface CurvePlot extends PlotBase {
   kind: 'curve';
@@ -71,8 +79,13 @@ export interface CurvePlot extends PlotBase {
   derivatives?: Series[];
   /** Whether the derivatives show at first (else they wait in the legend, a click away). */
   derivativesVisible?: boolean;
-  /** The tangent line at a point of the first curve. */
-  tangent?: { x0: number; y0: number; slope: number; line: Series };
+  /**
+   * Tangent lines to the first curve at points along it; the panel shows one at a time and a
+   * slider moves it (plotly restyles to the precomputed line: the page computes nothing).
+   */
+  tangents?: Tangent[];
+  /** Which of `tangents` shows first. */
+  tangentIndex?: number;
 }
 
 /** A two-variable function: contour map over a heat map, with a toggle to a 3-D surface. */

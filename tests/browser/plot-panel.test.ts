@@ -69,13 +69,40 @@ test('plot sin(x), cos(x) draws both curves on the range asked for, with derivat
     c.x.forEach((x, k) => assert.ok(close(c.y[k]!, f(x), 1e-12), `${c.name} at ${x}`));
   }
   const { drawn, panel: p } = await show(plot, 'curve-sin-cos');
-  assert.equal(count(drawn.traces, 'scatter'), 4, 'two curves and two derivatives');
+  assert.equal(count(drawn.traces, 'scatter'), 6, 'two curves, two derivatives, the tangent and its point');
   const visible = await p.page.evaluate(() => (document.getElementById('plot') as unknown as { _fullData: { visible: unknown }[] })._fullData.map((t) => t.visible));
-  assert.deepEqual(visible, [true, true, 'legendonly', 'legendonly']);
+  assert.deepEqual(visible, [true, true, 'legendonly', 'legendonly', true, true]);
   const x = drawn.axes.xaxis!;
   assert.ok(close(x.range[0], -Math.PI) && close(x.range[1], Math.PI), `x-axis ${x.range}`);
-  const y = drawn.axes.yaxis!;
-  assert.ok(y.range[0] < -0.99 && y.range[1] > 0.99 && y.range[1] - y.range[0] < 2.5, `y-axis ${y.range}`);
+});
+
+test('the tangent to sin has slope cos(x0), and the slider moves it along the curve', async () => {
+  const plot = fromTour('plot sin(x), cos(x)', 'curve');
+  const tangents = plot.tangents ?? [];
+  assert.ok(tangents.length >= 20);
+  for (const k of tangents) {
+    assert.ok(close(k.y0, Math.sin(k.x0), 1e-12) && close(k.slope, Math.cos(k.x0), 1e-12), `tangent at ${k.x0}`);
+    // The drawn segment lies on y = sin(x0) + cos(x0)(x − x0).
+    k.line.x.forEach((x, i) => assert.ok(close(k.line.y[i]!, Math.sin(k.x0) + Math.cos(k.x0) * (x - k.x0), 1e-12)));
+  }
+  const p = await panel();
+  p.errors.length = 0;
+  await p.show(plot);
+  const tangentX = () => p.page.evaluate(() => {
+    const gd = document.getElementById('plot') as unknown as { _fullData: { name?: string; x: number[] }[] };
+    return gd._fullData.find((t) => t.name === 'point of tangency')!.x[0]!;
+  });
+  assert.ok(close(await tangentX(), tangents[plot.tangentIndex ?? 0]!.x0));
+  // Drag nothing, compute nothing: a click at the right end of the slider's rail picks the last tangent.
+  const rail = p.page.locator('#plot .slider-rail-rect').first();
+  const box = (await rail.boundingBox())!;
+  await p.page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+  await p.page.waitForFunction((want) => {
+    const gd = document.getElementById('plot') as unknown as { _fullData: { name?: string; x: number[] }[] };
+    return Math.abs(gd._fullData.find((t) => t.name === 'point of tangency')!.x[0]! - want) < 1e-9;
+  }, tangents[tangents.length - 1]!.x0);
+  await p.screenshot('curve-tangent-slider');
+  assert.deepEqual(p.errors, []);
 });
 
 test('tan over [-pi, pi] is drawn with gaps at its poles, not vertical lines across them', async () => {

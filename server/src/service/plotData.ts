@@ -5,7 +5,7 @@
  */
 import type { PlotData, PlotDataRequest } from '../../../protocol/plot';
 import type { Analysis, StatementContext } from '../core/analysis';
-import { numberOf, pointFor, targetOf } from '../core/analysis';
+import { numberOf, targetOf } from '../core/analysis';
 import { compile, compileGradient } from '../core/calculus/compile';
 import { derivative } from '../core/calculus/diff';
 import { type Expr, sub } from '../core/calculus/expr';
@@ -150,13 +150,17 @@ function plotOfPlot(ctx: StatementContext, text: string, s: PlotStatement, title
   if (dims <= 1) {
     const v = ranges[0]?.name ?? varNames[0] ?? 'x';
     const range = ranges[0]?.range ?? DEFAULT_RANGE;
-    const curves = targets.map((t) => ({ name: t.source, f: fn1(t.expr, t.vars[0] ?? v), e: t.expr, v: t.vars[0] ?? v }));
+    const curves = targets.map((t) => {
+      const w = t.vars[0] ?? v;
+      return { name: t.source, f: fn1(t.expr, w), df: fn1(derivative(t.expr, w), w) };
+    });
     return curvePlot({
       title, variable: v, range,
       latex: targets.map((t) => defineTex(t.name, t.vars, t.expr)),
       curves: curves.map(({ name, f }) => ({ name, f })),
-      derivatives: curves.map((c) => ({ name: `${c.name}′`, f: fn1(derivative(c.e, c.v), c.v) })),
+      derivatives: curves.map((c) => ({ name: `${c.name}′`, f: c.df })),
       derivativesVisible: false,
+      ...(curves[0] ? { tangents: { df: curves[0].df } } : {}),
     });
   }
   if (targets.length !== 1) return 'A plot of a two-variable function shows one function at a time.';
@@ -187,6 +191,7 @@ function plotOfFunction(ctx: StatementContext, s: FunctionDefinition, title: str
       curves: [{ name: `${name}(${v})`, f: fn1(f.body, v) }],
       derivatives: [{ name: `${name}′(${v})`, f: fn1(d, v) }],
       derivativesVisible: true,
+      tangents: { df: fn1(d, v) },
     });
   }
   return surfaceOf(name, f.body, [f.params[0]!, f.params[1]!], DEFAULT_SURFACE_RANGE, DEFAULT_SURFACE_RANGE, title);

@@ -5,10 +5,10 @@
  * document analysis; tests and benchmarks feed them closures directly.
  */
 import type {
-  CurvePlot, FitPlot, Interval, Iterate, LagrangePlot, OptimizePlot, PlotBase, RootPlot, Sample, SurfacePlot, Table, TaylorPlot,
+  CurvePlot, FitPlot, Interval, Iterate, LagrangePlot, OptimizePlot, PlotBase, RootPlot, Sample, SurfacePlot, Table, Tangent, TaylorPlot,
 } from '../../../../protocol/plot';
 import { about, rangeAround, windowAround } from './ranges';
-import { adaptiveSample, type Fn1, type Fn2, gradientField, safeCall1, sampleAt, sampleGrid, sampleSeries, visibleRange } from './sample';
+import { adaptiveSample, type Fn1, type Fn2, gradientField, linspace, safeCall1, sampleAt, sampleGrid, sampleSeries, visibleRange } from './sample';
 
 /** Header fields every builder accepts. */
 export interface Header {
@@ -52,8 +52,8 @@ export interface CurveInput extends Header {
   curves: { name: string; f: Fn1 }[];
   derivatives?: { name: string; f: Fn1 }[];
   derivativesVisible?: boolean;
-  /** Tangent to the first curve at x0, with slope df(x0). */
-  tangent?: { x0: number; df: Fn1 };
+  /** Tangents to the first curve, slope df(x0), at `at` (default: 41 points across the range). */
+  tangents?: { df: Fn1; at?: number[]; initial?: number };
 }
 
 /**
@@ -64,7 +64,9 @@ export interface CurveInput extends Header {
 export function curvePlot(input: CurveInput): CurvePlot {
   const curves = input.curves.map((c) => sampleSeries(c.name, c.f, input.range));
   const derivatives = input.derivatives?.map((c) => sampleSeries(c.name, c.f, input.range));
-  const yRange = visibleRange(input.curves.map((c) => c.f), input.range);
+  // The y-range holds the curves, and the derivatives when they show from the start.
+  const shown = [...input.curves, ...(input.derivativesVisible === false ? [] : input.derivatives ?? [])];
+  const yRange = visibleRange(shown.map((c) => c.f), input.range);
   const plot: CurvePlot = { kind: 'curve', ...base(input), variable: input.variable, xRange: input.range, curves };
   if (derivatives && derivatives.length) {
     plot.derivatives = derivatives;
@@ -72,16 +74,32 @@ export function curvePlot(input: CurveInput): CurvePlot {
   }
   if (yRange) plot.yRange = yRange;
   const first = input.curves[0];
-  if (input.tangent && first) {
-    const { x0, df } = input.tangent;
-    const y0 = safeCall1(first.f, x0), slope = safeCall1(df, x0);
-    if (y0 !== null && slope !== null) {
-      // y = f(x0) + f'(x0)(x − x0)
-      const xs = [input.range[0], input.range[1]];
-      plot.tangent = { x0, y0, slope, line: { name: `tangent at ${input.variable} = ${x0}`, x: xs, y: xs.map((x) => y0 + slope * (x - x0)) } };
+  if (input.tangents && first) {
+    const { df } = input.tangents;
+    const at = input.tangents.at ?? linspace(input.range[0], input.range[1], 41);
+    const tangents = at.flatMap((x0) => tangentAt(first.f, df, x0, input.range, input.variable));
+    if (tangents.length) {
+      plot.tangents = tangents;
+      // The first tangent at or after `initial` (default: the middle of the range).
+      const initial = input.tangents.initial ?? (input.range[0] + input.range[1]) / 2;
+      const k = tangents.findIndex((t) => t.x0 >= initial - 1e-12);
+      plot.tangentIndex = k < 0 ? tangents.length - 1 : k;
     }
   }
   return plot;
+}
+
+/**
+ * The tangent to f at x0 as a segment across `range`: y = f(x0) + f'(x0)(x − x0). None where
+ * f or f' is undefined.
+ *
+ *   tangentAt(Math.sin, Math.cos, 0, [-1, 1], 'x')  // [{ x0: 0, y0: 0, slope: 1, line: { x: [-1, 1], y: [-1, 1] } }]
+ */
+export function tangentAt(f: Fn1, df: Fn1, x0: number, range: Interval, variable: string): Tangent[] {
+  const y0 = safeCall1(f, x0), slope = safeCall1(df, x0);
+  if (y0 === null || slope === null) return [];
+  const xs = [range[0], range[1]];
+  return [{ x0, y0, slope, line: { name: `tangent at ${variable} = ${Number(x0.toPrecision(4))}`, x: xs, y: xs.map((x) => y0 + slope * (x - x0)) } }];
 }
 
 export interface SurfaceInput extends Header {

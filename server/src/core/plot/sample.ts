@@ -159,13 +159,22 @@ export function clipRange(values: readonly Sample[]): Interval | undefined {
 /**
  * The y-range to show for curves on `range`: `clipRange` of 401 evenly spaced samples of
  * each (evenly spaced, because adaptive samples crowd around poles and would bias the
- * percentiles towards the pole's huge values).
+ * percentiles towards the pole's huge values), else their whole range padded by 6 %.
+ * Fixed, so that lines drawn over the curves (tangents) do not rescale the plot.
  *
  *   visibleRange([Math.tan], [-3, 3])  // ≈ [-20, 20]
+ *   visibleRange([Math.sin], [-3, 3])  // ≈ [-1.12, 1.12]
  */
 export function visibleRange(fs: readonly Fn1[], range: Interval): Interval | undefined {
   const xs = linspace(range[0], range[1], 401);
-  return clipRange(fs.flatMap((f) => sampleAt(f, xs)));
+  const ys = fs.flatMap((f) => sampleAt(f, xs));
+  const clip = clipRange(ys);
+  if (clip) return clip;
+  let lo = Infinity, hi = -Infinity;
+  for (const y of ys) if (y !== null) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
+  if (lo > hi) return undefined;
+  const pad = hi > lo ? 0.06 * (hi - lo) : Math.max(1, Math.abs(lo)) * 0.5;
+  return [lo - pad, hi + pad];
 }
 
 /**
