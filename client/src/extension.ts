@@ -61,8 +61,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
 function themeOf(kind: vscode.ColorThemeKind): NonNullable<InitializationOptions['theme']> {
   switch (kind) {
-    case vscode.ColorThemeKind.Light: return 'light';
-    case vscode.ColorThemeKind.HighContrast: case vscode.ColorThemeKind.HighContrastLight: return 'high-contrast';
+    // High-contrast light has dark text on a light background: the light rendering reads right there.
+    case vscode.ColorThemeKind.Light: case vscode.ColorThemeKind.HighContrastLight: return 'light';
+    case vscode.ColorThemeKind.HighContrast: return 'high-contrast';
     default: return 'dark';
   }
 }
