@@ -12,7 +12,7 @@
  * budget and `ExprTooLarge` is thrown past it; no rule can loop.
  */
 import {
-  type Expr, num, call, vec, pow, size, equals, ExprTooLarge,
+  type Expr, num, call, vec, pow, equals, ExprTooLarge,
 } from './expr';
 import { builtinFunction, canonicalFunctionName } from '../semantics/builtins';
 
@@ -263,8 +263,25 @@ function context(opts?: SimplifyOptions): Ctx {
   return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute, memo: distribute ? SIMPLIFIED : new WeakMap() };
 }
 
+/**
+ * Throws past the budget. Counts the tree as printed (shared subtrees once per use) but
+ * stops at the limit, so a DAG with heavy sharing costs O(maxNodes), never its exponential tree size.
+ */
 function checkSize(e: Expr, ctx: Ctx): Expr {
-  if (size(e) > ctx.maxNodes) throw new ExprTooLarge(ctx.maxNodes);
+  let left = ctx.maxNodes;
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (--left < 0) throw new ExprTooLarge(ctx.maxNodes);
+    switch (n.kind) {
+      case 'add': stack.push(...n.terms); break;
+      case 'mul': stack.push(...n.factors); break;
+      case 'pow': stack.push(n.base, n.exp); break;
+      case 'call': stack.push(...n.args); break;
+      case 'vec': stack.push(...n.items); break;
+      default: break;
+    }
+  }
   return e;
 }
 
@@ -579,7 +596,7 @@ function productOfSums(a: readonly Expr[], b: readonly Expr[], ctx: Ctx): Expr[]
   const out: Expr[] = [];
   for (const s of a) for (const t of b) out.push(simpMul([s, t], ctx));
   const sum = simpAdd(out, ctx);
-  if (size(sum) > ctx.maxNodes) throw new ExprTooLarge(ctx.maxNodes);
+  checkSize(sum, ctx);
   return [...termsOf(sum)];
 }
 
