@@ -144,3 +144,32 @@ test('a saddle on the constraint is classified as a saddle', () => {
   assert.equal(res.candidates.length, 1);
   assert.equal(res.candidates[0]!.kind, 'saddle');
 });
+
+test('an objective that is undefined at the start is reported, not thrown', () => {
+  const f: Objective = { n: 1, f: (x) => Math.log(x[0]!), grad: (x, g) => { g[0] = 1 / x[0]!; return Math.log(x[0]!); } };
+  const res = minimize(f, [-1], { method: 'bfgs' });
+  assert.equal(res.converged, false);
+  assert.equal(res.reason, 'failed');
+  assert.match(res.message, /not finite at the starting point/);
+});
+
+test('a line search steps back inside the domain when a trial point is undefined', () => {
+  // f = x − log(x) has its minimum at x = 1; long steps towards x ≤ 0 give NaN.
+  const f: Objective = {
+    n: 1, f: (x) => x[0]! - Math.log(x[0]!),
+    grad: (x, g) => { g[0] = 1 - 1 / x[0]!; return x[0]! - Math.log(x[0]!); },
+    hess: (x) => [[1 / x[0]! ** 2]],
+  };
+  for (const method of ['bfgs', 'trust-newton', 'newton', 'gd-armijo'] as const) {
+    const res = minimize(f, [8], { method });
+    assert.ok(res.converged, `${method}: ${res.message}`);
+    // f − f* ≈ ½(x − 1)², so a minimiser located from f values alone is good to about √ε.
+    assert.ok(close(res.x[0]!, 1, 1e-6), `${method}: ${res.x[0]}`);
+  }
+});
+
+test('the wrong number of starting values is an error in the result', () => {
+  const res = minimize(rosen, [1]);
+  assert.equal(res.converged, false);
+  assert.match(res.message, /Expected 2 starting values/);
+});

@@ -11,13 +11,16 @@
  * - `trust-newton`: trust-region Newton with the exact Hessian; the subproblem
  *   min gᵀp + ½pᵀHp, ‖p‖ ≤ Δ is solved exactly (Moré & Sorensen) from the eigen-decomposition of H,
  *   hard case included, so negative curvature is used rather than discarded.
- * - `auto` (default): `trust-newton` when a Hessian is given, else `bfgs`; if the first
+ * - `auto` (default): `trust-newton` when a Hessian is given (and n ≤ 100), else `bfgs`; if the first
  *   choice does not converge, the other finishes from where it stopped (the result says so).
  */
 import { EPS, cholesky, choleskySolve, enorm, symEig } from './linalg';
 import { isConvergedReason, type Evaluations, type MinimizeMethod, type MinimizeOptions, type MinimizeResult, type Objective, type StopReason } from './types';
 
 type Method = Exclude<MinimizeMethod, 'auto'>;
+
+/** Largest n for which `auto` uses trust-region Newton (an n×n eigen-decomposition per iteration). */
+export const TRUST_NEWTON_MAX_N = 100;
 
 const METHOD_NAMES: Record<Method, string> = {
   gd: 'gradient descent (fixed step)',
@@ -44,10 +47,14 @@ export function minimize(objective: Objective, x0: ArrayLike<number>, options: M
   const requested = options.method ?? 'auto';
   if (requested !== 'auto') return runMethod(run, requested, start);
 
-  const first: Method = objective.hess ? 'trust-newton' : 'bfgs';
+  // The exact trust-region subproblem costs O(n³) per iteration (an eigen-decomposition); beyond
+  // TRUST_NEWTON_MAX_N variables BFGS (O(n²) per iteration) is the better default.
+  const useHessian = !!objective.hess && objective.n <= TRUST_NEWTON_MAX_N;
+  const first: Method = useHessian ? 'trust-newton' : 'bfgs';
   if (!objective.hess) run.notes.push('No Hessian was given, so BFGS was used.');
+  else if (!useHessian) run.notes.push(`With ${objective.n} variables (more than ${TRUST_NEWTON_MAX_N}), BFGS was used rather than trust-region Newton, whose exact subproblem grows as n³.`);
   const res = runMethod(run, first, start);
-  if (res.converged || res.reason === 'stopped' || res.reason === 'diverged' || !objective.hess) return res;
+  if (res.converged || res.reason === 'stopped' || res.reason === 'diverged' || !useHessian) return res;
   // Second chance: the other method from the best point found.
   const second: Method = first === 'trust-newton' ? 'bfgs' : 'trust-newton';
   run.notes.push(`${METHOD_NAMES[first]} stopped without converging (${res.reason}); continued with ${METHOD_NAMES[second]} from its last point.`);
