@@ -1,10 +1,12 @@
 /**
- * Runs of numerical statements (root, minimize, maximize, fit, Lagrange) off the
- * language server's main thread, so that a long run never blocks diagnostics, hovers or
- * the cancellation message that stops it.
+ * Work off the language server's main thread: runs of numerical statements (root,
+ * minimize, maximize, fit, Lagrange), and the evaluation of a document's statements, so
+ * that neither a long run nor a slow analysis blocks hovers, completions or the
+ * cancellation message that stops them.
  *
- * One worker thread, started from the server's own bundle (the bundle checks
- * `workerData.role`), runs jobs one at a time. The main thread stops a job through a
+ * A pool is one worker thread, started from the server's own bundle (the bundle checks
+ * `workerData.role`), that runs jobs one at a time; the server keeps one pool for runs
+ * and one for evaluations, so that diagnostics never wait behind a run. The main thread stops a job through a
  * shared flag that the solver polls every iteration (`shouldStop`); a job that does not
  * stop within a grace period, or outlives its budget, has its worker terminated and a
  * fresh one started. If no worker can be started, jobs run inline with their budget.
@@ -17,6 +19,7 @@ import type { FileHost } from './core/semantics/data';
 import { isRunnable } from './core/syntax/ast';
 import type { Diagnostic } from './core/syntax/diagnostics';
 import { createNodeFileHost } from './node/fileHost';
+import { evaluationOf, type Evaluation } from './service/document';
 
 export const WORKER_ROLE = 'calc-run-worker';
 
@@ -25,6 +28,7 @@ export interface RunJob {
   readonly uri: string;
   readonly version: number;
   readonly text: string;
+  /** The statements to run; empty for an evaluation. */
   readonly offsets: readonly number[];
   /** Budget per job in milliseconds (auto-runs) or per statement (explicit runs). */
   readonly budgetMs?: number;
@@ -46,9 +50,10 @@ export interface RunHandle {
   stop(): void;
 }
 
-type ToWorker = { type: 'run'; id: number; job: RunJob; flag: SharedArrayBuffer };
+type ToWorker = { type: 'run' | 'evaluate'; id: number; job: RunJob; flag: SharedArrayBuffer };
 type FromWorker =
   | { type: 'progress'; id: number; offset: number; iteration: number; value: number }
+  | { type: 'evaluation'; id: number; evaluation: Evaluation }
   | { type: 'outcome'; id: number; outcome: RunOutcome }
   | { type: 'done'; id: number }
   | { type: 'failed'; id: number; message: string };
@@ -73,10 +78,15 @@ export function startRunWorker(): void {
   const port = parentPort!;
   let last: { key: string; analysis: Analysis } | undefined;
   port.on('message', (msg: ToWorker) => {
-    if (msg.type !== 'run') return;
     const flag = new Int32Array(msg.flag);
     try {
       const { job } = msg;
+      if (msg.type === 'evaluate') {
+        last = { key: `${job.uri}\u0000${job.version}\u0000${job.text.length}`, analysis: analyze(job.text, hostOption(job)) };
+        post(port, { type: 'evaluation', id: msg.id, evaluation: evaluationOf(last.analysis) });
+        post(port, { type: 'done', id: msg.id });
+        return;
+      }
       // An explicit run right after an auto-run of the same version reuses its analysis.
       const key = `${job.uri}\u0000${job.version}\u0000${job.text.length}`;
       const analysis = last?.key === key && last.analysis.text === job.text ? last.analysis : analyze(job.text, hostOption(job));
@@ -84,7 +94,7 @@ export function startRunWorker(): void {
       for (const outcome of runJob(analysis, job, () => Atomics.load(flag, 0) !== 0, (offset, iteration, value) => {
         port.postMessage({ type: 'progress', id: msg.id, offset, iteration, value } satisfies FromWorker);
       })) {
-        port.postMessage({ type: 'outcome', id: msg.id, outcome: cloneable(outcome) } satisfies FromWorker);
+        post(port, { type: 'outcome', id: msg.id, outcome });
       }
       port.postMessage({ type: 'done', id: msg.id } satisfies FromWorker);
     } catch (e) {
@@ -132,15 +142,24 @@ function* runJob(
   }
 }
 
-/** Results are plain data, but a solver could leave a typed array or a function in them. */
-function cloneable(o: RunOutcome): RunOutcome {
-  return JSON.parse(JSON.stringify(o, (_k, v: unknown) => (typeof v === 'function' ? undefined : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v))) as RunOutcome;
+/**
+ * Posts a message by structured clone, which keeps NaN and ±Infinity in results. Results
+ * are plain data; should one ever hold a function, it goes as JSON instead of failing.
+ */
+function post(port: NonNullable<typeof parentPort>, message: FromWorker): void {
+  try {
+    port.postMessage(message);
+  } catch {
+    port.postMessage(JSON.parse(JSON.stringify(message, (_k, v: unknown) => (typeof v === 'function' ? undefined : v))) as FromWorker);
+  }
 }
 
 // ------------------------------------------------------------------ the server side
 
 interface Pending {
   readonly id: number;
+  readonly kind: ToWorker['type'];
+  evaluation?: Evaluation;
   readonly job: RunJob;
   readonly flag: Int32Array;
   readonly outcomes: RunOutcome[];
@@ -162,13 +181,28 @@ export class RunPool {
 
   /** Starts a job; `stop()` ends it early (its finished statements are kept). */
   start(job: RunJob, onProgress?: (offset: number, iteration: number, value: number) => void): RunHandle {
+    const { handle } = this.enqueue('run', job, onProgress);
+    return handle;
+  }
+
+  /**
+   * Evaluates a document's statements (a full `analyze`); undefined when stopped or failed.
+   * Evaluations of older versions of the same document still queued are dropped.
+   */
+  evaluate(job: Omit<RunJob, 'offsets'>): { done: Promise<Evaluation | undefined>; stop(): void } {
+    this.stopWhere((j) => j.uri === job.uri && j.version !== job.version);
+    const { handle, pending } = this.enqueue('evaluate', { ...job, offsets: [] });
+    return { done: handle.done.then(() => pending.evaluation), stop: handle.stop };
+  }
+
+  private enqueue(kind: ToWorker['type'], job: RunJob, onProgress?: (offset: number, iteration: number, value: number) => void): { handle: RunHandle; pending: Pending } {
     let resolve!: Pending['resolve'];
     const done = new Promise<{ outcomes: RunOutcome[]; stopped: boolean }>((r) => { resolve = r; });
     const flag = new Int32Array(new SharedArrayBuffer(4));
-    const p: Pending = { id: this.nextId++, job, flag, outcomes: [], resolve, stopped: false, ...(onProgress ? { onProgress } : {}) };
+    const p: Pending = { id: this.nextId++, kind, job, flag, outcomes: [], resolve, stopped: false, ...(onProgress ? { onProgress } : {}) };
     this.queue.push(p);
     this.pump();
-    return { done, stop: () => this.stop(p) };
+    return { handle: { done, stop: () => this.stop(p) }, pending: p };
   }
 
   /** Stops every job of a document (it was closed, or a newer version superseded an auto-run). */
@@ -203,7 +237,7 @@ export class RunPool {
     const budget = p.job.budgetMs ?? DEFAULT_BUDGET_MS;
     const total = p.job.auto ? budget : budget * Math.max(1, p.job.offsets.length);
     p.timer = setTimeout(() => this.kill(p, 'it ran past its time budget'), total + BUDGET_GRACE_MS);
-    worker.postMessage({ type: 'run', id: p.id, job: p.job, flag: p.flag.buffer as SharedArrayBuffer } satisfies ToWorker);
+    worker.postMessage({ type: p.kind, id: p.id, job: p.job, flag: p.flag.buffer as SharedArrayBuffer } satisfies ToWorker);
   }
 
   private finish(p: Pending): void {
@@ -248,6 +282,7 @@ export class RunPool {
     switch (m.type) {
       case 'progress': p.onProgress?.(m.offset, m.iteration, m.value); break;
       case 'outcome': p.outcomes.push(m.outcome); break;
+      case 'evaluation': p.evaluation = m.evaluation; break;
       case 'failed': this.log(`[run] job failed: ${m.message}`); this.finish(p); break;
       case 'done': this.finish(p); break;
     }
@@ -257,7 +292,8 @@ export class RunPool {
   private runInline(p: Pending): void {
     try {
       const analysis = analyze(p.job.text, hostOption(p.job));
-      for (const o of runJob(analysis, p.job, () => p.flag[0] !== 0, (offset, iteration, value) => p.onProgress?.(offset, iteration, value))) {
+      if (p.kind === 'evaluate') p.evaluation = evaluationOf(analysis);
+      else for (const o of runJob(analysis, p.job, () => p.flag[0] !== 0, (offset, iteration, value) => p.onProgress?.(offset, iteration, value))) {
         p.outcomes.push(o);
       }
     } catch (e) {

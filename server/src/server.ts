@@ -31,7 +31,7 @@ import { getCodeLenses } from './service/codeLens';
 import { doComplete } from './service/completion';
 import { findDefinition } from './service/definition';
 import { doValidation } from './service/diagnostics';
-import { type CalcDocument, createCalcDocument, statementAt } from './service/document';
+import { type CalcDocument, createSyntacticDocument, statementAt, withEvaluation } from './service/document';
 import { findDocumentHighlights } from './service/documentHighlights';
 import { findDocumentSymbols } from './service/documentSymbols';
 import { getFoldingRanges } from './service/folding';
@@ -53,6 +53,10 @@ interface Settings {
 
 const DEFAULT_SETTINGS: Settings = { autoRun: { enabled: true, budgetMs: 200 }, inlayHints: { enabled: true }, hover: { typeset: true } };
 const DEFAULT_DEBOUNCE_MS = 100;
+/** How long diagnostics wait for the evaluation before those of parse and names go out alone. */
+const EARLY_DIAGNOSTICS_MS = 50;
+/** How long a hover or inlay-hint request waits for the evaluation of the current version. */
+const EVALUATION_WAIT_MS = 3_000;
 /** The answer to calc/plotData for a document that is not open, or when the plot failed. */
 const NO_PLOT: PlotDataRequest.Result = { ok: false, version: null, message: 'No plot: the document is not open in the language server, or the plot failed (see the Calc output channel).' };
 /** Budget for running a statement so that its plot can be drawn. */
@@ -77,6 +81,13 @@ export function startServer(connection: Connection): void {
   const autoRuns = new Map<string, RunHandle>();
   const log = (message: string): void => connection.console.log(message);
   const pool = new RunPool(workerEntry(), log);
+  /** Evaluations have their own worker, so that diagnostics never wait behind a run. */
+  const evaluator = new RunPool(workerEntry(), log);
+  /** Documents whose statements have been evaluated (the others have only parse, data and names). */
+  const evaluated = new WeakSet<CalcDocument>();
+  const evaluations = new Map<string, { version: number; done: Promise<CalcDocument | undefined> }>();
+  /** Documents whose inlay hints were answered before their evaluation was done. */
+  const answeredEarly = new Set<string>();
 
   let capabilities: ClientCapabilities = {};
   let workspaceFolders: string[] = [];
@@ -126,11 +137,45 @@ export function startServer(connection: Connection): void {
     if (cached && cached.version === td.version) return cached;
     // A snapshot: the open document is updated in place by later edits, an analysis must not be.
     const snapshot = TextDocument.create(uri, td.languageId, td.version, td.getText());
-    const host = hostFor(uri);
-    const doc = createCalcDocument(snapshot, host);
+    // Parse, data and names only: fast at any size. The statements are evaluated off this thread (`evaluate`).
+    const doc = createSyntacticDocument(snapshot, hostFor(uri));
     restoreRuns(doc);
     analysed.set(uri, doc);
     return doc;
+  }
+
+  /**
+   * The current version of a document with its statements evaluated (values, derivatives,
+   * Taylor polynomials, checks, expects, evaluation diagnostics), computed in the evaluation
+   * worker. Undefined when the document is closed, was edited meanwhile, or the worker failed.
+   */
+  function evaluate(uri: unknown): Promise<CalcDocument | undefined> {
+    const doc = getDocument(uri);
+    if (!doc) return Promise.resolve(undefined);
+    if (evaluated.has(doc)) return Promise.resolve(doc);
+    const pending = evaluations.get(doc.uri);
+    if (pending?.version === doc.version) return pending.done;
+    const handle = evaluator.evaluate(job(doc));
+    const done = handle.done.then((evaluation) => {
+      const current = analysed.get(doc.uri);
+      if (!evaluation || current?.version !== doc.version) return undefined;
+      const full = withEvaluation(current, evaluation);
+      evaluated.add(full);
+      analysed.set(doc.uri, full);
+      return full;
+    });
+    evaluations.set(doc.uri, { version: doc.version, done });
+    void done.finally(() => { if (evaluations.get(doc.uri)?.done === done) evaluations.delete(doc.uri); });
+    return done;
+  }
+
+  /** The evaluated document when it comes within `ms`, else what there is (a request must not wait long). */
+  async function evaluatedOrCurrent(uri: unknown, ms = EVALUATION_WAIT_MS): Promise<CalcDocument | undefined> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); });
+    const full = await Promise.race([evaluate(uri), late]);
+    clearTimeout(timer);
+    return full ?? getDocument(uri);
   }
 
   /** Reads csv files relative to the document, inside its workspace folder (or its own folder when it has none). */
@@ -221,13 +266,26 @@ export function startServer(connection: Connection): void {
     timers.set(uri, setTimeout(() => { timers.delete(uri); void validate(uri); }, delay));
   }
 
+  /**
+   * Publishes a version's diagnostics: all of them once its evaluation is done; if that takes
+   * long (a large document), first those of parse, data and names, then all of them.
+   */
   async function validate(uri: string): Promise<void> {
     try {
       const doc = getDocument(uri);
       if (!doc) return;
-      publish(doc);
+      const full = evaluate(uri);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const early = await Promise.race([full, new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), EARLY_DIAGNOSTICS_MS); })]);
+      clearTimeout(timer);
+      if (early === 'late') publish(doc);
+      const done = early === 'late' ? await full : early;
+      if (!done) return;
+      publish(done);
+      // Inlay hints answered before the evaluation came are incomplete: ask for them again.
+      if (answeredEarly.delete(uri)) refreshResults();
       const settings = await settingsFor(uri);
-      if (settings.autoRun.enabled && documents.get(uri)?.version === doc.version) autoRun(doc, settings.autoRun.budgetMs);
+      if (settings.autoRun.enabled && documents.get(uri)?.version === done.version) autoRun(done, settings.autoRun.budgetMs);
     } catch (e) {
       connection.console.error(`[diagnostics] ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     }
@@ -387,6 +445,8 @@ export function startServer(connection: Connection): void {
     runCaches.delete(uri);
     settingsCache.delete(uri);
     pool.stopWhere((j) => j.uri === uri);
+    evaluator.stopWhere((j) => j.uri === uri);
+    evaluations.delete(uri);
     connection.sendDiagnostics({ uri, diagnostics: [] });
   }));
 
@@ -399,8 +459,9 @@ export function startServer(connection: Connection): void {
       return doc ? f(doc, params, token) : empty;
     });
 
-  connection.onHover(withDoc<Pos, ReturnType<typeof doHover>>('hover', null, async (doc, p) => {
-    const settings = await settingsFor(doc.uri);
+  connection.onHover(withDoc<Pos, ReturnType<typeof doHover>>('hover', null, async (current, p) => {
+    const settings = await settingsFor(current.uri);
+    const doc = await evaluatedOrCurrent(current.uri) ?? current;
     return doHover(doc, position(doc, p.position), {
       typeset: settings.hover.typeset,
       ...(options.theme ? { theme: options.theme } : {}),
@@ -419,8 +480,12 @@ export function startServer(connection: Connection): void {
   connection.onDocumentFormatting(withDoc('formatting', [], (doc) => format(doc)));
   connection.onDocumentRangeFormatting(withDoc<{ textDocument: { uri: string }; range: Parameters<typeof format>[1] }, ReturnType<typeof format>>('rangeFormatting', [], (doc, p) => format(doc, p.range)));
   connection.languages.semanticTokens.on(withDoc('semanticTokens', { data: [] }, (doc) => getSemanticTokens(doc)));
-  connection.languages.inlayHint.on(withDoc<{ textDocument: { uri: string }; range: Parameters<typeof getInlayHints>[1] }, ReturnType<typeof getInlayHints>>('inlayHint', [], async (doc, p) =>
-    (await settingsFor(doc.uri)).inlayHints.enabled ? getInlayHints(doc, p.range) : []));
+  connection.languages.inlayHint.on(withDoc<{ textDocument: { uri: string }; range: Parameters<typeof getInlayHints>[1] }, ReturnType<typeof getInlayHints>>('inlayHint', [], async (current, p) => {
+    if (!(await settingsFor(current.uri)).inlayHints.enabled) return [];
+    const doc = await evaluatedOrCurrent(current.uri) ?? current;
+    if (!evaluated.has(doc)) answeredEarly.add(doc.uri);
+    return getInlayHints(doc, p.range);
+  }));
   connection.onCodeLens(withDoc('codeLens', [], (doc) => getCodeLenses(doc)));
   connection.onPrepareRename(withDoc<Pos, ReturnType<typeof prepareRenameAnswer> | null>('prepareRename', null, (doc, p) => prepareRenameAnswer(doc, p.position)));
   connection.onRenameRequest(withDoc<Pos & { newName: string }, ReturnType<typeof renameAnswer> | null>('rename', null, (doc, p) => renameAnswer(doc, p.position, p.newName)));
@@ -462,12 +527,12 @@ export function startServer(connection: Connection): void {
     return r;
   }
 
-  connection.onRequest(PlotDataRequest.method, withDoc<PlotDataRequest.Params, PlotDataRequest.Result>('plotData', NO_PLOT, (doc, p, token) => {
-    position(doc, p.position);
-    return plotAnswer(doc, p, token);
+  connection.onRequest(PlotDataRequest.method, withDoc<PlotDataRequest.Params, PlotDataRequest.Result>('plotData', NO_PLOT, async (current, p, token) => {
+    position(current, p.position);
+    return plotAnswer(await evaluatedOrCurrent(current.uri) ?? current, p, token);
   }));
 
-  connection.onShutdown(() => { pool.dispose(); for (const t of timers.values()) clearTimeout(t); });
+  connection.onShutdown(() => { pool.dispose(); evaluator.dispose(); for (const t of timers.values()) clearTimeout(t); });
 
   documents.listen(connection);
   connection.listen();

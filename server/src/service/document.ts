@@ -5,7 +5,7 @@
  */
 import type { Range } from 'vscode-languageserver-types';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type Analysis } from '../core/analysis';
+import { analyze, type Analysis, type AnalyzeOptions } from '../core/analysis';
 import type { StatementResult } from '../core/results';
 import type { FileHost } from '../core/semantics/data';
 import type { Span, Statement } from '../core/syntax/ast';
@@ -23,14 +23,49 @@ export interface CalcDocument {
  * Analyses a text document.
  * `createCalcDocument(TextDocument.create('file:///a.calc', 'calc', 1, 'a = 1'))`
  */
-export function createCalcDocument(textDocument: TextDocument, host?: FileHost): CalcDocument {
+export function createCalcDocument(textDocument: TextDocument, host?: FileHost, options: Omit<AnalyzeOptions, 'host'> = {}): CalcDocument {
   return {
     uri: textDocument.uri,
     version: textDocument.version,
     textDocument,
-    analysis: analyze(textDocument.getText(), host ? { host } : {}),
+    analysis: analyze(textDocument.getText(), { ...options, ...(host ? { host } : {}) }),
     runs: new Map(),
   };
+}
+
+/**
+ * A document without the evaluation of its statements: parse, data and names only, which
+ * is fast on any size of document. The language server answers with it at once and adds
+ * the evaluation, done off its main thread, with `withEvaluation`.
+ */
+export function createSyntacticDocument(textDocument: TextDocument, host?: FileHost): CalcDocument {
+  // A budget already spent: `analyze` evaluates no statement.
+  return createCalcDocument(textDocument, host, { budgetMs: -1 });
+}
+
+/** What a full analysis adds, as plain data that can cross a thread: diagnostics, and results by statement start. */
+export interface Evaluation {
+  readonly diagnostics: Analysis['diagnostics'];
+  readonly results: readonly (readonly [number, StatementResult])[];
+}
+
+/** The evaluation of a document, as plain data: `evaluationOf(createCalcDocument(td))`. */
+export function evaluationOf(analysis: Analysis): Evaluation {
+  return { diagnostics: analysis.diagnostics, results: [...analysis.results].map(([s, r]) => [s.start, r] as const) };
+}
+
+/**
+ * The document with an evaluation made of the same text elsewhere (same text, so the same
+ * statements at the same offsets). Its runs are kept.
+ */
+export function withEvaluation(doc: CalcDocument, evaluation: Evaluation): CalcDocument {
+  const byStart = new Map(doc.analysis.program.statements.map((s) => [s.start, s]));
+  const results = new Map<Statement, StatementResult>();
+  for (const [start, r] of evaluation.results) {
+    const s = byStart.get(start);
+    if (s) results.set(s, r);
+  }
+  return { ...doc, analysis: { ...doc.analysis, diagnostics: evaluation.diagnostics, results } };
 }
 
 /** The LSP range of a span of the core. */
