@@ -173,3 +173,18 @@ test('the wrong number of starting values is an error in the result', () => {
   assert.equal(res.converged, false);
   assert.match(res.message, /Expected 2 starting values/);
 });
+
+test('started exactly on a saddle, the default method leaves it along the negative curvature and says so', () => {
+  // f = x⁴/4 − x²/2 + y²: ∇f(0, 0) = 0 but f_xx(0, 0) = −1; the minima are at x = ±1, y = 0.
+  const f: Objective = {
+    n: 2,
+    f: (x) => x[0]! ** 4 / 4 - x[0]! ** 2 / 2 + x[1]! ** 2,
+    grad: (x, g) => { g[0] = x[0]! ** 3 - x[0]!; g[1] = 2 * x[1]!; return x[0]! ** 4 / 4 - x[0]! ** 2 / 2 + x[1]! ** 2; },
+    hess: (x) => [[3 * x[0]! ** 2 - 1, 0], [0, 2]],
+  };
+  const res = minimize(f, [0, 0]);
+  assert.ok(res.converged, res.message);
+  assert.ok(close(Math.abs(res.x[0]!), 1, 1e-8) && Math.abs(res.x[1]!) < 1e-8, String(res.x));
+  assert.ok(close(res.f, -0.25, 1e-12));
+  assert.ok(res.notes.some((n) => /saddle point/.test(n)));
+});

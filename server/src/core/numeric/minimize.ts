@@ -453,11 +453,23 @@ function trustNewton(run: Run, x0: Float64Array): MinimizeResult {
   let f = run.grad(x, g);
   run.record(x, f, enorm(g));
   if (!Number.isFinite(f)) return run.finish(x, f, 'failed', 'f is not finite at the starting point.', 'trust-newton');
+  let H = run.hess(x);
+  let saddleEscapes = 0;
+  // A zero gradient ends the run only at a minimum: at a saddle (H has a negative eigenvalue)
+  // the trust-region step follows the negative curvature instead (the subproblem's hard case).
+  const atSaddle = (): boolean => {
+    if (saddleEscapes >= 5 || cholesky(H, n)) return false;
+    const { values } = symEig(H, n);
+    const scale = Math.max(...Array.from(values, Math.abs), 1e-300);
+    if (!(values[0]! < -1e-8 * scale)) return false;
+    saddleEscapes++;
+    run.notes.push(`The gradient vanishes at (${Array.from(x, fmt).join(', ')}), but the Hessian has a negative eigenvalue (${fmt(values[0]!)}) there: it is a saddle point, so the search continued downhill along that direction.`);
+    return true;
+  };
   {
     const gn = enorm(g);
-    if (gn <= run.gradTol * Math.max(1, Math.abs(f))) return run.finish(x, f, 'gradient', `The gradient is already zero at the start (|∇f| = ${fmt(gn)}).`, 'trust-newton');
+    if (gn <= run.gradTol * Math.max(1, Math.abs(f)) && !atSaddle()) return run.finish(x, f, 'gradient', `The gradient is already zero at the start (|∇f| = ${fmt(gn)}).`, 'trust-newton');
   }
-  let H = run.hess(x);
   let delta = Math.max(1, enorm(x));
   const deltaMax = 1e10 * Math.max(1, enorm(x));
   let rejects = 0;
@@ -491,8 +503,8 @@ function trustNewton(run: Run, x0: Float64Array): MinimizeResult {
       run.iterations++;
       run.record(x, f, enorm(g));
       const stop = run.check(x, f, fPrev, g, pnorm);
-      if (stop) return run.finish(x, f, stop[0], stop[1], 'trust-newton');
       H = run.hess(x);
+      if (stop && !(stop[0] === 'gradient' && atSaddle())) return run.finish(x, f, stop[0], stop[1], 'trust-newton');
     } else {
       rejects++;
       if (delta <= run.stepTol * (run.stepTol + enorm(x)) || rejects > 200) {
