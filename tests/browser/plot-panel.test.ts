@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CurvePlot, FitPlot, LagrangePlot, OptimizePlot, PlotData, RootPlot, SurfacePlot, TaylorPlot } from '../../protocol/plot';
+import { parseWebviewMessage } from '../../protocol/plot';
 import { plotOf, type StatementPlot, tourPlots } from './fixtures';
 import { Panel, type ThemeName } from './harness';
 
@@ -41,6 +42,8 @@ async function show(plot: PlotData, shot: string, theme: ThemeName = 'light') {
   assert.equal(report.kind, plot.kind);
   assert.ok(drawn.katex >= 1, 'the header holds typeset KaTeX');
   assert.equal(drawn.title, plot.title);
+  // Everything the page sends passes the extension's validation unchanged.
+  for (const m of await p.posted()) assert.deepEqual(parseWebviewMessage(m), m);
   return { drawn, report, panel: p };
 }
 
@@ -122,6 +125,17 @@ test('tan over [-pi, pi] is drawn with gaps at its poles, not vertical lines acr
   const { drawn } = await show(plot, 'curve-tan');
   const y = drawn.axes.yaxis!;
   assert.ok(y.range[1] - y.range[0] < 200, `the y-axis shows the curve, not the poles' huge values: ${y.range}`);
+});
+
+test('log and sqrt are drawn only where they are defined, up to the edge of their domain', async () => {
+  const plot = plotOf('plot log(x), sqrt(x) over x in [-1, 2]') as CurvePlot;
+  for (const c of plot.curves) {
+    const defined = c.x.filter((_, i) => c.y[i] !== null);
+    assert.ok(defined.every((x) => x >= 0), `${c.name} has no samples left of 0`);
+    assert.ok(Math.min(...defined) < 1e-3, `${c.name} reaches to within 1e-3 of its domain's edge (from ${Math.min(...defined)})`);
+    c.x.forEach((x, i) => { if (c.y[i] !== null) assert.ok(close(c.y[i]!, c.name.startsWith('log') ? Math.log(x) : Math.sqrt(x), 1e-12)); });
+  }
+  await show(plot, 'curve-log-sqrt');
 });
 
 test('a plot of f(x, y) draws a 200 × 200 contour map over a heat map with gradient arrows, and toggles to a 3-D surface', async () => {

@@ -29,9 +29,9 @@ export const drawLagrange: Drawer<LagrangePlot> = (plot, { theme: t }) => {
     hovertemplate: '(%{x:.6g}, %{y:.6g}): %{text}<extra></extra>',
   } as Data);
   const layout = baseLayout(t);
-  // Equal scales, so a circle looks round: plotly narrows the plot area rather than
-  // widening the ranges past the sampled grid.
-  layout.xaxis = { ...axisStyle(t, xn, [c.x[0], c.x[c.x.length - 1]]), constrain: 'domain' };
-  layout.yaxis = { ...axisStyle(t, yn, [c.y[0], c.y[c.y.length - 1]]), scaleanchor: 'x', scaleratio: 1, constrain: 'domain' };
+  // No scaleanchor: with it, plotly.react does not move the ranges when an edit moves the
+  // candidates. The server's window is square-ish instead.
+  layout.xaxis = axisStyle(t, xn, [c.x[0], c.x[c.x.length - 1]]);
+  layout.yaxis = axisStyle(t, yn, [c.y[0], c.y[c.y.length - 1]]);
   return { data, layout };
 };

@@ -47,7 +47,8 @@ export const drawOptimize: Drawer<OptimizePlot> = (plot, { theme: t }) => {
   if (plot.convergence.gradNorm.some((v) => v !== null)) {
     data.push({ type: 'scatter', mode: 'lines+markers', name: '|∇f|', x: k, y: plot.convergence.gradNorm, xaxis: xa, yaxis: ya, connectgaps: false, line: { color: t.palette[2], width: t.lineWidth, dash: 'dash' }, marker: { size: markerSize(n, 4) } });
   }
-  const convX = { ...axisStyle(t, 'iteration k'), ...(hasMap ? { anchor: 'y2' as const } : {}) };
+  // Whole-number ticks: a short run would otherwise get ticks at 0.2, 0.4, ….
+  const convX = { ...axisStyle(t, 'iteration k'), ...(n <= 10 ? { tick0: 0, dtick: 1 } : {}), ...(hasMap ? { anchor: 'y2' as const } : {}) };
   const convY = { ...axisStyle(t), type: 'log' as const, exponentformat: 'power' as const, ...(hasMap ? { anchor: 'x2' as const, domain: STACK.below } : {}) };
   if (hasMap) { layout.xaxis2 = convX; layout.yaxis2 = convY; } else { layout.xaxis = convX; layout.yaxis = convY; }
   return { data, layout };

@@ -220,7 +220,9 @@ export interface LagrangeInput extends Header {
  *   lagrangePlot({ title: 'L', variables: ['x', 'y'], f: (x, y) => x * y, g: (x, y) => x + 2 * y - 10, candidates })
  */
 export function lagrangePlot(input: LagrangeInput): LagrangePlot {
-  const [xr, yr] = input.window ?? windowAround(input.candidates.map((c) => c.point), 0.6, 2);
+  // Wide enough to show the constraint curve around the candidates, not only their neighbourhood.
+  const reach = Math.max(0, ...input.candidates.flatMap((c) => c.point.map(Math.abs)).filter(Number.isFinite));
+  const [xr, yr] = input.window ?? windowAround(input.candidates.map((c) => c.point), 0.6, Math.max(3, 1.2 * reach));
   return {
     kind: 'lagrange', ...base(input), variables: input.variables,
     objective: sampleGrid(input.f, xr, yr, GRID_RESOLUTION, GRID_RESOLUTION),
