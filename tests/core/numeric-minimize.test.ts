@@ -188,3 +188,24 @@ test('started exactly on a saddle, the default method leaves it along the negati
   assert.ok(close(res.f, -0.25, 1e-12));
   assert.ok(res.notes.some((n) => /saddle point/.test(n)));
 });
+
+test('on an unbounded constraint a single local maximum is not also called the minimum', () => {
+  // f = xy on x + y = 1: f = x(1 − x), a maximum 1/4 at (1/2, 1/2) and no minimum.
+  const f: Objective = { n: 2, f: (x) => x[0]! * x[1]!, grad: (x, g) => { g[0] = x[1]!; g[1] = x[0]!; return x[0]! * x[1]!; }, hess: () => [[0, 1], [1, 0]] };
+  const c: Objective = { n: 2, f: (x) => x[0]! + x[1]! - 1, grad: (x, g) => { g[0] = 1; g[1] = 1; return x[0]! + x[1]! - 1; }, hess: () => [[0, 0], [0, 0]] };
+  const res = lagrange(f, [c]);
+  assert.equal(res.candidates.length, 1);
+  assert.equal(res.candidates[0]!.kind, 'max');
+  assert.ok(close(res.candidates[0]!.f, 0.25, 1e-14));
+  assert.equal(res.max, 0);
+  assert.equal(res.min, -1);
+  assert.match(res.message, /none of them is a constrained minimum/);
+});
+
+test('when ∇f is never parallel to the constraint gradient there are no candidates, and the message says so', () => {
+  const f: Objective = { n: 2, f: (x) => x[0]! + x[1]!, grad: (x, g) => { g[0] = 1; g[1] = 1; return x[0]! + x[1]!; }, hess: () => [[0, 0], [0, 0]] };
+  const c: Objective = { n: 2, f: (x) => x[0]! - x[1]!, grad: (x, g) => { g[0] = 1; g[1] = -1; return x[0]! - x[1]!; }, hess: () => [[0, 0], [0, 0]] };
+  const res = lagrange(f, [c]);
+  assert.equal(res.candidates.length, 0);
+  assert.match(res.message, /No point/);
+});

@@ -36,9 +36,9 @@ export interface LagrangeCandidate {
 
 export interface LagrangeResult {
   candidates: LagrangeCandidate[];
-  /** Index into candidates of the largest f among them (the constrained maximum found), or −1. */
+  /** Index into candidates of the largest f among those that are local maxima or degenerate (the constrained maximum found), or −1. */
   max: number;
-  /** Index of the smallest f, or −1. */
+  /** Index of the smallest f among local minima or degenerate candidates, or −1. */
   min: number;
   starts: number;
   notes: string[];
@@ -134,13 +134,15 @@ export function lagrange(f: Objective, constraints: Objective[], options: Lagran
   }
   found.sort((a, b) => a.f - b.f || a.x[0]! - b.x[0]!);
   let max = -1, min = -1;
+  // A candidate can be the constrained maximum only if it is not a local minimum (nor a saddle), and vice versa.
   found.forEach((c, i) => {
-    if (min < 0 || c.f < found[min]!.f) min = i;
-    if (max < 0 || c.f > found[max]!.f) max = i;
+    if (c.kind !== 'max' && c.kind !== 'saddle' && (min < 0 || c.f < found[min]!.f)) min = i;
+    if (c.kind !== 'min' && c.kind !== 'saddle' && (max < 0 || c.f > found[max]!.f)) max = i;
   });
+  const describe = (i: number, what: string) => (i < 0 ? `none of them is a ${what}` : `the ${what} is f = ${fmt(found[i]!.f)} at (${found[i]!.x.map(fmt).join(', ')})`);
   const message = found.length === 0
     ? `No point satisfying the constraints with ∇f parallel to the constraint gradients was found from ${starts} starting points.`
-    : `${found.length} constrained stationary point${found.length === 1 ? '' : 's'} found from ${starts} starting points; the largest f among them is ${fmt(found[max]!.f)}, the smallest ${fmt(found[min]!.f)}.`;
+    : `${found.length} constrained stationary point${found.length === 1 ? '' : 's'} found from ${starts} starting points; ${describe(max, 'constrained maximum')}, ${describe(min, 'constrained minimum')}.`;
   if (found.length > 0) notes.push('These are the stationary points found from the sampled starts; a constraint set that is unbounded may have larger or smaller values elsewhere.');
   return { candidates: found, max, min, starts, notes, message };
 }
