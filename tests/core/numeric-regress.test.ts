@@ -73,3 +73,27 @@ test('a nonlinear fit without starting values starts every parameter at 1 and wa
   assert.ok(fit.converged);
   assert.ok(close(fit.parameters[0]!.value, 2, 1e-9) && close(fit.parameters[1]!.value, 0.3, 1e-9));
 });
+
+test('a model that is undefined at the starting values gives a failed fit with a reason, not an exception', () => {
+  const t = [1, 2, 3, 4];
+  const fit = fitNonlinear({ model: { n: 1, values: (p, out) => t.forEach((v, i) => { out[i] = Math.log(p[0]! * v); }) }, y: [0, 1, 1, 2], p0: [-1] });
+  assert.equal(fit.converged, false);
+  assert.equal(fit.reason, 'failed');
+  assert.ok(fit.notes.some((n) => /non-finite/.test(n)));
+});
+
+test('gradient descent on χ² with too large a learning rate diverges and the fit says so', () => {
+  const x = [0, 1, 2, 3, 4, 5], y = [1, 3, 5, 7, 9, 11];
+  const model = {
+    n: 2,
+    values: (p: Float64Array, out: Float64Array) => x.forEach((v, i) => { out[i] = p[0]! + p[1]! * v; }),
+    jacobian: (_p: Float64Array, J: Float64Array[]) => x.forEach((v, i) => { J[i]!.set([1, v]); }),
+  };
+  const fit = fitNonlinear({ model, y, p0: [0, 0] }, { method: 'gd', step: 0.1 });
+  assert.equal(fit.converged, false);
+  assert.equal(fit.reason, 'diverged');
+  assert.ok(fit.notes.some((n) => /too large/.test(n)));
+  const ok = fitNonlinear({ model, y, p0: [0, 0] }, { method: 'gd', step: 0.005, maxIter: 100000 });
+  assert.ok(ok.converged, ok.message);
+  assert.ok(close(ok.parameters[0]!.value, 1, 1e-6) && close(ok.parameters[1]!.value, 2, 1e-6));
+});

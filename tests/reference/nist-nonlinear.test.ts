@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitNonlinear } from '../../server/src/core/numeric/index.js';
-import { listNist, lre, nistModel, readNistNonlinear } from './nist_mgh_support.js';
+import { listNist, lre, nistModel, nistModelInterpreted, readNistNonlinear } from './nist_mgh_support.js';
 
 const names = listNist('nonlinear');
 
@@ -24,6 +24,25 @@ const STDERR_LIMITS: Record<string, { bar: number; why: string }> = {
 
 test('all 27 NIST nonlinear problems are present', () => {
   assert.equal(names.length, 27);
+});
+
+test('every model compiled from its header text agrees with an independent AD interpreter, values and Jacobian, at both starts', () => {
+  for (const name of names) {
+    const p = readNistNonlinear(name);
+    const a = nistModel(p), b = nistModelInterpreted(p);
+    const m = p.y.length, n = p.params.length;
+    for (const start of [p.start1, p.start2]) {
+      const q = Float64Array.from(start);
+      const va = new Float64Array(m), vb = new Float64Array(m);
+      a.values(q, va); b.values(q, vb);
+      const Ja = Array.from({ length: m }, () => new Float64Array(n)), Jb = Array.from({ length: m }, () => new Float64Array(n));
+      a.jacobian!(q, Ja); b.jacobian!(q, Jb);
+      for (let i = 0; i < m; i++) {
+        assert.ok(Math.abs(va[i]! - vb[i]!) <= 1e-13 * Math.max(1, Math.abs(vb[i]!)), `${name} row ${i}: ${va[i]} vs ${vb[i]}`);
+        for (let j = 0; j < n; j++) assert.ok(Math.abs(Ja[i]![j]! - Jb[i]![j]!) <= 1e-12 * Math.max(1, Math.abs(Jb[i]![j]!)), `${name} ∂/∂${p.params[j]} row ${i}: ${Ja[i]![j]} vs ${Jb[i]![j]}`);
+      }
+    }
+  }
 });
 
 for (const name of names) {
