@@ -54,6 +54,7 @@ export interface FitOptions extends RunControl {
   method?: 'lm' | 'gd';
   /** Learning rate for `gd` (on χ²). Default 1e-3. */
   step?: number;
+  /** For `gd` the iteration limit (default 10000); for `lm` the limit on model evaluations (default 2000·(n+1)). */
   maxIter?: number;
   /** Tolerances for `lm` (MINPACK ftol/xtol/gtol). Default 1e-15. */
   tol?: number;
