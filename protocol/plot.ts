@@ -215,7 +215,7 @@ export namespace PlotDataRequest {
 /** Messages from the extension to the webview. */
 export type ExtensionToWebview =
   | { type: 'plot'; uri: string; version: number | null; line: number; plot: PlotData }
-  | { type: 'status'; uri: string; severity: 'info' | 'error'; text: string };
+  | { type: 'status'; uri: string; line: number; severity: 'info' | 'error'; text: string };
 
 /** Messages from the webview to the extension; parse them with `parseWebviewMessage`. */
 export type WebviewToExtension =

@@ -172,18 +172,18 @@ class PlotPanel {
       const result = await this.client.sendRequest<PlotDataRequest.Result | null>(PlotDataRequest.method, params, source.token);
       if (source.token.isCancellationRequested || this.disposed) return;
       if (!result) {
-        this.post({ type: 'status', uri, severity: 'error', text: 'The language server could not plot this; see the Calc output.' });
+        this.post({ type: 'status', uri, line, severity: 'error', text: 'The language server could not plot this; see the Calc output.' });
       } else if (result.ok) {
         this.state = { uri, line: result.line };
         this.panel.title = `Plot: ${result.plot.title.length > 40 ? `${result.plot.title.slice(0, 39)}…` : result.plot.title}`;
         this.post({ type: 'plot', uri, version: result.version, line: result.line, plot: result.plot });
       } else {
-        this.post({ type: 'status', uri, severity: 'info', text: result.message });
+        this.post({ type: 'status', uri, line, severity: 'info', text: result.message });
       }
     } catch (e) {
       if (source.token.isCancellationRequested || this.disposed) return;
       this.log(`calc/plotData failed: ${String(e)}`);
-      this.post({ type: 'status', uri, severity: 'error', text: 'The plot could not be computed; see the Calc output.' });
+      this.post({ type: 'status', uri, line, severity: 'error', text: 'The plot could not be computed; see the Calc output.' });
     } finally {
       if (this.request === source) this.request = undefined;
       source.dispose();

@@ -156,6 +156,8 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
       void draw(msg.plot, msg.version, t0, true);
       break;
     case 'status':
+      // Remembered too, so that a panel showing only a message still comes back after a reload.
+      vscode.setState({ uri: msg.uri, line: msg.line });
       showStatus(msg.severity, msg.text);
       break;
   }

@@ -273,8 +273,11 @@ test('the page runs under a Content Security Policy of default-src none and fetc
 
 test('a status message keeps the last plot on screen, marked stale', async () => {
   const p = await panel();
-  await p.page.evaluate(() => window.postMessage({ type: 'status', uri: 'file:///x.calc', severity: 'info', text: 'Line 3 has an error; fix it to see its plot.' }, '*'));
+  await p.show(plotOf('plot sin(x) over x in [0, 1]'));
+  await p.page.evaluate(() => window.postMessage({ type: 'status', uri: 'file:///x.calc', line: 2, severity: 'info', text: 'Line 3 has an error; fix it to see its plot.' }, '*'));
   await p.page.waitForFunction(() => document.body.classList.contains('stale'));
   assert.match(await p.page.locator('#status').innerText(), /Line 3 has an error/);
+  // What the serializer gets back after a reload.
+  assert.deepEqual(await p.page.evaluate(() => (window as unknown as { __state: unknown }).__state), { uri: 'file:///x.calc', line: 2 });
   await p.screenshot('status-stale');
 });
