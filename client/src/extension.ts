@@ -31,8 +31,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       theme: themeOf(vscode.window.activeColorTheme.kind),
       fontSize: vscode.workspace.getConfiguration('editor').get<number>('fontSize', 14),
     }),
-    // Hovers carry "Copy as LaTeX" links and typeset formulas as images; only our own commands may run from them.
-    markdown: { isTrusted: { enabledCommands: ['calc.copyText', 'calc.run', 'calc.showPlot'] }, supportHtml: true },
+    // Hovers carry "Copy as LaTeX" links and typeset formulas as markdown images; only our own commands may run
+    // from them, and raw HTML stays off (nothing the server sends needs it).
+    markdown: { isTrusted: { enabledCommands: ['calc.copyText', 'calc.run', 'calc.showPlot'] } },
   };
   client = new LanguageClient(LANGUAGE_ID, 'Calc Language Server', serverOptions, clientOptions);
 
