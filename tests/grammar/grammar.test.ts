@@ -4,26 +4,54 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUILTINS } from '../../server/src/core/semantics/builtins';
+import { KEYWORDS, STATEMENT_KEYWORDS } from '../../server/src/core/syntax/parser';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cases = join(root, 'tests', 'grammar', 'cases');
 const grammar = join(root, 'syntaxes', 'calc.tmLanguage.json');
 const tool = join(root, 'node_modules', 'vscode-tmgrammar-test', 'dist', 'unit.js');
 
+/** Runs the tool on one annotated file; returns its output when an assertion fails. */
+function runTool(file: string): { ok: boolean; output: string } {
+  const r = spawnSync(process.execPath, [tool, '--compact', '-g', grammar, relative(root, file)], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return { ok: r.error === undefined && r.status === 0 && /run successfu/.test(r.stdout), output: `${r.stdout}\n${r.stderr}\n${String(r.error ?? '')}` };
+}
+
 for (const file of readdirSync(cases).filter((f) => f.endsWith('.calc')).sort()) {
   const description = /SYNTAX TEST "source\.calc" "([^"]+)"/.exec(readFileSync(join(cases, file), 'utf8'))?.[1] ?? file;
   test(`the grammar scopes ${description} as the annotations in ${file} say`, () => {
-    const r = spawnSync(process.execPath, [tool, '--compact', '-g', grammar, relative(root, join(cases, file))], {
-      cwd: root, encoding: 'utf8', timeout: 60_000,
-    });
-    assert.equal(r.error, undefined, String(r.error));
-    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-    assert.match(r.stdout, /run successfu/);
+    const r = runTool(join(cases, file));
+    assert.ok(r.ok, r.output);
   });
 }
+
+test('every reserved word of the parser and every built-in of the semantics table is scoped as such', () => {
+  // The language's own tables are the reference: a word added there and forgotten here fails this test.
+  const statements = new Set<string>(STATEMENT_KEYWORDS);
+  const expected = new Map<string, string>();
+  for (const word of KEYWORDS) expected.set(word, statements.has(word) ? 'keyword.control.calc' : 'keyword.other.calc');
+  for (const [name, b] of BUILTINS) {
+    if (KEYWORDS.has(name)) continue; // `taylor` is a statement first
+    expected.set(name, b.kind === 'constant' ? 'constant.language.calc' : b.kind === 'operator' ? 'support.function.calculus.calc' : 'support.function.calc');
+  }
+  // Each word alone on a line after one space, asserted character by character from column 1.
+  const lines = ['# SYNTAX TEST "source.calc" "the language tables"'];
+  for (const [word, scope] of expected) lines.push(` ${word}`, `#${'^'.repeat(word.length)} ${scope}`);
+  const dir = mkdtempSync(join(tmpdir(), 'calc-grammar-'));
+  try {
+    const file = join(dir, 'tables.calc');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const r = runTool(file);
+    assert.ok(r.ok, r.output);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('the language configuration parses and its word pattern keeps primes and non-ASCII names whole', () => {
   const config = JSON.parse(readFileSync(join(root, 'language-configuration.json'), 'utf8')) as {
