@@ -26,7 +26,8 @@ const MAX_TERMS = 5000;
  *
  * @example taylor(parseExpr('exp(x)'), ['x'], [0], 3).expanded // x^3/6 + x^2/2 + x + 1
  * @example taylor(parseExpr('x*y'), ['x', 'y'], [1, 2], 1).shifted // 2*(x - 1) + (y - 2) + 2
- * @throws ExprTooLarge when the polynomial needs more than 5000 partial derivatives or too many nodes.
+ * @throws ExprTooLarge when the polynomial needs more than 5000 partial derivatives or too many nodes;
+ * RangeError when `point` does not have one coordinate per variable (callers check this first).
  */
 export function taylor(e: Expr, vars: readonly string[], point: readonly number[], order: number, opts?: SimplifyOptions): TaylorResult {
   const n = vars.length;
