@@ -72,6 +72,11 @@ describe('Calc in VS Code (code-server)', { timeout: 10 * 60_000 }, () => {
       }).sort((a, b) => a.line - b.line);
       // broken.calc: an unclosed '(' on line 3, an unknown function on line 4, a wrong argument count on line 6.
       assert.deepEqual(found, [{ line: 3, code: 202 }, { line: 4, code: 301 }, { line: 6, code: 303 }], rows.join('\n'));
+      // The lines after the errors are still analysed: the last line's inlay hint shows g(a) = 3² + 1.
+      const a = 3;
+      await page.waitForFunction((expected) => Array.from(document.querySelectorAll('.editor-group-container.active .view-line'))
+        .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).some((t) => t.startsWith('g(a)') && t.includes(expected)),
+      `= ${a ** 2 + 1}`, { timeout: LONG });
     });
   });
 
