@@ -56,7 +56,7 @@ function corpus(): Case[] {
 
 interface Reply {
   cases: { values: Record<string, ([string, string] | null)[]>; error: string | null; undefined?: boolean }[];
-  ops: ({ ours: number; sympy: number } | null)[];
+  ops: ({ ours: number; sympy: number; sympyText: string } | null)[];
 }
 
 const python = findPython();
@@ -110,7 +110,7 @@ test('first, second and mixed partial derivatives agree with SymPy at random poi
 });
 
 test('our simplified derivatives are never much larger than SymPy\'s simplify(diff(...))', () => {
-  const pairs = reply.ops.filter((o): o is { ours: number; sympy: number } => o !== null);
+  const pairs = reply.ops.filter((o): o is { ours: number; sympy: number; sympyText: string } => o !== null);
   assert.ok(pairs.length >= OPS_SAMPLE * 0.8, `SymPy simplified only ${pairs.length} of ${OPS_SAMPLE}`);
   const sum = (k: 'ours' | 'sympy'): number => pairs.reduce((s, p) => s + p[k], 0);
   const ratios = pairs.map((p) => (p.ours + 1) / (p.sympy + 1)).sort((a, b) => a - b);
@@ -118,6 +118,9 @@ test('our simplified derivatives are never much larger than SymPy\'s simplify(di
   const smaller = pairs.filter((p) => p.ours < p.sympy).length, equal = pairs.filter((p) => p.ours === p.sympy).length;
   console.log(`# operation counts of d/dx over ${pairs.length} expressions: ours ${sum('ours')}, SymPy simplify(diff) ${sum('sympy')}`);
   console.log(`# (ours+1)/(SymPy+1): median ${q(0.5).toFixed(2)}, 90th percentile ${q(0.9).toFixed(2)}, max ${q(1).toFixed(2)}; ours smaller in ${smaller}, equal in ${equal}, larger in ${pairs.length - smaller - equal}`);
+  const largest = reply.ops.map((p, k) => ({ p, i: opsCases[k]! })).filter((x) => x.p && x.p.ours > x.p.sympy)
+    .sort((a, b) => (b.p!.ours - b.p!.sympy) - (a.p!.ours - a.p!.sympy)).slice(0, 5);
+  for (const { p, i } of largest) console.log(`#   ours ${p!.ours} ops: ${toCalc(cases[i]!.derivs.x!)}\n#   SymPy ${p!.sympy}: ${p!.sympyText}`);
   const worst = reply.ops.map((p, k) => ({ ours: p?.ours ?? 0, sympy: p?.sympy ?? 0, i: opsCases[k]! })).filter((p) => p.ours > OPS_FACTOR * p.sympy + OPS_MARGIN);
   assert.deepEqual(worst.map((p) => `${toCalc(cases[p.i]!.derivs.x!)}: ${p.ours} ops, SymPy ${p.sympy}`), []);
 });

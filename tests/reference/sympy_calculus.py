@@ -6,7 +6,7 @@ Reads one JSON document on stdin, writes one on stdout, so the test starts Pytho
                    "points": [[float]], "countOps": bool}], "simplifySeconds": float}
   out: {"cases": [{"values": {"x": [[ours, sympy] | null per point]}, "error": str | null,
                     "undefined"?: true}],
-        "ops": [{"ours": int, "sympy": int} | null, one per case with countOps]}
+        "ops": [{"ours": int, "sympy": int, "sympyText": str} | null, one per case with countOps]}
 
 Expressions arrive as our NumPy printer writes them (np.sin, **, np.pi); here `np` is a
 namespace that maps those names to SymPy (to build SymPy's expression) or to mpmath (to
@@ -116,6 +116,8 @@ def main():
             if f.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
                 # undefined everywhere, like 1/tan(pi): nothing to compare
                 out_cases.append({"values": {}, "error": None, "undefined": True})
+                if case.get("countOps"):
+                    ops.append(None)
                 continue
             values = {}
             for key, ours_text in case["derivs"].items():
@@ -148,7 +150,7 @@ def count_ops(case, env, syms, seconds):
             theirs = sympy.simplify(no_delta(sympy.diff(f, env[first])))
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        return {"ours": int(sympy.count_ops(ours)), "sympy": int(sympy.count_ops(theirs))}
+        return {"ours": int(sympy.count_ops(ours)), "sympy": int(sympy.count_ops(theirs)), "sympyText": str(theirs)}
     except Exception:
         return None
 

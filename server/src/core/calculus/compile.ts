@@ -18,9 +18,13 @@
  * expression swell for a 100-variable network loss), is exact to rounding, and reuses
  * this tape; n sweeps give the full n×n matrix.
  *
- * Domain errors give NaN (log of a negative number, sqrt(-1)), never exceptions.
+ * Domain errors give NaN (log of a negative number, sqrt(-1)), never exceptions. The only
+ * exception is ExprTooLarge, at compile time, for an expression nested more than 1,500 deep.
  */
-import type { Expr } from './expr';
+import { type Expr, ExprTooLarge } from './expr';
+
+/** Deepest nesting compiled (each level is a few stack frames); deeper throws ExprTooLarge. */
+const MAX_COMPILE_DEPTH = 1500;
 
 const enum Op {
   Const, Var, Add, Mul, Div, Neg, Sq, PowC, Pow,
@@ -77,10 +81,15 @@ class TapeBuilder {
 
   constant(v: number): number { return this.node(Op.Const, -1, -1, v); }
 
+  private depth = 0;
+
   emit(e: Expr): number {
     const hit = this.seen.get(e);
     if (hit !== undefined) return hit;
+    // the tape is as large as the DAG, which may be small for a huge tree; only nesting is limited
+    if (++this.depth > MAX_COMPILE_DEPTH) throw new ExprTooLarge(MAX_COMPILE_DEPTH);
     const i = this.emitNew(e);
+    this.depth--;
     this.seen.set(e, i);
     return i;
   }

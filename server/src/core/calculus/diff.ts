@@ -6,7 +6,7 @@
  * body applies the rules below to the composite.
  */
 import { type Expr, num, call, vec, pow, add, mul } from './expr';
-import { simplify, type SimplifyOptions } from './simplify';
+import { simplify, checkBounds, type SimplifyOptions } from './simplify';
 
 /** Derivatives are built with these, which drop the zeros and ones the rules produce, then simplified once. */
 function dAdd(...terms: Expr[]): Expr {
@@ -119,9 +119,10 @@ function outer(fn: string, u: Expr, self: Expr): Expr {
  * The simplified derivative of `e` with respect to `x`; vectors differentiate item by item.
  *
  * @example derivative(parseExpr('x^2*y + sin(x*y)'), 'x') // 2*x*y + y*cos(x*y)
- * @throws ExprTooLarge when the result exceeds the node budget.
+ * @throws ExprTooLarge when the input or the result exceeds the node budget or nests too deeply.
  */
 export function derivative(e: Expr, x: string, opts?: SimplifyOptions): Expr {
+  checkBounds(e, opts?.maxNodes);
   return simplify(d(e, x, new Map()), opts);
 }
 

@@ -12,7 +12,7 @@
  * budget and `ExprTooLarge` is thrown past it; no rule can loop.
  */
 import {
-  type Expr, num, call, vec, pow, equals, ExprTooLarge,
+  type Expr, num, call, vec, pow, equals, children, ExprTooLarge,
 } from './expr';
 import { builtinFunction, canonicalFunctionName } from '../semantics/builtins';
 
@@ -268,19 +268,32 @@ function context(opts?: SimplifyOptions): Ctx {
  * stops at the limit, so a DAG with heavy sharing costs O(maxNodes), never its exponential tree size.
  */
 function checkSize(e: Expr, ctx: Ctx): Expr {
-  let left = ctx.maxNodes;
+  return checkBounds(e, ctx.maxNodes);
+}
+
+/**
+ * Deepest nesting the recursive algorithms accept. Each level costs a few stack frames in
+ * simplification, differentiation and compilation; 400 stays well inside V8's default
+ * stack, and no worksheet nests that deep.
+ */
+export const MAX_DEPTH = 400;
+
+/**
+ * Throws `ExprTooLarge` when `e` has more than `maxNodes` nodes or nests deeper than
+ * `MAX_DEPTH`, so that no later recursion can overflow the stack. Iterative, and it stops
+ * at the limit, so it costs O(min(size, maxNodes)).
+ *
+ * @example checkBounds(parseExpr('sin(x)'), 1000) // returns its argument
+ */
+export function checkBounds<E extends Expr>(e: E, maxNodes = DEFAULT_MAX_NODES): E {
+  let left = maxNodes;
   const stack: Expr[] = [e];
+  const depths: number[] = [1];
   while (stack.length > 0) {
     const n = stack.pop()!;
-    if (--left < 0) throw new ExprTooLarge(ctx.maxNodes);
-    switch (n.kind) {
-      case 'add': stack.push(...n.terms); break;
-      case 'mul': stack.push(...n.factors); break;
-      case 'pow': stack.push(n.base, n.exp); break;
-      case 'call': stack.push(...n.args); break;
-      case 'vec': stack.push(...n.items); break;
-      default: break;
-    }
+    const depth = depths.pop()!;
+    if (--left < 0 || depth > MAX_DEPTH) throw new ExprTooLarge(maxNodes);
+    for (const c of children(n)) { stack.push(c); depths.push(depth + 1); }
   }
   return e;
 }
