@@ -99,6 +99,15 @@ export function defineScenarios(): void {
       assert.deepEqual(found, [
         { line: 3, code: 202, error: true }, { line: 4, code: 301, error: true }, { line: 6, code: 303, error: true },
       ]);
+      // The lines after the errors are still analysed: the last line's inlay hint shows g(a) = 3² + 1.
+      const document = editor.document;
+      const last = document.lineAt(document.lineCount - 1).text ? document.lineCount - 1 : document.lineCount - 2;
+      const labelOf = (h: vscode.InlayHint): string => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
+      const hints = await until(document.uri,
+        () => vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', document.uri,
+          new vscode.Range(0, 0, document.lineCount, 0)),
+        (h) => h.some((x) => x.position.line === last && labelOf(x).includes(`= ${3 ** 2 + 1}`)), 'the inlay hint of g(a)');
+      assert.ok(hints.length >= 1);
     });
 
     test('hovering a function shows its gradient and Hessian, with typeset images', async () => {
