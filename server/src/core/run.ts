@@ -6,15 +6,16 @@
  */
 import type { Analysis, StatementContext } from './analysis';
 import { diagnosticFor, numberOf, pointFor, targetOf } from './analysis';
-import { compile, compileGradient, compileHessian, compileJacobian, compileVector } from './calculus/compile';
+import { compile } from './calculus/compile';
 import { type Expr, freeSymbols, sub } from './calculus/expr';
 import { derivative } from './calculus/diff';
 import { simplify } from './calculus/simplify';
 import { lagrange } from './numeric/lagrange';
 import { maximize, methodName, minimize } from './numeric/minimize';
 import { fitLinear, fitNonlinear } from './numeric/regress';
+import { linearDesignFromExpr, modelFromExpr, objectiveFromExpr, vectorFunctionFromExprs } from './numeric/fromExpr';
 import { newtonRaphson, newtonSystem } from './numeric/root';
-import type { MinimizeMethod, Objective, RunControl, VectorFunction } from './numeric/types';
+import type { MinimizeMethod, RunControl } from './numeric/types';
 import type {
   FitStatementResult, LagrangeCandidate, LagrangeStatementResult, OptimizeStatementResult, Point, RootStatementResult, StatementResult,
 } from './results';
@@ -105,14 +106,6 @@ function positiveOption(ctx: StatementContext, opts: Map<string, Binding>, name:
 
 // ------------------------------------------------------------------ compiling
 
-/** The objective with its exact gradient (reverse-mode AD) and Hessian, compiled to closures. */
-export function objectiveOf(expr: Expr, vars: readonly string[]): Objective {
-  const f = compile(expr, vars);
-  const g = compileGradient(expr, vars);
-  const h = compileHessian(expr, vars);
-  return { n: vars.length, f: (x) => f(x), grad: (x, out) => g(x, out), hess: (x) => h(x) };
-}
-
 function scalarTarget(ctx: StatementContext, stmt: RootStatement | OptimizeStatement): { expr: Expr; vars: string[]; name?: string } {
   const t = targetOf(ctx, stmt.target);
   if (stmt.kind === 'optimize' && t.expr.kind === 'vec') {
@@ -148,13 +141,7 @@ function runRoot(ctx: StatementContext, stmt: RootStatement, run: RunControl): R
     if (expr.items.length !== vars.length) {
       throw new LowerError(Codes.ShapeMismatch, stmt.target, `A system needs as many equations as unknowns: this one has ${expr.items.length} equations in ${vars.length} unknowns (${vars.join(', ')}).`);
     }
-    const values = compileVector(expr, vars);
-    const jac = compileJacobian(expr, vars);
-    const F: VectorFunction = {
-      m: expr.items.length, n: vars.length,
-      values: (x, out) => { const v = values(x) as number[]; for (let i = 0; i < out.length; i++) out[i] = v[i]!; },
-      jacobian: (x, J) => { const j = jac(x); for (let i = 0; i < J.length; i++) J[i]!.set(j[i]!); },
-    };
+    const F = vectorFunctionFromExprs(expr.items, vars);
     const r = newtonSystem(F, x0, options);
     return { kind: 'root', ...r, variables: vars, point: pointOf(vars, r.x) };
   }
@@ -183,7 +170,7 @@ function runOptimize(ctx: StatementContext, stmt: OptimizeStatement, run: RunCon
     throw new LowerError(Codes.InvalidOption, opts.get('step')!.name, 'step is the learning rate of gradient descent: add `by gradient descent`, or remove it.');
   }
   const options = { ...run, method, ...(step ? { step } : {}), ...(maxIter ? { maxIter } : {}), ...(tol ? { gradTol: tol } : {}) };
-  const objective = objectiveOf(expr, vars);
+  const objective = objectiveFromExpr(expr, vars);
   const x0 = vars.map((v) => start[v]!);
   const r = stmt.sense === 'minimize' ? minimize(objective, x0, options) : maximize(objective, x0, options);
   const value = objective.f(Float64Array.from(r.x));
@@ -211,7 +198,7 @@ function runLagrange(ctx: StatementContext, stmt: OptimizeStatement, run: RunCon
   if (constraints.length >= vars.length) {
     throw new LowerError(Codes.InvalidTarget, stmt, `${constraints.length} constraints in ${vars.length} variables leave nothing to optimise: use fewer constraints than variables.`);
   }
-  const r = lagrange(objectiveOf(t.expr, vars), constraints.map((g) => objectiveOf(g, vars)), run);
+  const r = lagrange(objectiveFromExpr(t.expr, vars), constraints.map((g) => objectiveFromExpr(g, vars)), run);
   const kindName = { min: 'minimum', max: 'maximum', saddle: 'saddle', degenerate: 'degenerate' } as const;
   const candidates: LagrangeCandidate[] = r.candidates.map((c, i) => ({
     point: pointOf(vars, c.x), lambda: c.lambda, value: c.f, kind: kindName[c.kind],
@@ -264,22 +251,16 @@ function runFit(ctx: StatementContext, stmt: FitStatement, run: RunControl): Fit
   if (params.length >= data.rows) {
     throw new LowerError(Codes.InvalidTarget, stmt.model, `${params.length} parameters cannot be fitted to ${data.rows} observation${data.rows === 1 ? '' : 's'}: you need more data than parameters.`);
   }
-  const rows = Array.from({ length: data.rows }, (_, i) => inputs.map((c) => column(c, stmt.model)[i]!));
+  const fitData = { names: inputs, columns: inputs.map((c) => column(c, stmt.model)) };
   const step = positiveOption(ctx, opts, 'step');
   const maxIter = positiveOption(ctx, opts, 'maxiter', true);
   const tol = positiveOption(ctx, opts, 'tol');
   const base = { kind: 'fit' as const, response: stmt.response.name, inputs, data: data.name };
 
-  // Linear in the parameters when no ∂model/∂p depends on a parameter.
-  const partials = params.map((p) => derivative(model, p));
-  const linear = partials.every((d) => !freeSymbols(d).some((n) => params.includes(n)));
-  if (linear && chosen !== 'gd' && chosen !== 'lm') {
-    const at = (e: Expr): number[] => {
-      const fn = compile(e, [...params, ...inputs]);
-      const zeros = params.map(() => 0);
-      return rows.map((r) => fn([...zeros, ...r]));
-    };
-    const r = fitLinear({ columns: partials.map(at), y, ...(sigma ? { sigma } : {}), offset: at(model), names: params });
+  // A model linear in its parameters is solved exactly, unless a method is asked for.
+  const design = chosen === undefined ? linearDesignFromExpr(model, params, fitData) : null;
+  if (design) {
+    const r = fitLinear({ columns: design.columns, y, ...(sigma ? { sigma } : {}), offset: design.offset, names: params });
     if (stmt.from) ctx.diagnostics.push({ code: Codes.InvalidOption, severity: 'info', offset: stmt.from.start, length: stmt.from.end - stmt.from.start, message: 'This model is linear in its parameters, so it is solved exactly; starting values are not needed.' });
     return { ...base, ...r };
   }
@@ -291,30 +272,10 @@ function runFit(ctx: StatementContext, stmt: FitStatement, run: RunControl): Fit
       message: `No starting value for ${missing.join(', ')}: starting from 1. A nonlinear fit can converge to a wrong answer or not at all from a poor start; add \`from ${missing.map((p) => `${p} = …`).join(', ')}\`.`,
     });
   }
-  const p0 = params.map((p) => start[p] ?? 1);
-  const vars = [...params, ...inputs];
-  const valueFn = compile(model, vars);
-  const gradFn = compileGradient(model, vars);
-  const g = new Float64Array(vars.length);
-  const args = new Float64Array(vars.length);
-  const r = fitNonlinear({
-    model: {
-      n: params.length,
-      values: (p, out) => {
-        args.set(p);
-        for (let i = 0; i < rows.length; i++) { args.set(rows[i]!, params.length); out[i] = valueFn(args); }
-      },
-      jacobian: (p, J) => {
-        args.set(p);
-        for (let i = 0; i < rows.length; i++) {
-          args.set(rows[i]!, params.length);
-          gradFn(args, g);
-          for (let j = 0; j < params.length; j++) J[i]![j] = g[j]!;
-        }
-      },
-    },
-    y, ...(sigma ? { sigma } : {}), p0, names: params,
-  }, { ...run, method: chosen === 'gd' ? 'gd' : 'lm', ...(step ? { step } : {}), ...(maxIter ? { maxIter } : {}), ...(tol ? { tol } : {}) });
+  const r = fitNonlinear(
+    { model: modelFromExpr(model, params, fitData), y, ...(sigma ? { sigma } : {}), p0: params.map((p) => start[p] ?? 1), names: params },
+    { ...run, method: chosen === 'gd' ? 'gd' : 'lm', ...(step ? { step } : {}), ...(maxIter ? { maxIter } : {}), ...(tol ? { tol } : {}) },
+  );
   if (!r.converged) {
     ctx.diagnostics.push({ code: Codes.NotConverged, severity: 'warning', offset: stmt.start, length: 3, message: r.message });
   }
