@@ -63,7 +63,7 @@ describe('Calc in VS Code (code-server)', { timeout: 10 * 60_000 }, () => {
     const { page } = session;
     await step(session, 'problems', async () => {
       await openFile(page, 'broken.calc');
-      const rows = await problemRows(page, 3);
+      const rows = await problemRows(page, 'broken.calc', 3);
       await session.screenshot('problems');
       // A row shows the message, the source, the code and "[Ln N, Col M]", each in its own element (own line).
       const found = rows.map((r) => {

@@ -248,12 +248,24 @@ export async function scopesAt(page: Page, line: number, column: number): Promis
   return text.split('\n').map((s) => s.trim()).filter(Boolean);
 }
 
-/** The rows of the Problems panel, as shown: each row's text includes "[Ln N, Col M]". */
-export async function problemRows(page: Page, expected: number): Promise<string[]> {
+/**
+ * The Problems panel's rows for one file, as shown: each row's text includes "[Ln N, Col M]". The panel is a
+ * tree (a file row at level 1, its problems at level 2 under it), so rows are grouped by the file row above.
+ */
+export async function problemRows(page: Page, file: string, expected: number): Promise<string[]> {
   await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
-  const rows = page.locator('.markers-panel .monaco-list-row[aria-level="2"]');
-  await page.waitForFunction((n) => document.querySelectorAll('.markers-panel .monaco-list-row[aria-level="2"]').length >= n, expected, { timeout: LONG });
-  return rows.allInnerTexts();
+  // The function returns the rows once there are enough; waitForFunction hands back that value.
+  const rows = await page.waitForFunction(({ f, n }) => {
+    const out: string[] = [];
+    let current = '';
+    for (const row of Array.from(document.querySelectorAll('.markers-panel .monaco-list-row'))) {
+      const text = (row as HTMLElement).innerText;
+      if (row.getAttribute('aria-level') === '1') current = text.split('\n')[0]!.trim();
+      else if (current === f) out.push(text);
+    }
+    return out.length >= n ? out : false;
+  }, { f: file, n: expected }, { timeout: LONG });
+  return (await rows.jsonValue()) as string[];
 }
 
 /** Finds a frame by a predicate, waiting until one appears (webviews nest an iframe inside an iframe). */
