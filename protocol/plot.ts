@@ -109,6 +109,8 @@ export interface Iterate {
   value: number;
   /** |∇f| at the point, when known. */
   gradNorm?: number | null;
+  /** The iteration that produced it, when a long path was thinned (else its index in the path). */
+  iteration?: number;
 }
 
 /** `minimize` / `maximize` (unconstrained): the numbered path of iterates and the convergence. */
@@ -121,6 +123,8 @@ export interface OptimizePlot extends PlotBase {
   curve?: Series;
   grid?: Grid;
   path: Iterate[];
+  /** Which iterates carry their number k on the map: spread out, so labels do not pile up at the optimum. */
+  labels?: number[];
   converged: boolean;
   /** Convergence panel, log scale: |f(x_k) − f*| and |∇f(x_k)| against k. */
   convergence: { iteration: number[]; gap: Sample[]; gradNorm: Sample[] };

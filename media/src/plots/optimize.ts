@@ -11,7 +11,10 @@ import { contourTrace } from './surface';
 export const drawOptimize: Drawer<OptimizePlot> = (plot, { theme: t }) => {
   const data: Data[] = [];
   const layout: Partial<Layout> = baseLayout(t);
-  const labels = pathLabels(plot.path.length);
+  // The server says which iterates to number (spread over the map); older data: every k-th.
+  const keep = plot.labels ? new Set(plot.labels) : undefined;
+  const iteration = plot.path.map((p, k) => p.iteration ?? k);
+  const labels = keep ? iteration.map((it, k) => (keep.has(k) ? String(it) : '')) : pathLabels(plot.path.length);
   const n = plot.path.length;
   const marker = { color: t.accent, size: markerSize(n), line: { color: t.background, width: n > 60 ? 0 : 1 } };
   const hasMap = Boolean(plot.curve || plot.grid);
@@ -32,7 +35,7 @@ export const drawOptimize: Drawer<OptimizePlot> = (plot, { theme: t }) => {
       x: plot.path.map((p) => p.point[0]!), y: plot.path.map((p) => p.point[1]!),
       text: labels, textposition: 'top right', textfont: { color: '#ffffff', shadow: '0px 0px 3px #000000' },
       line: { color: t.accent, width: 2 }, marker,
-      hovertemplate: 'x_%{text} = (%{x:.6g}, %{y:.6g})<extra></extra>',
+      customdata: iteration, hovertemplate: 'x<sub>%{customdata}</sub> = (%{x:.6g}, %{y:.6g})<extra></extra>',
     });
     const g = plot.grid;
     layout.xaxis = axisStyle(t, plot.variables[0], [g.x[0], g.x[g.x.length - 1]]);

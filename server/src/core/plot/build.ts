@@ -156,11 +156,36 @@ export function optimizePlot(input: OptimizeInput): OptimizePlot {
   if (n === 1) {
     const range = rangeAround(path.map((p) => p.point[0] ?? NaN), 0.3, 1);
     plot.curve = sampleSeries(`f(${input.variables[0]})`, (x) => input.f([x]), range);
+    const height = Math.max(1e-300, ...path.map((p) => Math.abs(p.value)));
+    plot.labels = spreadLabels(path.map((p) => [p.point[0]!, p.value]), [range[1] - range[0], height]);
   } else if (n === 2) {
     const [xr, yr] = windowAround(path.map((p) => p.point), 0.3, 1);
     plot.grid = sampleGrid((x, y) => input.f([x, y]), xr, yr, GRID_RESOLUTION, GRID_RESOLUTION);
+    plot.labels = spreadLabels(path.map((p) => [p.point[0]!, p.point[1]!]), [xr[1] - xr[0], yr[1] - yr[0]]);
   }
   return plot;
+}
+
+/**
+ * Which points of a path to number: the first, the last, and each one at least `gap` of the
+ * window (in each axis's own units) away from the last one numbered, at most `max` of them,
+ * so that a path crawling into the optimum does not stack its labels there.
+ *
+ *   spreadLabels([[0, 0], [0.001, 0], [1, 1]], [2, 2])  // [0, 2]
+ */
+export function spreadLabels(points: readonly (readonly [number, number])[], size: readonly [number, number], gap = 0.06, max = 15): number[] {
+  const n = points.length;
+  if (n === 0) return [];
+  const [w, h] = [size[0] > 0 ? size[0] : 1, size[1] > 0 ? size[1] : 1];
+  const far = (a: readonly [number, number], b: readonly [number, number]) => Math.hypot((a[0] - b[0]) / w, (a[1] - b[1]) / h) >= gap;
+  const out = [0];
+  // Walk at most ~2000 evenly spaced candidates: paths are thinned already, keep this bounded.
+  const stride = Math.max(1, Math.floor(n / 2000));
+  for (let i = stride; i < n - 1 && out.length < max - 1; i += stride) {
+    if (far(points[i]!, points[out[out.length - 1]!]!) && far(points[i]!, points[n - 1]!)) out.push(i);
+  }
+  if (n > 1) out.push(n - 1);
+  return out;
 }
 
 function convergence(path: readonly Iterate[], fStar?: number): OptimizePlot['convergence'] {
@@ -169,7 +194,7 @@ function convergence(path: readonly Iterate[], fStar?: number): OptimizePlot['co
   // A zero gap (the final iterate itself) has no place on a log axis: it becomes a gap.
   const positive = (v: number | null | undefined): Sample => (v !== null && v !== undefined && Number.isFinite(v) && v > 0 ? v : null);
   return {
-    iteration: path.map((_, k) => k),
+    iteration: path.map((p, k) => p.iteration ?? k),
     gap: path.map((p) => positive(Math.abs(p.value - star))),
     gradNorm: path.map((p) => positive(p.gradNorm)),
   };
