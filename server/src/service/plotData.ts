@@ -62,7 +62,10 @@ export function getPlotData(doc: CalcDocument, params: PlotDataRequest.Params, o
   }
 }
 
-/** Whether a statement has a plot. */
+/**
+ * Whether a statement has a plot (the "Plot" code lens uses it too).
+ * `isPlottable` is true for `minimize f from [1, 1]` and `g(t) = t^2`, false for `a = 2`.
+ */
 export function isPlottable(s: Statement): boolean {
   switch (s.kind) {
     case 'plot': case 'taylor': case 'root': case 'optimize': case 'fit': return true;

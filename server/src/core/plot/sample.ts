@@ -10,7 +10,7 @@ export type Fn1 = (x: number) => number;
 /** A real function of two real variables. */
 export type Fn2 = (x: number, y: number) => number;
 
-/** Calls `f` and turns exceptions, NaN and ±Infinity into a gap. */
+/** Calls `f` and turns exceptions, NaN and ±Infinity into a gap: `safeCall1(Math.log, -1)` is null. */
 export function safeCall1(f: Fn1, x: number): Sample {
   try {
     const y = f(x);
@@ -20,7 +20,7 @@ export function safeCall1(f: Fn1, x: number): Sample {
   }
 }
 
-/** Two-variable `safeCall1`. */
+/** Two-variable `safeCall1`: `safeCall2((x, y) => x / y, 1, 0)` is null. */
 export function safeCall2(f: Fn2, x: number, y: number): Sample {
   try {
     const z = f(x, y);
