@@ -63,6 +63,11 @@ const STOP_GRACE_MS = 2_000;
 /** Time beyond its budget that a job may take before its worker is terminated. */
 const BUDGET_GRACE_MS = 5_000;
 const DEFAULT_BUDGET_MS = 10_000;
+/**
+ * Budget for evaluating a document's statements. Off the main thread a large document can
+ * have more than the core's default (2 s), past which later statements get no result.
+ */
+const EVALUATION_BUDGET_MS = 10_000;
 /** Progress messages per second, at most. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -82,7 +87,7 @@ export function startRunWorker(): void {
     try {
       const { job } = msg;
       if (msg.type === 'evaluate') {
-        last = { key: `${job.uri}\u0000${job.version}\u0000${job.text.length}`, analysis: analyze(job.text, hostOption(job)) };
+        last = { key: `${job.uri}\u0000${job.version}\u0000${job.text.length}`, analysis: analyze(job.text, { ...hostOption(job), budgetMs: EVALUATION_BUDGET_MS }) };
         post(port, { type: 'evaluation', id: msg.id, evaluation: evaluationOf(last.analysis) });
         post(port, { type: 'done', id: msg.id });
         return;
@@ -291,7 +296,7 @@ export class RunPool {
   /** Without a worker: run on this thread, within the budget (cancellation cannot arrive meanwhile). */
   private runInline(p: Pending): void {
     try {
-      const analysis = analyze(p.job.text, hostOption(p.job));
+      const analysis = analyze(p.job.text, { ...hostOption(p.job), ...(p.kind === 'evaluate' ? { budgetMs: EVALUATION_BUDGET_MS } : {}) });
       if (p.kind === 'evaluate') p.evaluation = evaluationOf(analysis);
       else for (const o of runJob(analysis, p.job, () => p.flag[0] !== 0, (offset, iteration, value) => p.onProgress?.(offset, iteration, value))) {
         p.outcomes.push(o);

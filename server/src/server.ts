@@ -298,6 +298,14 @@ export function startServer(connection: Connection): void {
     connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   }
 
+  /** After a run: the current version gets the run's result and diagnostics (once it is evaluated; else its evaluation will publish). */
+  function republish(uri: string): void {
+    const current = getDocument(uri);
+    if (!current) return;
+    restoreRuns(current);
+    if (evaluated.has(current)) publish(current);
+  }
+
   /** Runs the statements without a result within the auto-run budget, then refreshes lenses and hints. */
   function autoRun(doc: CalcDocument, budgetMs: number): void {
     autoRuns.get(doc.uri)?.stop();
@@ -314,8 +322,7 @@ export function startServer(connection: Connection): void {
         const s = doc.analysis.program.statements.find((x) => x.start === o.offset);
         if (s) recordRun(doc, s, o.result, o.diagnostics);
       }
-      const current = getDocument(doc.uri);
-      if (current) { restoreRuns(current); publish(current); }
+      republish(doc.uri);
       refreshResults();
     });
   }
@@ -356,7 +363,7 @@ export function startServer(connection: Connection): void {
       if (stopped && (token.isCancellationRequested || !outcome?.result)) return { error: 'The run was cancelled.' };
       if (!outcome) return { error: 'The run failed; see the Calc output channel.' };
       recordRun(doc, s, outcome.result, outcome.diagnostics);
-      publish(doc);
+      republish(doc.uri);
       refreshResults();
       if (!outcome.result) {
         const first = outcome.diagnostics[0];

@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver-types';
 import { BUILTINS, type Builtin } from '../core/semantics/builtins';
 import { METHODS, OPTIONS } from '../core/run';
-import { CLAUSE_KEYWORDS, STATEMENT_KEYWORDS } from '../core/syntax/parser';
+import { STATEMENT_KEYWORDS } from '../core/syntax/parser';
 import type { Statement } from '../core/syntax/ast';
 import { type CalcDocument, statementAt } from './document';
 import { showValue } from './values';

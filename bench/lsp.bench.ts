@@ -1,0 +1,201 @@
+/**
+ * Language-server benchmark on a generated 5,000-line worksheet:
+ *   - full analysis time (analyze(), in process),
+ *   - hover latency p50/p95 (in process, and through the real server over stdio),
+ *   - edit-to-diagnostics latency through the real server over stdio (debounce reported separately),
+ *   - server memory (resident set of the server process).
+ *
+ *   node scripts/build.mjs && node --import tsx bench/lsp.bench.ts [--lines 5000] [--json]
+ *
+ * Targets (issue 2): analysis < 100 ms, hover p95 < 10 ms, edit→diagnostics < 50 ms + debounce.
+ */
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { HoverRequest } from 'vscode-languageserver-protocol/node';
+import { analyze } from '../server/src/core/analysis';
+import { createCalcDocument } from '../server/src/service/document';
+import { doHover } from '../server/src/service/hover';
+import { startServer } from '../tests/protocol/harness';
+
+const args = process.argv.slice(2);
+const LINES = Number(args[args.indexOf('--lines') + 1]) || 5000;
+const DEBOUNCE_MS = 100;
+
+/** A seeded generator (mulberry32): the same worksheet on every run. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A worksheet as a student writes one: definitions, values, derivatives, a few analyses and data, comments. */
+export function generateWorksheet(lines: number, seed = 1): string {
+  const next = random(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+  const out: string[] = [];
+  const constants: string[] = [];
+  const functions: string[] = [];
+  let data = 0;
+  while (out.length < lines) {
+    const n = out.length;
+    if (n % 100 === 0) { out.push(`# ---- section ${n / 100} ----------------------------------------`); continue; }
+    // One domain warning, found only by evaluation: it tells the full diagnostics from the early ones.
+    if (n === 3) { out.push('log(-1)'); continue; }
+    if (n % 1000 === 500) {
+      const name = `d${data++}`;
+      out.push(`data ${name} {`, '  x    y     sigma');
+      for (let i = 0; i < 6; i++) out.push(`  ${i}.0  ${(2 * i + 1 + next() * 0.2).toFixed(2)}  0.10`);
+      out.push('}', `fit y = m*x + c to ${name}`);
+      continue;
+    }
+    const r = next();
+    if (r < 0.15 || constants.length < 3) {
+      const name = `c${constants.length}`;
+      out.push(`${name} = ${(1 + next() * 9).toFixed(2)}${constants.length ? ` * ${pick(constants)}` : ''}`);
+      constants.push(name);
+    } else if (r < 0.35 || functions.length < 3) {
+      const name = `f${functions.length}`;
+      const body = pick([
+        `x^2*y + ${pick(constants)}*sin(x*y)`, `exp(-x^2 - y^2)*${pick(constants)}`, `(1 - x)^2 + ${pick(constants)}*(y - x^2)^2`,
+        `log(1 + x^2) + cos(y)/${pick(constants)}`, `sigmoid(x*y) - tanh(x - y)`,
+      ]);
+      out.push(`${name}(x, y) = ${body}`);
+      functions.push(name);
+    } else if (r < 0.6) {
+      out.push(`${pick(functions)}(${(next() * 2).toFixed(2)}, ${(next() * 2).toFixed(2)})   # a value`);
+    } else if (r < 0.75) {
+      out.push(`diff(${pick(functions)}(x, y), ${pick(['x', 'y'])})`);
+    } else if (r < 0.85) {
+      out.push(`grad(${pick(functions)}) at [${(next() * 2).toFixed(1)}, ${(next() * 2).toFixed(1)}]`);
+    } else if (r < 0.9) {
+      out.push(`taylor ${pick(functions)} at [0.5, 0.5] order 2`);
+    } else if (r < 0.93) {
+      out.push(`minimize ${pick(functions)} from [${(next()).toFixed(1)}, ${(next()).toFixed(1)}]`);
+    } else if (r < 0.96) {
+      const f = pick(functions);
+      out.push(`expect diff(${f}(x, y), x) == diff(${f}(x, y), x)`);
+    } else {
+      out.push('');
+    }
+  }
+  return out.slice(0, lines).join('\n') + '\n';
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+const fmt = (ms: number): string => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+
+async function main(): Promise<void> {
+  const text = generateWorksheet(LINES);
+  const dir = mkdtempSync(join(tmpdir(), 'calc-bench-'));
+  const file = join(dir, 'bench.calc');
+  writeFileSync(file, text);
+  const report: Record<string, number | string> = { lines: LINES, characters: text.length };
+
+  // 1. Full analysis, in process (warm: the first run compiles the code paths). The budget is
+  //    raised so that every statement is evaluated: the default (2 s) would cap the figure.
+  const everything = { budgetMs: 600_000 };
+  for (let i = 0; i < 2; i++) analyze(text, everything);
+  const analysisTimes: number[] = [];
+  for (let i = 0; i < 10; i++) { const t0 = performance.now(); analyze(text, everything); analysisTimes.push(performance.now() - t0); }
+  // Parse, data and names only: what the server's main thread does per version.
+  const syntacticTimes: number[] = [];
+  for (let i = 0; i < 10; i++) { const t0 = performance.now(); analyze(text, { budgetMs: -1 }); syntacticTimes.push(performance.now() - t0); }
+  report.syntacticMedianMs = percentile(syntacticTimes, 50);
+  report.analysisMedianMs = percentile(analysisTimes, 50);
+  report.analysisMaxMs = Math.max(...analysisTimes);
+  const diagnostics = analyze(text).diagnostics;
+  report.diagnostics = diagnostics.length;
+
+  // 2. Hover, in process, at names spread over the document.
+  const doc = createCalcDocument(TextDocument.create(pathToFileURL(file).href, 'calc', 1, text));
+  const positions: { line: number; character: number }[] = [];
+  const lines = text.split('\n');
+  for (let l = 1; l < lines.length && positions.length < 400; l += Math.max(1, Math.floor(lines.length / 400))) {
+    const m = /[a-z][a-z0-9]*/.exec(lines[l]!);
+    if (m) positions.push({ line: l, character: m.index + 1 });
+  }
+  for (const typeset of [false, true]) {
+    for (const p of positions.slice(0, 20)) doHover(doc, p, { typeset }); // warm-up
+    const times: number[] = [];
+    for (const p of positions) { const t0 = performance.now(); doHover(doc, p, { typeset }); times.push(performance.now() - t0); }
+    report[`hover${typeset ? 'Typeset' : 'Text'}P50Ms`] = percentile(times, 50);
+    report[`hover${typeset ? 'Typeset' : 'Text'}P95Ms`] = percentile(times, 95);
+  }
+
+  // 3. Through the real server over stdio (auto-run off, so that runs do not compete for the CPU).
+  const server = await startServer({ workspace: dir, capabilities: { workspace: { configuration: true } }, initializationOptions: { diagnosticsDebounceMs: DEBOUNCE_MS } });
+  server.settings.calc = { autoRun: { enabled: false, budgetMs: 200 }, hover: { typeset: true }, inlayHints: { enabled: true } };
+  const uri = pathToFileURL(file).href;
+  const isFull = (p: { diagnostics: { code?: number | string }[] }): boolean => p.diagnostics.some((d) => d.code === 403);
+  let t0 = performance.now();
+  const openedEarly = server.diagnostics(uri, (p) => p.version === 1);
+  const openedFull = server.diagnostics(uri, (p) => p.version === 1 && isFull(p));
+  server.open(uri, text);
+  await openedEarly;
+  report.openToFirstDiagnosticsMs = performance.now() - t0;
+  await openedFull;
+  report.openToFullDiagnosticsMs = performance.now() - t0;
+
+  for (const typeset of [true, false]) {
+    server.settings.calc = { autoRun: { enabled: false, budgetMs: 200 }, hover: { typeset }, inlayHints: { enabled: true } };
+    await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    const times: number[] = [];
+    for (const p of positions) {
+      t0 = performance.now();
+      await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: p });
+      times.push(performance.now() - t0);
+    }
+    report[`stdioHover${typeset ? 'Typeset' : 'Text'}P50Ms`] = percentile(times, 50);
+    report[`stdioHover${typeset ? 'Typeset' : 'Text'}P95Ms`] = percentile(times, 95);
+  }
+
+  // Edits: change one line's number; time the first diagnostics of that version and the full ones.
+  const first: number[] = [], full: number[] = [];
+  let current = text;
+  for (let v = 2; v < 22; v++) {
+    current = current.replace(/^c0 = [0-9.]+/m, `c0 = ${v}.5`);
+    const early = server.diagnostics(uri, (p) => p.version === v);
+    const all = server.diagnostics(uri, (p) => p.version === v && isFull(p));
+    t0 = performance.now();
+    server.change(uri, v, current);
+    await early;
+    first.push(performance.now() - t0);
+    await all;
+    full.push(performance.now() - t0);
+  }
+  report.debounceMs = DEBOUNCE_MS;
+  report.editToFirstDiagnosticsP50Ms = percentile(first, 50);
+  report.editToFirstDiagnosticsP95Ms = percentile(first, 95);
+  report.editToFullDiagnosticsP50Ms = percentile(full, 50);
+  report.editToFullDiagnosticsP95Ms = percentile(full, 95);
+
+  const status = readFileSync(`/proc/${server.process.pid}/status`, 'utf8');
+  report.serverRssMB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+  report.serverPeakRssMB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+  await server.close();
+
+  if (args.includes('--json')) { console.log(JSON.stringify(report, null, 2)); return; }
+  console.log(`Generated worksheet: ${LINES} lines, ${text.length} characters, ${report.diagnostics} diagnostics`);
+  console.log(`Full analysis (in process):        median ${fmt(report.analysisMedianMs as number)}, max ${fmt(report.analysisMaxMs as number)}`);
+  console.log(`Parse + data + names (in process): median ${fmt(report.syntacticMedianMs as number)}`);
+  console.log(`Hover, text (in process):          p50 ${fmt(report.hoverTextP50Ms as number)}, p95 ${fmt(report.hoverTextP95Ms as number)}`);
+  console.log(`Hover, typeset (in process):       p50 ${fmt(report.hoverTypesetP50Ms as number)}, p95 ${fmt(report.hoverTypesetP95Ms as number)}`);
+  console.log(`Hover over stdio, typeset:         p50 ${fmt(report.stdioHoverTypesetP50Ms as number)}, p95 ${fmt(report.stdioHoverTypesetP95Ms as number)}`);
+  console.log(`Hover over stdio, text:            p50 ${fmt(report.stdioHoverTextP50Ms as number)}, p95 ${fmt(report.stdioHoverTextP95Ms as number)}`);
+  console.log(`Open → first / full diagnostics:   ${fmt(report.openToFirstDiagnosticsMs as number)} / ${fmt(report.openToFullDiagnosticsMs as number)}`);
+  console.log(`Edit → first diagnostics (stdio):  p50 ${fmt(report.editToFirstDiagnosticsP50Ms as number)}, p95 ${fmt(report.editToFirstDiagnosticsP95Ms as number)} (debounce ${DEBOUNCE_MS} ms included)`);
+  console.log(`Edit → full diagnostics (stdio):   p50 ${fmt(report.editToFullDiagnosticsP50Ms as number)}, p95 ${fmt(report.editToFullDiagnosticsP95Ms as number)} (debounce ${DEBOUNCE_MS} ms included)`);
+  console.log(`Server memory:                     ${(report.serverRssMB as number).toFixed(0)} MB resident, peak ${(report.serverPeakRssMB as number).toFixed(0)} MB`);
+}
+
+if (/lsp\.bench\.ts$/.test(process.argv[1] ?? '')) main().catch((e: unknown) => { console.error(e); process.exit(1); });
