@@ -3,7 +3,8 @@
 // Each step saves a screenshot under test-output/e2e/. Waits are on what the page shows, never on sleeps.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   LONG, activeEditor, gotoPosition, makeWorkspace, openFile, packageVsix, problemRows,
@@ -20,15 +21,31 @@ function find(session: Session, file: string, needle: string): { line: number; c
 
 describe('Calc in VS Code (code-server)', { timeout: 10 * 60_000 }, () => {
   let session: Session;
+  let vsix: string;
 
   before(async () => {
-    const vsix = packageVsix();
+    vsix = packageVsix();
     session = await startSession(vsix, makeWorkspace());
   }, { timeout: 15 * 60_000 });
 
   after(async () => {
     await session?.close();
     if (session) rmSync(session.workspace, { recursive: true, force: true });
+  });
+
+  test('the .vsix holds the bundles, grammar, icon and docs, and no node_modules, sources or source maps', () => {
+    // A .vsix is a zip; Python's zipfile (Debian's python3) lists it.
+    const r = spawnSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', vsix], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const files = r.stdout.trim().split('\n').filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length));
+    for (const f of ['package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'media/icon.png', 'language-configuration.json',
+      'syntaxes/calc.tmLanguage.json', 'dist/client/extension.js', 'dist/server/server.js', 'dist/media/main.js']) {
+      assert.ok(files.includes(f), `${f} is missing from the .vsix`);
+    }
+    const unwanted = files.filter((f) => /(^|\/)node_modules\/|\.map$|\.ts$|^(tests|server|client\/src|bench|scripts)\//.test(f));
+    assert.deepEqual(unwanted, []);
+    // Lean: the figure in docs/performance.md is 2.6 MB; this catches an accidental node_modules or source map.
+    assert.ok(statSync(vsix).size < 5_000_000, `${statSync(vsix).size} bytes`);
   });
 
   test('opening a worksheet highlights it with the Calc grammar (TextMate scopes)', async () => {
