@@ -488,17 +488,21 @@ function simpMul(input: Expr[], ctx: Ctx): Expr {
     const k = asCoef(merged);
     if (k) coef = coefMul(coef, k); else flat.push(merged);
   }
-  // like factors: u^a · u^b = u^(a+b)
+  // like factors: u^a · u^b = u^(a+b), where sqrt(u)^k counts as u^(k/2): u/sqrt(u) = sqrt(u)
   const groups = new Map<string, { first: Expr; base: Expr; exps: Expr[] }>();
   for (const f of flat) {
-    const [base, exp] = baseExp(f);
+    let [base, exp] = baseExp(f);
+    if (base.kind === 'call' && base.fn === 'sqrt' && base.args.length === 1) {
+      exp = simpMul([exp, pow(num(2), num(-1))], ctx);
+      base = base.args[0]!;
+    }
     const k = keyOf(base);
     const g = groups.get(k);
     if (g) g.exps.push(exp); else groups.set(k, { first: f, base, exps: [exp] });
   }
   const factors: Expr[] = [];
   for (const { first, base, exps } of groups.values()) {
-    const p = exps.length === 1 ? first : simpPow(base, simpAdd(exps, ctx), ctx);
+    const p = exps.length === 1 ? first : powOfSum(base, simpAdd(exps, ctx), ctx);
     const k = asCoef(p);
     if (k) coef = coefMul(coef, k);
     else if (p.kind === 'mul') {
@@ -512,6 +516,13 @@ function simpMul(input: Expr[], ctx: Ctx): Expr {
   // an undefined factor makes the product undefined
   if (Number.isNaN(value(coef))) return num(NaN);
   return withCoef(coef, factors, ctx);
+}
+
+/** u^x, with a half-integer x written through sqrt(u), the one canonical spelling of square roots. */
+function powOfSum(u: Expr, x: Expr, ctx: Ctx): Expr {
+  const k = asCoef(x);
+  if (k && !isFloat(k) && k.q === 2) return simpPow(call('sqrt', [u]), num(k.p), ctx);
+  return simpPow(u, x, ctx);
 }
 
 /** coef · factors, canonical: the number first, one-factor products collapsed, numbers distributed over a lone sum. */
