@@ -4,7 +4,9 @@
  * equivalence checks.
  */
 export * from './expr';
-export { simplify, expand, isZero, keyOf, compareExpr, DEFAULT_MAX_NODES, type SimplifyOptions } from './simplify';
+export {
+  simplify, expand, isZero, keyOf, compareExpr, checkBounds, DEFAULT_MAX_NODES, MAX_DEPTH, type SimplifyOptions,
+} from './simplify';
 export { derivative, nthDerivative, partial } from './diff';
 export { gradient, jacobian, hessian, classifyCriticalPoint, EIGENVALUE_TOLERANCE, type CriticalPointKind } from './matrices';
 export { taylor, type TaylorResult } from './taylor';

@@ -9,7 +9,8 @@
  * as in SymPy where `Float` is contagious.
  *
  * Everything here is bounded: the input and the result are measured against a node
- * budget and `ExprTooLarge` is thrown past it; no rule can loop.
+ * budget and a nesting depth, and `ExprTooLarge` is thrown past them; every rule makes
+ * the tree smaller or more canonical, and the passes are capped, so nothing can loop.
  */
 import {
   type Expr, num, call, vec, pow, equals, children, ExprTooLarge,
