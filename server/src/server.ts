@@ -86,6 +86,8 @@ export function startServer(connection: Connection): void {
   /** Documents whose statements have been evaluated (the others have only parse, data and names). */
   const evaluated = new WeakSet<CalcDocument>();
   const evaluations = new Map<string, { version: number; done: Promise<CalcDocument | undefined> }>();
+  /** How long the last evaluation of each document took, in milliseconds. */
+  const evaluationMs = new Map<string, number>();
   /** Documents whose inlay hints were answered before their evaluation was done. */
   const answeredEarly = new Set<string>();
 
@@ -274,13 +276,17 @@ export function startServer(connection: Connection): void {
     try {
       const doc = getDocument(uri);
       if (!doc) return;
+      const started = performance.now();
       const full = evaluate(uri);
+      // Wait a little for the evaluation, unless this document's last one was slow anyway.
+      const wait = (evaluationMs.get(uri) ?? 0) > EARLY_DIAGNOSTICS_MS ? 0 : EARLY_DIAGNOSTICS_MS;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const early = await Promise.race([full, new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), EARLY_DIAGNOSTICS_MS); })]);
+      const early = await Promise.race([full, new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), wait); })]);
       clearTimeout(timer);
       if (early === 'late') publish(doc);
       const done = early === 'late' ? await full : early;
       if (!done) return;
+      evaluationMs.set(uri, performance.now() - started);
       publish(done);
       // Inlay hints answered before the evaluation came are incomplete: ask for them again.
       if (answeredEarly.delete(uri)) refreshResults();
@@ -454,6 +460,7 @@ export function startServer(connection: Connection): void {
     pool.stopWhere((j) => j.uri === uri);
     evaluator.stopWhere((j) => j.uri === uri);
     evaluations.delete(uri);
+    evaluationMs.delete(uri);
     connection.sendDiagnostics({ uri, diagnostics: [] });
   }));
 
