@@ -59,23 +59,29 @@ interface Reply {
   ops: ({ ours: number; sympy: number; sympyText: string } | null)[];
 }
 
-const python = findPython();
 const cases = corpus();
+// the first test that needs SymPy starts Python, once for the whole file
+let cached: Reply | undefined;
+function sympyReply(): Reply {
+  if (cached) return cached;
+  const python = findPython();
+  const request = {
+    simplifySeconds: 3,
+    cases: cases.map((c, i) => ({
+      countOps: opsCases.includes(i),
+      f: toPython(c.expr), vars: VARS, points: c.points,
+      derivs: Object.fromEntries(Object.entries(c.derivs).map(([k, d]) => [k, toPython(d)])),
+    })),
+  };
+  const run = spawnSync(python, [fileURLToPath(new URL('./sympy_calculus.py', import.meta.url))], {
+    input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 28,
+  });
+  assert.equal(run.status, 0, `sympy_calculus.py failed: ${run.stderr}`);
+  cached = JSON.parse(run.stdout) as Reply;
+  return cached;
+}
 // the size comparison uses the first expressions whose d/dx is not 0
-const opsCases = cases.map((c, i) => i).filter((i) => !isZero(cases[i]!.derivs.x!)).slice(0, OPS_SAMPLE);
-const request = {
-  simplifySeconds: 3,
-  cases: cases.map((c, i) => ({
-    countOps: opsCases.includes(i),
-    f: toPython(c.expr), vars: VARS, points: c.points,
-    derivs: Object.fromEntries(Object.entries(c.derivs).map(([k, d]) => [k, toPython(d)])),
-  })),
-};
-const run = spawnSync(python, [fileURLToPath(new URL('./sympy_calculus.py', import.meta.url))], {
-  input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 28,
-});
-if (run.status !== 0) throw new Error(`sympy_calculus.py failed: ${run.stderr}`);
-const reply = JSON.parse(run.stdout) as Reply;
+const opsCases = cases.map((_, i) => i).filter((i) => !isZero(cases[i]!.derivs.x!)).slice(0, OPS_SAMPLE);
 
 test('the random corpus covers every built-in function and at least 1,000 expressions', () => {
   assert.ok(cases.length >= 1000);
@@ -86,6 +92,7 @@ test('the random corpus covers every built-in function and at least 1,000 expres
 test('first, second and mixed partial derivatives agree with SymPy at random points in their domain', () => {
   const failures: string[] = [];
   let compared = 0, casesCompared = 0, undefinedEverywhere = 0;
+  const reply = sympyReply();
   reply.cases.forEach((r, i) => {
     const c = cases[i]!;
     if (r.undefined) { undefinedEverywhere++; return; }
@@ -110,6 +117,7 @@ test('first, second and mixed partial derivatives agree with SymPy at random poi
 });
 
 test('our simplified derivatives are never much larger than SymPy\'s simplify(diff(...))', () => {
+  const reply = sympyReply();
   const pairs = reply.ops.filter((o): o is { ours: number; sympy: number; sympyText: string } => o !== null);
   assert.ok(pairs.length >= OPS_SAMPLE * 0.8, `SymPy simplified only ${pairs.length} of ${OPS_SAMPLE}`);
   const sum = (k: 'ours' | 'sympy'): number => pairs.reduce((s, p) => s + p[k], 0);
