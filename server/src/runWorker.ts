@@ -89,8 +89,9 @@ export function startRunWorker(): void {
     try {
       const { job } = msg;
       if (msg.type === 'evaluate') {
-        last = { key: `${job.uri}\u0000${job.version}\u0000${job.text.length}`, analysis: analyze(job.text, { ...hostOption(job), budgetMs: EVALUATION_BUDGET_MS }) };
-        post(port, { type: 'evaluation', id: msg.id, evaluation: evaluationOf(last.analysis) });
+        // Not kept: the main thread holds the result, and this worker only evaluates.
+        const analysis = analyze(job.text, { ...hostOption(job), budgetMs: EVALUATION_BUDGET_MS });
+        post(port, { type: 'evaluation', id: msg.id, evaluation: evaluationOf(analysis) });
         post(port, { type: 'done', id: msg.id });
         return;
       }
