@@ -122,16 +122,22 @@ function addOf(terms: Expr[]): Expr {
 // ---------------------------------------------------------------------------
 // Canonical keys and order.
 
-const keys = new WeakMap<Expr, string>();
+let keys = new WeakMap<Expr, string>();
 /**
  * Structural keys are interned: a node's key is a short id for (kind, children's ids), so
- * building and hashing a key costs O(children), not O(size of the subtree). Ids are never
- * reused; when the table is trimmed an old and a new copy of one structure may get
- * different ids, which can only leave a like term uncollected, never merge unlike ones.
+ * building and hashing a key costs O(children), not O(size of the subtree). The table is
+ * bounded: when it is full, it and every node's key are dropped together, between two
+ * simplifications, so keys handed out in one simplification are always consistent.
  */
 const interned = new Map<string, string>();
 let nextId = 0;
-const MAX_INTERNED = 1_000_000;
+const MAX_INTERNED = 200_000;
+
+function trimInterned(): void {
+  if (interned.size < MAX_INTERNED) return;
+  interned.clear();
+  keys = new WeakMap();
+}
 
 /** A string that two expressions share when they are structurally equal (and only then). */
 export function keyOf(e: Expr): string {
@@ -149,7 +155,6 @@ export function keyOf(e: Expr): string {
   }
   k = interned.get(structure);
   if (k === undefined) {
-    if (interned.size >= MAX_INTERNED) interned.clear();
     k = (nextId++).toString(36);
     interned.set(structure, k);
   }
@@ -306,6 +311,7 @@ export function checkBounds<E extends Expr>(e: E, maxNodes = DEFAULT_MAX_NODES):
  * @throws ExprTooLarge when the input or result exceeds `maxNodes`.
  */
 export function simplify(e: Expr, opts?: SimplifyOptions): Expr {
+  trimInterned();
   const ctx = context(opts);
   checkSize(e, ctx);
   return checkSize(fixpoint(e, ctx), ctx);
@@ -584,6 +590,7 @@ function simpAdd(input: Expr[], ctx: Ctx): Expr {
  * @throws ExprTooLarge when the expansion would exceed `maxNodes`.
  */
 export function expand(e: Expr, opts?: SimplifyOptions): Expr {
+  trimInterned();
   const ctx = context(opts);
   return checkSize(fixpoint(expandRaw(fixpoint(checkSize(e, ctx), ctx), ctx), ctx), ctx);
 }
