@@ -65,6 +65,8 @@ function format(p: P): string {
     case 'call': {
       const args = p.args.map(format).join(', ');
       if (p.fn === 'sqrt') return `\\sqrt{${args}}`;
+      // exp(u) as a textbook writes it, e^{u}
+      if (p.fn === 'exp' && p.args.length === 1) return `e^{${args}}`;
       if (p.fn === 'abs') return `\\left|${args}\\right|`;
       const name = FNS[p.fn] ?? `\\operatorname{${latexName(p.fn).replace(/^\\mathrm\{(.*)\}$/, '$1')}}`;
       return `${name}\\left(${args}\\right)`;
