@@ -41,6 +41,8 @@ export interface RunJob {
 
 export interface RunOutcome {
   readonly offset: number;
+  /** An auto-run that ran out of its budget. */
+  readonly tooSlow?: boolean;
   readonly result?: StatementResult;
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -146,7 +148,12 @@ function* runJob(
       },
     });
     const stopped = result !== undefined && 'reason' in result && result.reason === 'stopped';
-    if (job.auto && stopped) continue; // out of budget: it waits for its "▶ Run" lens
+    if (job.auto && stopped) {
+      if (shouldStop()) return; // a newer version superseded this auto-run
+      // Out of budget: it waits for its "▶ Run" lens, and is not tried again on every keystroke.
+      yield { offset, diagnostics: [], tooSlow: true };
+      continue;
+    }
     yield { offset, ...(result ? { result } : {}), diagnostics };
   }
 }
