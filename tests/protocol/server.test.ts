@@ -97,7 +97,7 @@ test('running a statement reports work-done progress and answers with its result
   assert.ok(lenses.some((l) => l.command?.title === result.summary), 'the summary becomes a lens');
 });
 
-test('a long run is cancelled promptly and the server keeps answering', async () => {
+test('a long run does not block other requests, is cancelled promptly, and the server keeps answering', async () => {
   const uri = uriOf('examples', 'long.calc');
   const text = 'minimize (x - 3)^2 + (y + 1)^4 from [100, 100] by gradient descent with step = 0.0000001, maxiter = 10000000\n';
   const published = server.diagnostics(uri);
@@ -112,6 +112,9 @@ test('a long run is cancelled promptly and the server keeps answering', async ()
   const answer = server.connection.sendRequest(RunStatementRequest.method, { uri, offset: 0, workDoneToken: token }, source.token)
     .then((r) => r as RunStatementRequest.Result, (e: unknown) => ({ error: String(e) }));
   await started;
+  // The run is in a worker: the server answers other requests meanwhile.
+  const during = await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } });
+  assert.equal(during?.length, 1);
   source.cancel();
   const result = await answer;
   assert.ok('error' in result, 'a cancelled run answers with an error');
@@ -164,4 +167,17 @@ test('the plot of a minimize statement that has not run yet is computed after ru
   assert.ok(path.ok && path.plot.kind === 'optimize', JSON.stringify(path).slice(0, 200));
   const missing = await server.connection.sendRequest(PlotDataRequest.method, { textDocument: { uri: 'file:///nowhere.calc' }, position: { line: 0, character: 0 } }) as PlotDataRequest.Result;
   assert.equal(missing.ok, false);
+});
+
+test('the published diagnostics include those found by evaluating statements, not only syntax and names', async () => {
+  const uri = uriOf('examples', 'evaluated.calc');
+  const lines = ['a = (1', ...Array.from({ length: 200 }, (_, i) => `taylor exp(x)*sin(${i + 1}*y) at [0, 0] order 3`), 'log(-1)'];
+  const syntax = server.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 202));
+  const full = server.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 403));
+  server.open(uri, lines.join('\n') + '\n');
+  const [first, all] = await Promise.all([syntax, full]);
+  assert.equal(first.version, 1);
+  assert.equal(all.version, 1);
+  assert.ok(all.diagnostics.some((d) => d.code === 202), 'the full publication keeps the syntax error');
+  assert.equal(all.diagnostics.find((d) => d.code === 403)?.range.start.line, 201);
 });
