@@ -405,7 +405,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
-        completionProvider: { triggerCharacters: [] },
+        completionProvider: { triggerCharacters: [' '] },
         signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [')'] },
         definitionProvider: true,
         referencesProvider: true,
@@ -482,8 +482,11 @@ export function startServer(connection: Connection): void {
       ...(typeof options.fontSize === 'number' ? { fontSize: options.fontSize } : {}),
     });
   }));
-  connection.onCompletion(withDoc<Pos, ReturnType<typeof doComplete>>('completion', { isIncomplete: false, items: [] }, (doc, p) =>
-    doComplete(doc, position(doc, p.position), { snippets: capabilities.textDocument?.completion?.completionItem?.snippetSupport === true })));
+  connection.onCompletion(withDoc<Pos & { context?: { triggerCharacter?: string } }, ReturnType<typeof doComplete>>('completion', { isIncomplete: false, items: [] }, (doc, p) =>
+    doComplete(doc, position(doc, p.position), {
+      snippets: capabilities.textDocument?.completion?.completionItem?.snippetSupport === true,
+      afterSpace: p.context?.triggerCharacter === ' ',
+    })));
   connection.onSignatureHelp(withDoc<Pos, ReturnType<typeof getSignatureHelp>>('signatureHelp', null, (doc, p) => getSignatureHelp(doc, position(doc, p.position))));
   connection.onDefinition(withDoc<Pos, ReturnType<typeof findDefinition>>('definition', [], (doc, p) => findDefinition(doc, position(doc, p.position))));
   connection.onReferences(withDoc<Pos & { context?: { includeDeclaration?: boolean } }, ReturnType<typeof findReferences>>('references', [], (doc, p) =>

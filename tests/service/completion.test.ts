@@ -80,3 +80,14 @@ test('with snippet support, functions insert their parentheses and ask for signa
   assert.equal(exp.insertText, 'exp($0)');
   assert.equal(exp.command?.command, 'editor.action.triggerParameterHints');
 });
+
+test('a space opens the list only after `by`, `with` and `to`', () => {
+  const after = (marked: string) => {
+    const { doc, position } = withCursor(marked);
+    return doComplete(doc, position, { afterSpace: true }).items.map((i) => i.label);
+  };
+  assert.ok(after('minimize x^2 from x = 1 by |').includes('newton'));
+  assert.ok(after('minimize x^2 from x = 1 with |').includes('maxiter'));
+  assert.deepEqual(after('a = 1 + |'), []);
+  assert.deepEqual(after('|'), []);
+});

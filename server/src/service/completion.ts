@@ -19,6 +19,11 @@ import { showValue } from './values';
 export interface CompletionOptions {
   /** The client accepts snippets (`sin($1)`); from its completion capabilities. */
   readonly snippets?: boolean;
+  /**
+   * Completion was triggered by typing a space: answer only where a space opens a list
+   * (method names after `by `, options after `with `, data sets after `to `), else nothing.
+   */
+  readonly afterSpace?: boolean;
 }
 
 /** Clauses that may follow the statement that starts with each keyword. */
@@ -79,6 +84,7 @@ export function doComplete(doc: CalcDocument, position: Position, options: Compl
     return list(dataSets(doc).map((name) => ({ label: name, kind: CompletionItemKind.Struct, detail: `data ${name}: ${(doc.analysis.symbols.columns.get(name) ?? []).join(', ')}` })));
   }
 
+  if (options.afterSpace) return { isIncomplete: false, items: [] };
   const items: CompletionItem[] = [];
   const atLineStart = /^\s*$/.test(head);
   if (atLineStart) {
