@@ -9,7 +9,7 @@ import type { Binding, MethodName, Span, Statement } from '../core/syntax/ast';
 import { KEYWORDS } from '../core/syntax/parser';
 import type { CalcDocument } from './document';
 
-const TYPES = ['function', 'parameter', 'variable', 'property', 'struct', 'keyword', 'enumMember', 'number'] as const;
+const TYPES = ['function', 'parameter', 'variable', 'property', 'struct', 'keyword', 'enumMember'] as const;
 const MODIFIERS = ['declaration', 'readonly', 'defaultLibrary'] as const;
 type TokenType = (typeof TYPES)[number];
 type Modifier = (typeof MODIFIERS)[number];
