@@ -238,6 +238,8 @@ export class RunPool {
     Atomics.store(p.flag, 0, 1);
     const queued = this.queue.indexOf(p);
     if (queued >= 0) { this.queue.splice(queued, 1); p.resolve({ outcomes: [], stopped: true }); return; }
+    // An evaluation cannot be interrupted, and is short: let it finish (its result is dropped as stale).
+    if (p === this.current && p.kind === 'evaluate') return;
     if (p === this.current) {
       clearTimeout(p.timer);
       p.timer = setTimeout(() => this.kill(p, 'it did not stop when asked'), STOP_GRACE_MS);
