@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CancellationTokenSource, CodeLensRequest, CompletionRequest, DocumentSymbolRequest, HoverRequest,
+  CancellationTokenSource, CodeLensRequest, CompletionRequest, DidChangeConfigurationNotification, DocumentSymbolRequest, HoverRequest, InlayHintRequest,
   type CodeLens, type WorkDoneProgressBegin, type WorkDoneProgressEnd,
 } from 'vscode-languageserver-protocol/node';
 import { PlotDataRequest } from '../../protocol/plot';
@@ -180,4 +180,19 @@ test('the published diagnostics include those found by evaluating statements, no
   assert.equal(all.version, 1);
   assert.ok(all.diagnostics.some((d) => d.code === 202), 'the full publication keeps the syntax error');
   assert.equal(all.diagnostics.find((d) => d.code === 403)?.range.start.line, 201);
+});
+
+test('settings are read per document through workspace/configuration: inlay hints can be switched off', async () => {
+  const uri = uriOf('examples', 'settings.calc');
+  const published = server.diagnostics(uri);
+  server.open(uri, '2 + 3\n');
+  await published;
+  const on = await server.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } } });
+  assert.deepEqual(on?.map((h) => h.label), ['= 5']);
+  server.settings.calc = { inlayHints: { enabled: false } };
+  await server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
+  const off = await server.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } } });
+  assert.deepEqual(off, []);
+  server.settings.calc = {};
+  await server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
 });
