@@ -19,7 +19,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PlotDataRequest } from '../../protocol/plot';
-import { InitializationOptions, RunStatementRequest } from '../../protocol/requests';
+import { type InitializationOptions, RunStatementRequest } from '../../protocol/requests';
 import type { StatementResult } from './core/results';
 import { summarize } from './core/run';
 import type { RunnableStatement, Statement } from './core/syntax/ast';

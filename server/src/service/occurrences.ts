@@ -78,7 +78,7 @@ function indexOf(doc: CalcDocument): Index {
     // The resolver can record one span twice (a binding is also a plain reference); keep the first, a definition.
     let duplicate = false;
     for (let j = i - 1; j >= 0 && sorted[j]!.span.start === o.span.start; j--) {
-      if (sorted[j]!.span.end === o.span.end && sameKey(sorted[j]!.key, o.key)) { duplicate = true; break; }
+      if (sorted[j]!.span.end === o.span.end && sorted[j]!.key === o.key) { duplicate = true; break; }
     }
     if (duplicate) continue;
     let list = byKey.get(o.key);
@@ -88,10 +88,6 @@ function indexOf(doc: CalcDocument): Index {
   const index = { sorted, byKey };
   indexes.set(doc.analysis, index);
   return index;
-}
-
-function sameKey(a: SymbolKey, b: SymbolKey): boolean {
-  return a === b;
 }
 
 function pointsOf(s: Statement) {
@@ -141,18 +137,12 @@ export function symbolAt(doc: CalcDocument, offset: number): SymbolAt | undefine
       const occurrences = byKey.get(key) ?? [];
       const kind: SymbolAt['kind'] = typeof key !== 'string' ? key.kind
         : key.startsWith('column:') ? 'column' : key.startsWith('builtin:') ? 'builtin' : 'free';
-      const definition = typeof key !== 'string' ? definitionSpan(doc, key) : occurrences.find((x) => x.isDefinition)?.span;
+      const definition = typeof key !== 'string' ? key.span : occurrences.find((x) => x.isDefinition)?.span;
       const statement = statementAt(doc, o.span.start);
       return { key, name: o.name, span: o.span, kind, ...(definition ? { definition } : {}), ...(statement ? { statement } : {}) };
     }
   }
   return undefined;
-}
-
-/** Where a definition is written: the name in its definition. */
-function definitionSpan(doc: CalcDocument, def: Definition): Span {
-  void doc;
-  return def.span;
 }
 
 /** Every occurrence of a symbol, in document order. */
