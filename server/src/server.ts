@@ -126,6 +126,11 @@ export function startServer(connection: Connection): void {
     };
   }
 
+  // The last line of defence: a promise rejected or an exception thrown outside any handler is
+  // logged, never the end of the server (Node would otherwise exit on either).
+  process.on('unhandledRejection', (e) => connection.console.error(`[unhandled] ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+  process.on('uncaughtException', (e) => connection.console.error(`[uncaught] ${e.stack ?? e.message}`));
+
   const cancelled = (): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
 
   // ---------------------------------------------------------------- documents
