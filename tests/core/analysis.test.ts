@@ -135,3 +135,17 @@ test('analysis never throws and keeps every diagnostic inside the document', () 
     for (const d of a.diagnostics) assert.ok(d.offset >= 0 && d.offset + d.length <= text.length, `${JSON.stringify(text)}: ${d.message}`);
   }
 });
+
+test('an unknown method or option is reported as it is typed, with a suggestion', () => {
+  const a = analyze('minimize x^2 + y^2 from [1, 1] by bgfs');
+  assert.deepEqual(codes(a), [Codes.UnknownMethod]);
+  assert.match(a.diagnostics[0]!.message, /bfgs/);
+  assert.deepEqual(only('root x^2 - 2 near x = 1 with stpe = 0.1'), [Codes.UnknownOption]);
+  assert.deepEqual(only('maximize x*y subject to x + y = 1 by newton'), [Codes.UnknownMethod]);
+});
+
+test('evaluate: false stops after names: no results, and no evaluation diagnostics', () => {
+  const a = analyze('log(-1)\nf(x) = x\nf(2)', { evaluate: false });
+  assert.equal(a.results.size, 0);
+  assert.deepEqual(codes(a), []);
+});

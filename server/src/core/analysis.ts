@@ -15,7 +15,8 @@ import { evaluate, fmt, isFiniteValue, type Value } from './semantics/evaluate';
 import { describeShape, freeVariables, LowerError, Lowering } from './semantics/lower';
 import { resolveNames, type SymbolTable } from './semantics/names';
 import type { Expression, PointSpec, Program, Span, Statement } from './syntax/ast';
-import { forEachExpression } from './syntax/ast';
+import { forEachExpression, isRunnable } from './syntax/ast';
+import { checkMethodAndOptions } from './analyses/options';
 import { Codes, type Diagnostic } from './syntax/diagnostics';
 import { parse } from './syntax/parser';
 import { taylorStatement } from './analyses/taylor';
@@ -27,6 +28,11 @@ export interface AnalyzeOptions {
   readonly host?: FileHost;
   /** Time budget for the cheap statements, in milliseconds (default 2000); past it, later results are left out. */
   readonly budgetMs?: number;
+  /**
+   * False to stop after parsing, data and names (fast on any size of document): no statement is
+   * evaluated, so `results` is empty and evaluation diagnostics (domain warnings, expect) are absent.
+   */
+  readonly evaluate?: boolean;
 }
 
 export interface Analysis {
@@ -67,12 +73,20 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   all.push(...names.diagnostics);
   const lowering = new Lowering(names.symbols);
 
+  // Method and option names are checked as they are typed, not only when a statement runs.
+  for (const s of program.statements) {
+    if (isRunnable(s)) {
+      try { checkMethodAndOptions(s); } catch (e) { all.push(diagnosticFor(e, s)); }
+    }
+  }
+
   const broken = brokenStatements(program, all, names.symbols);
   const results = new Map<Statement, StatementResult>();
   const deadline = Date.now() + (options.budgetMs ?? 2000);
   const ctx: StatementContext = { lowering, symbols: names.symbols, data, diagnostics: all };
 
   for (const s of program.statements) {
+    if (options.evaluate === false) break;
     if (broken.has(s) || Date.now() > deadline) continue;
     guard(ctx, s, () => {
       const r = evaluateStatement(ctx, s);

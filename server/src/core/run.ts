@@ -21,28 +21,16 @@ import type {
 } from './results';
 import { fmt } from './semantics/evaluate';
 import { freeVariables, LowerError } from './semantics/lower';
-import { suggest } from './semantics/names';
-import type { Binding, FitStatement, MethodName, OptimizeStatement, RootStatement, RunnableStatement, Span } from './syntax/ast';
+import { checkMethodAndOptions, METHODS, methodOf, OPTIONS, optionsOf } from './analyses/options';
+import type { Binding, FitStatement, OptimizeStatement, RootStatement, RunnableStatement, Span } from './syntax/ast';
 import { Codes, type Diagnostic } from './syntax/diagnostics';
+
+export { METHODS, OPTIONS };
 
 export interface RunControlOptions extends RunControl {
   /** Wall-clock budget in milliseconds; the run stops (and says so) when it is spent. Default 10 s. */
   readonly budgetMs?: number;
 }
-
-/** The methods each statement accepts after `by`, as written, and what they mean. */
-export const METHODS = {
-  optimize: { 'gradient descent': 'gd', newton: 'newton', bfgs: 'bfgs', 'trust region': 'trust-newton' },
-  root: { newton: 'newton', 'newton-raphson': 'newton' },
-  fit: { 'levenberg-marquardt': 'lm', 'gradient descent': 'gd' },
-} as const;
-
-/** The options each statement accepts after `with`. */
-export const OPTIONS = {
-  optimize: ['step', 'maxiter', 'tol'],
-  root: ['maxiter', 'tol'],
-  fit: ['step', 'maxiter', 'tol', 'sigma'],
-} as const;
 
 /**
  * Runs a statement. Never throws: problems come back as diagnostics.
@@ -72,26 +60,6 @@ export function runStatement(
 }
 
 // ------------------------------------------------------------------ options
-
-function methodOf<T extends Record<string, string>>(m: MethodName | undefined, table: T, what: string): T[keyof T] | undefined {
-  if (!m) return undefined;
-  const key = m.name.toLowerCase();
-  if (key in table) return table[key as keyof T];
-  throw new LowerError(Codes.UnknownMethod, m,
-    `Unknown method '${m.name}' for ${what}.${suggest(key, Object.keys(table))} The methods are: ${Object.keys(table).join(', ')}.`);
-}
-
-function optionsOf(bindings: readonly Binding[], allowed: readonly string[], what: string): Map<string, Binding> {
-  const out = new Map<string, Binding>();
-  for (const b of bindings) {
-    if (!allowed.includes(b.name.name)) {
-      throw new LowerError(Codes.UnknownOption, b.name,
-        `Unknown option '${b.name.name}' for ${what}.${suggest(b.name.name, allowed)} The options are: ${allowed.join(', ')}.`);
-    }
-    out.set(b.name.name, b);
-  }
-  return out;
-}
 
 function positiveOption(ctx: StatementContext, opts: Map<string, Binding>, name: string, integer = false): number | undefined {
   const b = opts.get(name);
@@ -183,9 +151,8 @@ function runOptimize(ctx: StatementContext, stmt: OptimizeStatement, run: RunCon
 // ------------------------------------------------------------------ Lagrange multipliers
 
 function runLagrange(ctx: StatementContext, stmt: OptimizeStatement, run: RunControl): LagrangeStatementResult {
-  if (stmt.method) throw new LowerError(Codes.UnknownMethod, stmt.method, 'With `subject to`, Calc solves the Lagrange conditions ∇f = Σλᵢ∇gᵢ, g = 0 by Newton\'s method; remove `by …`.');
   if (stmt.from) ctx.diagnostics.push({ code: Codes.InvalidOption, severity: 'info', offset: stmt.from.start, length: stmt.from.end - stmt.from.start, message: 'With `subject to`, Calc searches from many deterministic starting points of its own; `from` is not used.' });
-  optionsOf(stmt.options, ['maxiter'], 'Lagrange multipliers');
+  checkMethodAndOptions(stmt);
   const t = targetOf(ctx, stmt.target);
   if (t.expr.kind === 'vec') throw new LowerError(Codes.ShapeMismatch, stmt.target, `${stmt.sense} needs a scalar function.`);
   const constraints = stmt.constraints.map((c) => simplify(sub(ctx.lowering.lower(c.left), ctx.lowering.lower(c.right))));

@@ -39,8 +39,7 @@ export function createCalcDocument(textDocument: TextDocument, host?: FileHost, 
  * the evaluation, done off its main thread, with `withEvaluation`.
  */
 export function createSyntacticDocument(textDocument: TextDocument, host?: FileHost): CalcDocument {
-  // A budget already spent: `analyze` evaluates no statement.
-  return createCalcDocument(textDocument, host, { budgetMs: -1 });
+  return createCalcDocument(textDocument, host, { evaluate: false });
 }
 
 /** What a full analysis adds, as plain data that can cross a thread: diagnostics, and results by statement start. */
