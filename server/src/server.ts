@@ -37,6 +37,7 @@ import { findDocumentSymbols } from './service/documentSymbols';
 import { getFoldingRanges } from './service/folding';
 import { format } from './service/format';
 import { doHover } from './service/hover';
+import { warmUpTypeset } from './service/typeset';
 import { getInlayHints } from './service/inlayHints';
 import { getPlotData } from './service/plotData';
 import { findReferences } from './service/references';
@@ -441,6 +442,9 @@ export function startServer(connection: Connection): void {
         analysed.clear();
       }));
     }
+    // MathJax's first formulas cost many times a warm one: warm it once, after the first
+    // diagnostics have had their turn, so that the first hover on a function finds typeset images.
+    setTimeout(() => { try { warmUpTypeset(); } catch (e) { connection.console.warn(`typeset warm-up failed: ${String(e)}`); } }, 1500).unref();
   }));
 
   connection.onDidChangeConfiguration(safeNotify('configuration', () => {
