@@ -62,16 +62,16 @@ export class Scanner {
       return this.make('newline', start, space);
     }
     if (isDigit(c) || (c === 46 /* . */ && isDigit(text.charCodeAt(start + 1)))) return this.number(start, space);
+    // ASCII names take the fast path; other scripts go through the Unicode property classes.
+    if (isAsciiIdentStart(c)) {
+      this.pos++;
+      this.identTail();
+      return this.make('ident', start, space);
+    }
     const ch = String.fromCodePoint(text.codePointAt(start)!);
-    if (isIdentifierStart(ch)) {
+    if (c >= 128 && isIdentifierStart(ch)) {
       this.pos += ch.length;
-      for (;;) {
-        const cp = text.codePointAt(this.pos);
-        if (cp === undefined) break;
-        const next = String.fromCodePoint(cp);
-        if (!identPart.test(next)) break;
-        this.pos += next.length;
-      }
+      this.identTail();
       return this.make('ident', start, space);
     }
     if (c === 34 /* " */) {
@@ -102,6 +102,19 @@ export class Scanner {
     return this.make('invalid', start, space);
   }
 
+  /** Consumes the rest of a name: letters, digits, `_` and combining marks of any script. */
+  private identTail(): void {
+    const text = this.text;
+    for (;;) {
+      const c = text.charCodeAt(this.pos);
+      if (isAsciiIdentStart(c) || isDigit(c)) { this.pos++; continue; }
+      if (!(c >= 128)) break;
+      const next = String.fromCodePoint(text.codePointAt(this.pos)!);
+      if (!identPart.test(next)) break;
+      this.pos += next.length;
+    }
+  }
+
   private number(start: number, space: boolean): Token {
     const text = this.text;
     let i = start;
@@ -130,6 +143,10 @@ export class Scanner {
   private make(kind: TokenKind, start: number, space: boolean): Token {
     return { kind, start, end: this.pos, text: this.text.slice(start, this.pos), spaceBefore: space };
   }
+}
+
+function isAsciiIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }
 
 function isDigit(c: number): boolean {
