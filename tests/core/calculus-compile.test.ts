@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseExpr } from '../../server/src/core/semantics/lower';
+import { mul, num, pow, sym } from '../../server/src/core/calculus/expr';
 import {
   compile, compileVector, compileGradient, compileJacobian, compileHessian, gradient, hessian, jacobian,
   checkEquivalent, toCalc, seeded, randomExpr,
@@ -80,4 +81,13 @@ test('equivalence falls back to random points: sin² + cos² is 1, and a wrong d
   assert.ok(close(f([point.x!, point.y!, point.a!]), left, 1e-15));
   assert.notEqual(left, right);
   assert.deepEqual(checkEquivalent(parseExpr('[x, y]'), parseExpr('[x, y, 0]')).equal, false);
+});
+
+test('the gradient of u^0 is 0 even where u is 0', () => {
+  const e = mul(num(3), pow(sym('z'), num(0)));
+  const g = new Float64Array(1);
+  const f = compileGradient(e, ['z'])([0], g);
+  assert.equal(f, 3);
+  assert.equal(g[0], 0);
+  assert.deepEqual(compileHessian(e, ['z'])([0]), [[0]]);
 });

@@ -125,6 +125,8 @@ class TapeBuilder {
         const base = this.emit(e.base);
         if (e.exp.kind === 'num') {
           const k = e.exp.value;
+          // u^0 = 1 everywhere, as Math.pow has it; its derivative k·u^(k-1) would be 0·∞ at u = 0.
+          if (k === 0) return this.constant(1);
           if (k === 1) return base;
           if (k === 2) return this.node(Op.Sq, base);
           if (k === -1) return this.node(Op.Div, this.constant(1), base);
