@@ -19,20 +19,11 @@ import { analyze } from '../server/src/core/analysis';
 import { createCalcDocument } from '../server/src/service/document';
 import { doHover } from '../server/src/service/hover';
 import { startServer } from '../tests/protocol/harness';
+import { seeded as random } from '../server/src/core/calculus/random';
 
 const args = process.argv.slice(2);
 const LINES = Number(args[args.indexOf('--lines') + 1]) || 5000;
 const DEBOUNCE_MS = 100;
-
-/** A seeded generator (mulberry32): the same worksheet on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A worksheet as a student writes one: definitions, values, derivatives, a few analyses and data, comments. */
 export function generateWorksheet(lines: number, seed = 1): string {

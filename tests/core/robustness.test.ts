@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/core/analysis';
 import { assertDiagnosticsInside, exerciseFeatures } from './features';
+import { seeded as random } from '../../server/src/core/calculus/random';
 
 /**
  * Bounds for the pathological inputs, generous because the test machine is shared; what
@@ -20,16 +21,6 @@ function timed<T>(limitMs: number, what: string, f: () => T): T {
   const ms = performance.now() - t0;
   assert.ok(ms < limitMs, `${what} took ${ms.toFixed(0)} ms (limit ${limitMs})`);
   return out;
-}
-
-/** A seeded generator (mulberry32), so that every run sees the same bytes. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 test('10,000 open brackets give a nesting diagnostic, and the next line is still analysed', () => {
