@@ -122,21 +122,27 @@ function addOf(terms: Expr[]): Expr {
 // ---------------------------------------------------------------------------
 // Canonical keys and order.
 
-let keys = new WeakMap<Expr, string>();
 /**
  * Structural keys are interned: a node's key is a short id for (kind, children's ids), so
- * building and hashing a key costs O(children), not O(size of the subtree). The table is
- * bounded: when it is full, it and every node's key are dropped together, between two
- * simplifications, so keys handed out in one simplification are always consistent.
+ * building and hashing a key costs O(children), not O(size of the subtree).
+ *
+ * These caches, and the simplified forms below, are plain Maps with a size bound, not
+ * WeakMaps: V8 processes every WeakMap entry as an ephemeron at each garbage collection,
+ * which made the collector the largest cost of analysing a long worksheet (28 % of it, and
+ * 40 % of the whole analysis time with the simplifier's cache). When the tables are full
+ * they are dropped together, between two simplifications, so keys handed out in one
+ * simplification are always consistent; what they hold alive is bounded by their size.
  */
+const keys = new Map<Expr, string>();
 const interned = new Map<string, string>();
 let nextId = 0;
-const MAX_INTERNED = 200_000;
+const MAX_CACHED = 200_000;
 
-function trimInterned(): void {
-  if (interned.size < MAX_INTERNED) return;
+function trimCaches(): void {
+  if (interned.size < MAX_CACHED && keys.size < MAX_CACHED && SIMPLIFIED.size < MAX_CACHED) return;
   interned.clear();
-  keys = new WeakMap();
+  keys.clear();
+  SIMPLIFIED.clear();
 }
 
 /** A string that two expressions share when they are structurally equal (and only then). */
@@ -254,7 +260,7 @@ function splitCoef(e: Expr): { coef: Coef; rest: Expr[] } {
 interface Ctx {
   readonly maxNodes: number;
   readonly distribute: boolean;
-  readonly memo: WeakMap<Expr, Expr>;
+  readonly memo: Map<Expr, Expr>;
 }
 
 /**
@@ -262,11 +268,11 @@ interface Ctx {
  * so this is safe across calls, and it is what makes a Hessian cheap: its entries
  * differentiate gradient entries whose untouched subtrees are already simplified.
  */
-const SIMPLIFIED = new WeakMap<Expr, Expr>();
+const SIMPLIFIED = new Map<Expr, Expr>();
 
 function context(opts?: SimplifyOptions): Ctx {
   const distribute = opts?.distributeNumbers ?? true;
-  return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute, memo: distribute ? SIMPLIFIED : new WeakMap() };
+  return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute, memo: distribute ? SIMPLIFIED : new Map() };
 }
 
 /**
@@ -311,7 +317,7 @@ export function checkBounds<E extends Expr>(e: E, maxNodes = DEFAULT_MAX_NODES):
  * @throws ExprTooLarge when the input or result exceeds `maxNodes`.
  */
 export function simplify(e: Expr, opts?: SimplifyOptions): Expr {
-  trimInterned();
+  trimCaches();
   const ctx = context(opts);
   checkSize(e, ctx);
   return checkSize(fixpoint(e, ctx), ctx);
@@ -590,7 +596,7 @@ function simpAdd(input: Expr[], ctx: Ctx): Expr {
  * @throws ExprTooLarge when the expansion would exceed `maxNodes`.
  */
 export function expand(e: Expr, opts?: SimplifyOptions): Expr {
-  trimInterned();
+  trimCaches();
   const ctx = context(opts);
   return checkSize(fixpoint(expandRaw(fixpoint(checkSize(e, ctx), ctx), ctx), ctx), ctx);
 }

@@ -31,7 +31,7 @@ export const MAX_NODES = 200_000;
 
 export class Lowering {
   /** Where each Expr built from source came from, for diagnostics found on evaluation. */
-  readonly origins = new WeakMap<Expr, Span>();
+  readonly origins = new Map<Expr, Span>();
   private readonly constants = new Map<string, Expr | 'pending'>();
   private readonly bodies = new Map<string, Expr | 'pending'>();
 
