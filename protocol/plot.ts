@@ -33,11 +33,39 @@ export interface Series {
   y: Sample[];
 }
 
-/** A function sampled on a rectangular grid: `z[j][i]` is the value at `(x[i], y[j])` (plotly's layout). */
+/**
+ * Many numbers in little room: little-endian IEEE-754 floats of `dtype` ('f32', single
+ * precision, 7 significant digits; 'f64' when a value lies beyond single precision's range),
+ * base64-encoded; NaN is a gap. A 200 × 200 grid is 213 KB this way instead of 780 KB of JSON
+ * numbers, and decoding it is a byte copy, not a parse. Build with `pack`, read with `unpack`.
+ */
+export interface Packed {
+  dtype: 'f32' | 'f64';
+  length: number;
+  base64: string;
+}
+
+/**
+ * Level curves f = c of a sampled function, found by the server (marching squares on its
+ * grid): polylines whose points are `(x[k], y[k])`, one line after another with NaN between.
+ */
+export interface LevelCurves {
+  /** The levels c, ascending. */
+  levels: number[];
+  x: Packed;
+  y: Packed;
+}
+
+/**
+ * A function sampled on a rectangular grid: the value at `(x[i], y[j])` is
+ * `unpack(z)[j * x.length + i]` (row by row, plotly's layout), NaN a gap.
+ */
 export interface Grid {
   x: number[];
   y: number[];
-  z: Sample[][];
+  z: Packed;
+  /** Evenly spaced level curves across the grid's values: the contour lines of a contour map. */
+  contours?: LevelCurves;
 }
 
 /** A LaTeX table typeset by KaTeX: every header and cell is a LaTeX fragment. */
@@ -148,8 +176,8 @@ export interface LagrangePlot extends PlotBase {
   variables: [string, string];
   /** f on the grid (contours). */
   objective: Grid;
-  /** g on the same grid; the constraint curve is its zero level. */
-  constraint: Grid;
+  /** The constraint curve: the level curve g = 0 on the same grid. */
+  constraint: LevelCurves;
   candidates: {
     point: [number, number];
     value: number;
@@ -189,6 +217,103 @@ export interface TaylorPlot extends PlotBase {
 export type PlotData = CurvePlot | SurfacePlot | OptimizePlot | RootPlot | LagrangePlot | FitPlot | TaylorPlot;
 export type PlotKind = PlotData['kind'];
 export const PLOT_KINDS: readonly PlotKind[] = ['curve', 'surface', 'optimize', 'root', 'lagrange', 'fit', 'taylor'];
+
+// ---------------------------------------------------------------------------------------
+// Packing numbers: shared by the server (which packs) and the webview and tests (which unpack).
+// ---------------------------------------------------------------------------------------
+
+const F32_MAX = 3.4028234663852886e38;
+
+/**
+ * Packs numbers as little-endian floats in base64: single precision unless a finite value
+ * lies beyond its range; NaN, ±Infinity and null become NaN (a gap).
+ *
+ *   pack([1, null, 2.5])             // { dtype: 'f32', length: 3, base64: 'AACAPwAAwH8AACBA' }
+ *   unpack(pack([1, null, 2.5]))     // Float64Array [1, NaN, 2.5]
+ */
+export function pack(values: ArrayLike<number | null>, dtype?: Packed['dtype']): Packed {
+  const n = values.length;
+  let type = dtype;
+  if (!type) {
+    type = 'f32';
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) > F32_MAX) { type = 'f64'; break; }
+    }
+  }
+  const floats = type === 'f32' ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    floats[i] = typeof v === 'number' && Number.isFinite(v) ? v : NaN;
+  }
+  const bytes = new Uint8Array(floats.buffer);
+  if (!LITTLE_ENDIAN) swapBytes(bytes, floats.BYTES_PER_ELEMENT);
+  return { dtype: type, length: n, base64: toBase64(bytes) };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function swapBytes(bytes: Uint8Array, size: number): void {
+  for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const BASE64_CODES = Uint8Array.from(BASE64, (c) => c.charCodeAt(0));
+const ASCII = new TextDecoder('latin1');
+
+/** Base64 of bytes (RFC 4648, padded), written into a byte buffer and decoded once: no per-character strings. */
+function toBase64(bytes: Uint8Array): string {
+  const n = bytes.length, out = new Uint8Array(4 * Math.ceil(n / 3));
+  let o = 0, i = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o++] = BASE64_CODES[v >>> 18]!; out[o++] = BASE64_CODES[(v >>> 12) & 63]!;
+    out[o++] = BASE64_CODES[(v >>> 6) & 63]!; out[o++] = BASE64_CODES[v & 63]!;
+  }
+  if (i < n) {
+    const v = (bytes[i]! << 16) | ((i + 1 < n ? bytes[i + 1]! : 0) << 8);
+    out[o++] = BASE64_CODES[v >>> 18]!; out[o++] = BASE64_CODES[(v >>> 12) & 63]!;
+    out[o++] = i + 1 < n ? BASE64_CODES[(v >>> 6) & 63]! : 61; out[o++] = 61; // '='
+  }
+  return ASCII.decode(out);
+}
+
+/**
+ * The numbers of a `Packed`, NaN for gaps. A malformed one (wrong length, bad base64) gives
+ * an empty array rather than an exception: the page must survive any message.
+ *
+ *   unpack({ dtype: 'f32', length: 1, base64: 'AACAPw==' })  // Float64Array [1]
+ */
+export function unpack(p: Packed): Float64Array {
+  let binary: string;
+  try { binary = atob(p.base64); } catch { return new Float64Array(0); }
+  const size = p.dtype === 'f64' ? 8 : 4;
+  if (!Number.isInteger(p.length) || binary.length !== p.length * size) return new Float64Array(0);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  if (!LITTLE_ENDIAN) swapBytes(bytes, size);
+  return Float64Array.from(size === 4 ? new Float32Array(bytes.buffer) : new Float64Array(bytes.buffer));
+}
+
+/**
+ * A grid's values as rows, `rows[j][i]` at `(x[i], y[j])`, gaps as null: the shape plotly's
+ * heat maps and surfaces take.
+ *
+ *   gridRows({ x: [0, 1], y: [0], z: pack([1, 2]) })  // [[1, 2]]
+ */
+export function gridRows(grid: Grid): (number | null)[][] {
+  const z = unpack(grid.z), nx = grid.x.length, ny = grid.y.length;
+  const rows: (number | null)[][] = new Array(ny);
+  for (let j = 0; j < ny; j++) {
+    const row: (number | null)[] = new Array(nx);
+    for (let i = 0; i < nx; i++) {
+      const v = z[j * nx + i];
+      row[i] = v === undefined || Number.isNaN(v) ? null : v;
+    }
+    rows[j] = row;
+  }
+  return rows;
+}
 
 // ---------------------------------------------------------------------------------------
 // The LSP request.

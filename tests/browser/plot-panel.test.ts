@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CurvePlot, FitPlot, LagrangePlot, OptimizePlot, PlotData, RootPlot, SurfacePlot, TaylorPlot } from '../../protocol/plot';
-import { parseWebviewMessage } from '../../protocol/plot';
+import { gridRows, parseWebviewMessage } from '../../protocol/plot';
 import { plotOf, type StatementPlot, tourPlots } from './fixtures';
 import { Panel, type ThemeName } from './harness';
 
@@ -45,6 +45,18 @@ async function show(plot: PlotData, shot: string, theme: ThemeName = 'light') {
   // Everything the page sends passes the extension's validation unchanged.
   for (const m of await p.posted()) assert.deepEqual(parseWebviewMessage(m), m);
   return { drawn, report, panel: p };
+}
+
+/** The points of a drawn line trace, by its name, as plotly holds them (gaps left out). */
+async function drawnLine(p: Panel, name: string): Promise<[number, number][]> {
+  return p.page.evaluate((n) => {
+    const gd = document.getElementById('plot') as unknown as { _fullData: { name?: string; x: (number | null)[]; y: (number | null)[] }[] };
+    const t = gd._fullData.find((d) => d.name === n);
+    if (!t) return [];
+    const out: [number, number][] = [];
+    t.x.forEach((x, k) => { const y = t.y[k]; if (typeof x === 'number' && typeof y === 'number') out.push([x, y]); });
+    return out;
+  }, name);
 }
 
 const close = (a: number, b: number, rel = 1e-9) => Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
@@ -138,21 +150,37 @@ test('log and sqrt are drawn only where they are defined, up to the edge of thei
   await show(plot, 'curve-log-sqrt');
 });
 
-test('a plot of f(x, y) draws a 200 × 200 contour map over a heat map with gradient arrows, and toggles to a 3-D surface', async () => {
+test('a plot of f(x, y) draws a 200 × 200 heat map with contour lines on the levels of f, gradient arrows, and toggles to a 3-D surface', async () => {
   const plot = fromTour('plot f over', 'surface') as SurfacePlot;
-  // f(x, y) = x^2*y + a*sin(x*y) with a = 2.5, checked on the grid against Math.
-  const { x, y, z } = plot.grid;
+  // f(x, y) = x^2*y + a*sin(x*y) with a = 2.5, checked on the grid against Math (sent in single precision).
+  const f = (X: number, Y: number) => X * X * Y + 2.5 * Math.sin(X * Y);
+  const { x, y } = plot.grid;
+  const z = gridRows(plot.grid);
+  assert.ok(z.length === 200 && z.every((row) => row.length === 200));
   for (const [i, j] of [[0, 0], [57, 131], [199, 199], [100, 3]] as const) {
     const X = x[i]!, Y = y[j]!;
-    assert.ok(close(z[j]![i]!, X * X * Y + 2.5 * Math.sin(X * Y), 1e-12), `f(${X}, ${Y})`);
+    assert.ok(close(z[j]![i]!, f(X, Y), 1e-6), `f(${X}, ${Y})`);
   }
   const { drawn, panel: p } = await show(plot, 'surface-contour');
-  assert.equal(count(drawn.traces, 'contour'), 1);
-  assert.equal(count(drawn.traces, 'scatter'), 1, 'the gradient arrows');
+  assert.equal(count(drawn.traces, 'heatmap'), 1);
+  assert.equal(drawn.traces.find((t) => t.type === 'heatmap')!.points, 200, 'a 200 × 200 grid');
+  assert.equal(count(drawn.traces, 'scatter'), 2, 'the contour lines and the gradient arrows');
   assert.deepEqual(drawn.axes.xaxis!.range, [-2, 2]);
   assert.deepEqual(drawn.axes.yaxis!.range, [-2, 2]);
-  assert.equal(drawn.traces.find((t) => t.type === 'contour')!.points, 200, 'a 200 × 200 grid');
-  assert.ok(plot.grid.z.length === 200 && plot.grid.z.every((row) => row.length === 200));
+  // Every point of the drawn contour lines lies on one of its levels of f, up to the error of
+  // linear interpolation along a grid edge, M·h²/8 with h = 4/199 and M ≥ |f_xx|, |f_yy|
+  // (|2y − 2.5y² sin(xy)| ≤ 14 on [−2, 2]²), and single precision.
+  const lines = await drawnLine(p, 'contours');
+  const levels = plot.grid.contours!.levels;
+  assert.ok(levels.length >= 10 && lines.length > 1000, `${levels.length} levels, ${lines.length} points`);
+  const h = 4 / 199, tolerance = (14 * h * h) / 8 + 1e-5;
+  for (const [X, Y] of lines) {
+    const v = f(X, Y);
+    assert.ok(levels.some((c) => Math.abs(v - c) <= tolerance), `f(${X}, ${Y}) = ${v} is on no level`);
+  }
+  // The hover read-out on the map is the heat map's: a point and its value.
+  const hover = await p.page.evaluate(() => (document.getElementById('plot') as unknown as { _fullData: { type: string; hovertemplate?: string }[] })._fullData.find((t) => t.type === 'heatmap')?.hovertemplate);
+  assert.match(hover ?? '', /%\{z/);
   p.errors.length = 0;
   await p.toggle('3-D surface');
   const d3 = await p.drawn();
@@ -168,7 +196,8 @@ test('minimize rosen draws the numbered path from the start to the minimum at (1
   const last = plot.path[plot.path.length - 1]!.point;
   assert.ok(close(last[0]!, 1, 1e-6) && close(last[1]!, 1, 1e-6), `the path ends at ${last}`);
   const { drawn } = await show(plot, 'optimize-rosenbrock');
-  assert.equal(count(drawn.traces, 'contour'), 1);
+  assert.equal(count(drawn.traces, 'heatmap'), 1);
+  assert.ok(drawn.traces.some((t) => t.name === 'contours' && t.points > 100), 'contour lines over the heat map');
   assert.equal(drawn.traces.find((t) => t.name === 'iterates')!.points, plot.path.length);
   assert.equal(drawn.axes.yaxis2!.type, 'log');
   assert.ok(drawn.traces.some((t) => t.yaxis === 'y2' && t.name === '|∇f|'));
@@ -210,7 +239,12 @@ test('maximize x*y subject to x + 2*y = 10 draws the constraint line and the can
   const best = plot.candidates.find((c) => c.kind === 'maximum')!;
   assert.ok(close(best.point[0], 5, 1e-9) && close(best.point[1], 2.5, 1e-9) && close(best.lambda[0]!, 2.5, 1e-9));
   const { drawn, panel: p } = await show(plot, 'lagrange-line');
-  assert.equal(count(drawn.traces, 'contour'), 2, 'f and the zero level of g');
+  assert.equal(count(drawn.traces, 'heatmap'), 1, 'the heat map of f');
+  // The drawn constraint curve is the line x + 2y = 10 (linear interpolation is exact on a
+  // linear g; single precision leaves 1e-6).
+  const line = await drawnLine(p, 'constraint');
+  assert.ok(line.length >= 2);
+  for (const [X, Y] of line) assert.ok(Math.abs(X + 2 * Y - 10) < 1e-5, `(${X}, ${Y}) is off x + 2y = 10`);
   const text = await p.page.evaluate(() => Array.from(document.querySelectorAll('#plot .textpoint'), (e) => e.textContent ?? ''));
   assert.ok(text.some((s) => /maximum, λ = 2\.5/.test(s)), `labels: ${text}`);
   assert.equal(drawn.tableRows, plot.candidates.length);

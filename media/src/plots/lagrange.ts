@@ -3,21 +3,17 @@ import type { Data } from 'plotly.js-dist-min';
 import type { LagrangePlot } from '../../../protocol/plot';
 import { axisStyle, baseLayout } from '../theme';
 import type { Drawer } from './figure';
-import { contourTrace } from './surface';
+import { contourMap, curvesTrace } from './surface';
 
 const SYMBOL = { minimum: 'triangle-down', maximum: 'triangle-up', saddle: 'x', candidate: 'circle' } as const;
 
 export const drawLagrange: Drawer<LagrangePlot> = (plot, { theme: t }) => {
   const [xn, yn] = plot.variables;
-  const c = plot.constraint;
+  const g = plot.objective;
   const data: Data[] = [
-    contourTrace(plot.objective, t, 'f'),
-    // The constraint curve is the zero level of g, sampled by the server on the same grid.
-    {
-      type: 'contour', name: 'constraint', x: c.x, y: c.y, z: c.z, showscale: false, showlegend: true, hoverinfo: 'skip',
-      contours: { coloring: 'none', start: 0, end: 0, size: 1 },
-      line: { color: t.accent, width: t.lineWidth + 1 },
-    } as Data,
+    ...contourMap(g, t, 'f'),
+    // The constraint curve g = 0, traced by the server on the same grid.
+    curvesTrace(plot.constraint, 'constraint', { color: t.accent, width: t.lineWidth + 1 }),
   ];
   const fmt = (v: number) => Number(v.toPrecision(4)).toString();
   data.push({
@@ -31,7 +27,7 @@ export const drawLagrange: Drawer<LagrangePlot> = (plot, { theme: t }) => {
   const layout = baseLayout(t);
   // No scaleanchor: with it, plotly.react does not move the ranges when an edit moves the
   // candidates. The server's window is square-ish instead.
-  layout.xaxis = axisStyle(t, xn, [c.x[0], c.x[c.x.length - 1]]);
-  layout.yaxis = axisStyle(t, yn, [c.y[0], c.y[c.y.length - 1]]);
+  layout.xaxis = axisStyle(t, xn, [g.x[0], g.x[g.x.length - 1]]);
+  layout.yaxis = axisStyle(t, yn, [g.y[0], g.y[g.y.length - 1]]);
   return { data, layout };
 };

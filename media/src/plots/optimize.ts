@@ -6,7 +6,7 @@ import type { Data, Layout } from 'plotly.js-dist-min';
 import type { OptimizePlot } from '../../../protocol/plot';
 import { axisStyle, baseLayout } from '../theme';
 import { type Drawer, markerSize, pathLabels, STACK } from './figure';
-import { contourTrace } from './surface';
+import { contourMap } from './surface';
 
 export const drawOptimize: Drawer<OptimizePlot> = (plot, { theme: t }) => {
   const data: Data[] = [];
@@ -29,7 +29,7 @@ export const drawOptimize: Drawer<OptimizePlot> = (plot, { theme: t }) => {
     });
     layout.xaxis = { ...axisStyle(t, plot.variables[0]), domain: [0, 1] };
   } else if (plot.grid) {
-    data.push(contourTrace(plot.grid, t, 'f', { colorbar: { thickness: 12, outlinewidth: 0, len: STACK.main[1] - STACK.main[0], y: STACK.main[0], yanchor: 'bottom', tickfont: { color: t.foreground } } }));
+    data.push(...contourMap(plot.grid, t, 'f', { colorbar: { thickness: 12, outlinewidth: 0, len: STACK.main[1] - STACK.main[0], y: STACK.main[0], yanchor: 'bottom', tickfont: { color: t.foreground } } }));
     data.push({
       type: 'scatter', mode: 'lines+markers+text', name: 'iterates',
       x: plot.path.map((p) => p.point[0]!), y: plot.path.map((p) => p.point[1]!),

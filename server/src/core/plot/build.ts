@@ -7,6 +7,7 @@
 import type {
   CurvePlot, FitPlot, Interval, Iterate, LagrangePlot, OptimizePlot, PlotBase, RootPlot, Sample, SurfacePlot, Table, Tangent, TaylorPlot,
 } from '../../../../protocol/plot';
+import { levelCurves, packCurves, packGrid } from './contour';
 import { about, rangeAround, windowAround } from './ranges';
 import { adaptiveSample, type Fn1, type Fn2, gradientField, linspace, safeCall1, sampleAt, sampleGrid, sampleSeries, visibleRange } from './sample';
 
@@ -25,7 +26,7 @@ const base = (h: Header): PlotBase => ({
   ...(h.notes && h.notes.length ? { notes: h.notes } : {}),
 });
 
-/** Grid resolution of contour maps: 200 × 200 stays well under the 300 ms drawing budget. */
+/** Grid resolution of contour maps: 200 × 200 stays well under the 300 ms drawing budget (docs/performance.md). */
 export const GRID_RESOLUTION = 200;
 
 /**
@@ -120,7 +121,7 @@ export interface SurfaceInput extends Header {
  */
 export function surfacePlot(input: SurfaceInput): SurfacePlot {
   const n = input.resolution ?? GRID_RESOLUTION;
-  const plot: SurfacePlot = { kind: 'surface', ...base(input), variables: input.variables, grid: sampleGrid(input.f, input.xRange, input.yRange, n, n) };
+  const plot: SurfacePlot = { kind: 'surface', ...base(input), variables: input.variables, grid: packGrid(sampleGrid(input.f, input.xRange, input.yRange, n, n)) };
   if (input.grad) plot.gradient = gradientField(input.grad, input.xRange, input.yRange, 15);
   if (input.view) plot.view = input.view;
   if (input.zLabel) plot.zLabel = input.zLabel;
@@ -160,7 +161,7 @@ export function optimizePlot(input: OptimizeInput): OptimizePlot {
     plot.labels = spreadLabels(path.map((p) => [p.point[0]!, p.value]), [range[1] - range[0], height]);
   } else if (n === 2) {
     const [xr, yr] = windowAround(path.map((p) => p.point), 0.3, 1);
-    plot.grid = sampleGrid((x, y) => input.f([x, y]), xr, yr, GRID_RESOLUTION, GRID_RESOLUTION);
+    plot.grid = packGrid(sampleGrid((x, y) => input.f([x, y]), xr, yr, GRID_RESOLUTION, GRID_RESOLUTION));
     plot.labels = spreadLabels(path.map((p) => [p.point[0]!, p.point[1]!]), [xr[1] - xr[0], yr[1] - yr[0]]);
   }
   return plot;
@@ -250,8 +251,8 @@ export function lagrangePlot(input: LagrangeInput): LagrangePlot {
   const [xr, yr] = input.window ?? windowAround(input.candidates.map((c) => c.point), 0.6, Math.max(3, 1.2 * reach));
   return {
     kind: 'lagrange', ...base(input), variables: input.variables,
-    objective: sampleGrid(input.f, xr, yr, GRID_RESOLUTION, GRID_RESOLUTION),
-    constraint: sampleGrid(input.g, xr, yr, GRID_RESOLUTION, GRID_RESOLUTION),
+    objective: packGrid(sampleGrid(input.f, xr, yr, GRID_RESOLUTION, GRID_RESOLUTION)),
+    constraint: packCurves(levelCurves(sampleGrid(input.g, xr, yr, GRID_RESOLUTION, GRID_RESOLUTION), [0]), [0]),
     candidates: input.candidates,
   };
 }

@@ -3,7 +3,8 @@
  * loop has a point budget, and a closure that throws or returns a non-finite value
  * yields a gap (`null`), never an exception.
  */
-import type { Grid, Interval, Sample, Series } from '../../../../protocol/plot';
+import type { Interval, Sample, Series } from '../../../../protocol/plot';
+import type { RawGrid } from './contour';
 
 /** A real function of one real variable, as compiled by the calculus core. */
 export type Fn1 = (x: number) => number;
@@ -210,21 +211,20 @@ export function linspace(a: number, b: number, n: number): number[] {
 }
 
 /**
- * Samples `f(x, y)` on an nx × ny grid (plotly's layout: `z[j][i] = f(x[i], y[j])`), gaps as null.
- * 200 × 200 is 40 000 calls of a compiled closure: a few milliseconds.
+ * Samples `f(x, y)` on an nx × ny grid, row by row (plotly's layout: the value at
+ * `(x[i], y[j])` is `z[j * nx + i]`), gaps as NaN. 200 × 200 is 40 000 calls of a compiled
+ * closure: a few milliseconds. `packGrid` (contour.ts) turns it into the protocol's Grid.
  *
- *   sampleGrid((x, y) => x * y, [-1, 1], [-1, 1], 3, 3).z[0]  // [1, -0, -1]
+ *   sampleGrid((x, y) => x * y, [-1, 1], [-1, 1], 3, 3).z.subarray(0, 3)  // [1, -0, -1]
  */
-export function sampleGrid(f: Fn2, xRange: Interval, yRange: Interval, nx = 200, ny = nx): Grid {
+export function sampleGrid(f: Fn2, xRange: Interval, yRange: Interval, nx = 200, ny = nx): RawGrid {
   const cap = (n: number) => Math.max(2, Math.min(Math.floor(n), 1000));
   const x = linspace(xRange[0], xRange[1], cap(nx));
   const y = linspace(yRange[0], yRange[1], cap(ny));
-  const z: Sample[][] = new Array(y.length);
+  const z = new Float64Array(x.length * y.length);
   for (let j = 0; j < y.length; j++) {
-    const row: Sample[] = new Array(x.length);
-    const yj = y[j]!;
-    for (let i = 0; i < x.length; i++) row[i] = safeCall2(f, x[i]!, yj);
-    z[j] = row;
+    const yj = y[j]!, row = j * x.length;
+    for (let i = 0; i < x.length; i++) z[row + i] = safeCall2(f, x[i]!, yj) ?? NaN;
   }
   return { x, y, z };
 }
