@@ -3,12 +3,11 @@
 // 30 digits at random points in their domain. One Python process serves the whole file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import {
   type Expr, vec, derivative, nthDerivative, partial, compileVector, toPython, toCalc,
   seeded, randomExpr, isZero, CALCULUS_FUNCTIONS,
 } from '../../server/src/core/calculus/index';
+import { findPython, runPythonJson } from './python';
 
 const CORPUS = 1000;
 const VARS = ['x', 'y', 'z'];
@@ -24,14 +23,6 @@ const REL = 1e-9, ABS = 1e-12;
 const OPS_SAMPLE = 200;
 /** Our operation count may exceed SymPy's by this factor plus this margin, never more. */
 const OPS_FACTOR = 2, OPS_MARGIN = 8;
-
-function findPython(): string {
-  for (const py of ['python3', '/usr/bin/python3']) {
-    const r = spawnSync(py, ['-c', 'import sympy, mpmath'], { encoding: 'utf8' });
-    if (r.status === 0) return py;
-  }
-  assert.fail('No Python with SymPy found (tried python3, /usr/bin/python3). Install it: apt-get install python3-sympy');
-}
 
 interface Case { expr: Expr; derivs: Record<string, Expr>; points: number[][] }
 
@@ -64,7 +55,6 @@ const cases = corpus();
 let cached: Reply | undefined;
 function sympyReply(): Reply {
   if (cached) return cached;
-  const python = findPython();
   const request = {
     simplifySeconds: 3,
     cases: cases.map((c, i) => ({
@@ -73,11 +63,7 @@ function sympyReply(): Reply {
       derivs: Object.fromEntries(Object.entries(c.derivs).map(([k, d]) => [k, toPython(d)])),
     })),
   };
-  const run = spawnSync(python, [fileURLToPath(new URL('./sympy_calculus.py', import.meta.url))], {
-    input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 28,
-  });
-  assert.equal(run.status, 0, `sympy_calculus.py failed: ${run.stderr}`);
-  cached = JSON.parse(run.stdout) as Reply;
+  cached = runPythonJson<Reply>(findPython(['sympy', 'mpmath']), new URL('./sympy_calculus.py', import.meta.url), request);
   return cached;
 }
 // the size comparison uses the first expressions whose d/dx is not 0
