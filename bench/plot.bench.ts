@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlotData } from '../protocol/plot';
 import { surfacePlot } from '../server/src/core/plot/build';
+import { packGrid } from '../server/src/core/plot/contour';
 import { sampleGrid } from '../server/src/core/plot/sample';
 import { getPlotData, isPlottable } from '../server/src/service/plotData';
 import { calcDocument, EXAMPLES } from '../tests/browser/fixtures';
@@ -38,6 +39,16 @@ async function main(): Promise<void> {
     grid.push(performance.now() - t0);
   }
   console.log(`sampleGrid 200×200 (a JS closure): ${stats(grid)}`);
+  const packed: number[] = [];
+  let lastSize = 0;
+  for (let k = 0; k < RUNS; k++) {
+    const raw = sampleGrid((x, y) => x * x * y + 2.5 * Math.sin(x * y + k), [-2, 2], [-2, 2], 200, 200);
+    const t0 = performance.now();
+    const g = packGrid(raw);
+    packed.push(performance.now() - t0);
+    lastSize = JSON.stringify(g).length;
+  }
+  console.log(`packGrid 200×200 (contour lines on ~24 levels + packing): ${stats(packed)}, ${(lastSize / 1024).toFixed(0)} KiB of JSON`);
 
   const doc = calcDocument(tourText, tourPath);
   console.log('\ncalc/plotData per tour statement (first call; runs the statement when it has no run result yet):');
@@ -58,7 +69,7 @@ async function main(): Promise<void> {
       const plot = surfacePlot({ title: `contour ${k}`, latex: ['f(x, y) = x^2 y + 2.5 \\sin(xy)'], variables: ['x', 'y'], xRange: [-2, 2], yRange: [-2, 2], f: (x, y) => x * x * y + 2.5 * Math.sin(x * y + k / 10) });
       contour.push((await panel.show(plot)).ms);
     }
-    console.log(`\npage: 200×200 contour + heat map, message to drawn: ${stats(contour)}`);
+    console.log(`\npage: 200×200 heat map + contour lines, message to drawn: ${stats(contour)}`);
 
     const arrows: number[] = [];
     for (let k = 0; k < RUNS; k++) {

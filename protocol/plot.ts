@@ -170,6 +170,25 @@ export interface RootPlot extends PlotBase {
   yRange?: Interval;
 }
 
+/**
+ * `root F near [x0, y0]` for a system of two equations in two unknowns: the zero curve of
+ * each equation, F₁ = 0 and F₂ = 0, whose crossings are the roots, and Newton's numbered path.
+ */
+export interface SystemRootPlot extends PlotBase {
+  kind: 'system';
+  variables: [string, string];
+  xRange: Interval;
+  yRange: Interval;
+  /** The curve F_i(x, y) = 0 of each equation, in order; `name` is plain text ("x^2 - y^2 - 1 = 0"). */
+  curves: (LevelCurves & { name: string })[];
+  /** x_0, x_1, … with ‖F(x_k)‖ as the value. */
+  path: Iterate[];
+  /** Which iterates carry their number k (spread out, as for minimize). */
+  labels?: number[];
+  root: [number, number] | null;
+  converged: boolean;
+}
+
 /** `minimize/maximize f subject to g = 0` in two variables. */
 export interface LagrangePlot extends PlotBase {
   kind: 'lagrange';
@@ -214,9 +233,9 @@ export interface TaylorPlot extends PlotBase {
   errors: (Series & { order: number })[];
 }
 
-export type PlotData = CurvePlot | SurfacePlot | OptimizePlot | RootPlot | LagrangePlot | FitPlot | TaylorPlot;
+export type PlotData = CurvePlot | SurfacePlot | OptimizePlot | RootPlot | SystemRootPlot | LagrangePlot | FitPlot | TaylorPlot;
 export type PlotKind = PlotData['kind'];
-export const PLOT_KINDS: readonly PlotKind[] = ['curve', 'surface', 'optimize', 'root', 'lagrange', 'fit', 'taylor'];
+export const PLOT_KINDS: readonly PlotKind[] = ['curve', 'surface', 'optimize', 'root', 'system', 'lagrange', 'fit', 'taylor'];
 
 // ---------------------------------------------------------------------------------------
 // Packing numbers: shared by the server (which packs) and the webview and tests (which unpack).

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { CurvePlot, FitPlot, LagrangePlot, OptimizePlot, PlotData, RootPlot, SurfacePlot, TaylorPlot } from '../../protocol/plot';
+import type { CurvePlot, FitPlot, LagrangePlot, OptimizePlot, PlotData, RootPlot, SurfacePlot, SystemRootPlot, TaylorPlot } from '../../protocol/plot';
 import { gridRows, parseWebviewMessage } from '../../protocol/plot';
 import { plotOf, type StatementPlot, tourPlots } from './fixtures';
 import { Panel, type ThemeName } from './harness';
@@ -66,7 +66,7 @@ test('every plottable statement of the tour draws, with a clean console and a Ka
   const drawnKinds = new Set<string>();
   for (const s of tour) {
     if (!s.plot) {
-      // Only vector-valued targets have no plot (a vector function, a system of equations).
+      // Only vector-valued functions have no plot of their own.
       assert.match(s.source, /\bu\b/, `line ${s.line} (${s.source}) has no plot: ${s.message}`);
       continue;
     }
@@ -74,7 +74,7 @@ test('every plottable statement of the tour draws, with a clean console and a Ka
     assert.ok(drawn.traces.length >= 1, `line ${s.line} drew nothing`);
     drawnKinds.add(s.plot.kind);
   }
-  assert.deepEqual([...drawnKinds].sort(), ['curve', 'fit', 'lagrange', 'optimize', 'root', 'surface', 'taylor']);
+  assert.deepEqual([...drawnKinds].sort(), ['curve', 'fit', 'lagrange', 'optimize', 'root', 'surface', 'system', 'taylor']);
 });
 
 test('plot sin(x), cos(x) draws both curves on the range asked for, with derivatives a legend click away', async () => {
@@ -231,6 +231,49 @@ test("root draws Newton-Raphson's tangent steps on the curve and marks a true ro
   const { drawn } = await show(plot, 'root-newton');
   assert.equal(drawn.traces.find((t) => t.name === 'tangent steps')!.points, 3 * plot.steps.length, 'a segment and a gap per step');
   assert.ok(drawn.traces.some((t) => t.name?.startsWith('root')));
+});
+
+test('root of a system draws the zero curve of each equation, Newton\'s numbered path, and marks the root where they cross', async () => {
+  const plot = plotOf('u(x, y) = [x^2 - y^2 - 1, 2*x*y - 1]\nroot u near [1, 1]') as SystemRootPlot;
+  assert.equal(plot.kind, 'system');
+  // u = 0 is z² = 1 + i for z = x + iy: the root near (1, 1) is z = 2^(1/4)·e^(iπ/8).
+  const r = 2 ** 0.25, root = [r * Math.cos(Math.PI / 8), r * Math.sin(Math.PI / 8)];
+  assert.ok(plot.root && close(plot.root[0], root[0]!, 1e-9) && close(plot.root[1], root[1]!, 1e-9), `root ${plot.root}`);
+  // Each step is Newton's: x_{k+1} = x_k − J⁻¹u(x_k), with J = [[2x, −2y], [2y, 2x]].
+  assert.deepEqual(plot.path[0]!.point, [1, 1]);
+  for (let k = 0; k + 1 < plot.path.length; k++) {
+    const [x, y] = plot.path[k]!.point as [number, number];
+    const [f1, f2] = [x * x - y * y - 1, 2 * x * y - 1];
+    const det = 4 * (x * x + y * y);
+    const next = [x - (2 * x * f1 + 2 * y * f2) / det, y - (-2 * y * f1 + 2 * x * f2) / det];
+    assert.ok(close(plot.path[k + 1]!.point[0]!, next[0]!, 1e-9) && close(plot.path[k + 1]!.point[1]!, next[1]!, 1e-9), `step ${k}`);
+  }
+  const { drawn, panel: p } = await show(plot, 'root-system');
+  assert.deepEqual(drawn.traces.map((t) => t.type), ['scatter', 'scatter', 'scatter', 'scatter'], 'two zero curves, the path, the root');
+  assert.equal(drawn.traces[2]!.points, plot.path.length, 'every iterate on the path');
+  assert.equal(drawn.tableRows, Math.min(12, plot.path.length));
+  // The drawn curves lie on x² − y² = 1 and 2xy = 1 (linear interpolation errs by at most
+  // M·h²/8, M = 2 the second derivatives' bound, h the grid step; single precision 1e-6).
+  const h = (plot.xRange[1] - plot.xRange[0]) / 199, tolerance = (2 * h * h) / 8 + 1e-5;
+  const [c1, c2] = [await drawnLine(p, plot.curves[0]!.name), await drawnLine(p, plot.curves[1]!.name)];
+  assert.ok(c1.length > 50 && c2.length > 50);
+  for (const [x, y] of c1) assert.ok(Math.abs(x * x - y * y - 1) <= tolerance, `(${x}, ${y}) off the first curve`);
+  for (const [x, y] of c2) assert.ok(Math.abs(2 * x * y - 1) <= tolerance, `(${x}, ${y}) off the second curve`);
+  // Different colours for the two curves, and the root marker where the run put it.
+  const styles = await p.page.evaluate(() => (document.getElementById('plot') as unknown as { _fullData: { name?: string; x: number[]; y: number[]; line?: { color?: string } }[] })._fullData.map((t) => ({ name: t.name, color: t.line?.color, x: t.x, y: t.y })));
+  assert.notEqual(styles[0]!.color, styles[1]!.color);
+  const star = styles.find((t) => t.name?.startsWith('root'))!;
+  assert.ok(close(star.x[0]!, root[0]!, 1e-9) && close(star.y[0]!, root[1]!, 1e-9));
+  // The root lies inside the window drawn.
+  const x = drawn.axes.xaxis!, y = drawn.axes.yaxis!;
+  assert.ok(x.range[0] < root[0]! && root[0]! < x.range[1] && y.range[0] < root[1]! && root[1]! < y.range[1]);
+});
+
+test('the tour\'s root of u = [x² − y², 2xy] walks to the origin, where both zero curves pass', async () => {
+  const plot = fromTour('root u near [1, 1]', 'system');
+  assert.ok(plot.converged && plot.root && Math.hypot(...plot.root) < 1e-5, `root ${plot.root}`);
+  const { drawn } = await show(plot, 'root-system-tour');
+  assert.equal(drawn.traces.filter((t) => t.type === 'scatter').length, 4);
 });
 
 test('maximize x*y subject to x + 2*y = 10 draws the constraint line and the candidate (5, 5/2) with λ = 5/2', async () => {

@@ -11,6 +11,7 @@ import { drawLagrange } from './lagrange';
 import { drawOptimize } from './optimize';
 import { drawRoot } from './root';
 import { drawSurface } from './surface';
+import { drawSystem } from './system';
 import { drawTaylor } from './taylor';
 
 const DRAWERS: { [K in PlotKind]: Drawer<Extract<PlotData, { kind: K }>> } = {
@@ -18,6 +19,7 @@ const DRAWERS: { [K in PlotKind]: Drawer<Extract<PlotData, { kind: K }>> } = {
   surface: drawSurface,
   optimize: drawOptimize,
   root: drawRoot,
+  system: drawSystem,
   lagrange: drawLagrange,
   fit: drawFit,
   taylor: drawTaylor,

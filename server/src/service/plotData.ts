@@ -9,11 +9,11 @@ import { numberOf, targetOf } from '../core/analysis';
 import { compile, compileGradient } from '../core/calculus/compile';
 import { derivative } from '../core/calculus/diff';
 import { type Expr, sub } from '../core/calculus/expr';
-import { latexName, toLatex } from '../core/calculus/print';
+import { latexName, toCalc, toLatex } from '../core/calculus/print';
 import { simplify } from '../core/calculus/simplify';
 import { taylor } from '../core/calculus/taylor';
 import { about } from '../core/plot/ranges';
-import { curvePlot, fitPlot, lagrangePlot, optimizePlot, rootPlot, surfacePlot, taylorPlot, texNumber } from '../core/plot/build';
+import { curvePlot, fitPlot, lagrangePlot, optimizePlot, rootPlot, surfacePlot, systemRootPlot, taylorPlot, texNumber } from '../core/plot/build';
 import type { Fn1, Fn2 } from '../core/plot/sample';
 import type { FitStatementResult, LagrangeStatementResult, OptimizeStatementResult, RootStatementResult, StatementResult } from '../core/results';
 import { runStatement } from '../core/run';
@@ -237,13 +237,33 @@ const subscript = (k: number) => String(k).split('').map((d) => SUBSCRIPT[Number
 // ------------------------------------------------------------------ root
 
 function plotOfRoot(ctx: StatementContext, s: RootStatement, r: RootStatementResult, title: string): PlotData | string {
-  if (r.variables.length !== 1) return 'Plots of systems of equations are not drawn yet; the result is in the hover and the code lens.';
   const t = targetOf(ctx, s.target);
+  if (r.variables.length === 2 && t.expr.kind === 'vec' && t.expr.items.length === 2) return plotOfSystem(t, r, title);
+  if (r.variables.length !== 1) return `A system in ${r.variables.length} unknowns cannot be drawn; the result is in the hover and the code lens.`;
   const v = r.variables[0]!;
   return rootPlot({
     title, variable: v, f: fn1(t.expr, v), iterates: r.path.map((p) => p[0]!), root: r.converged ? r.x[0]! : null, converged: r.converged,
     latex: [`f(${latexName(v)}) = ${tex(t.expr)}`, r.converged ? `${latexName(v)}^* \\approx ${texNumber(r.x[0], 12)}` : `\\text{not converged}`],
     notes: [r.message, ...r.notes],
+  });
+}
+
+/** Two equations in two unknowns: their zero curves cross at the root Newton's path walks to. */
+function plotOfSystem(t: { expr: Expr; name?: string }, r: RootStatementResult, title: string): PlotData {
+  const vars: [string, string] = [r.variables[0]!, r.variables[1]!];
+  const items = t.expr.kind === 'vec' ? t.expr.items : [];
+  const star = `(${vars.map((v) => `${latexName(v)}^*`).join(', ')}) \\approx (${r.x.map((v) => texNumber(v, 10)).join(',\\ ')})`;
+  const shown = r.path.slice(0, 12);
+  return systemRootPlot({
+    title, variables: vars,
+    equations: items.map((e) => ({ name: `${toCalc(simplify(e))} = 0`, f: fn2(e, vars) })),
+    iterates: r.path.map((p) => [...p]), root: r.converged ? [r.x[0]!, r.x[1]!] : null, converged: r.converged,
+    latex: [defineTex(t.name, vars, t.expr), r.converged ? star : '\\text{not converged}'],
+    table: {
+      columns: ['k', `(${vars.map(latexName).join(', ')})_k`],
+      rows: shown.map((p, k) => [String(k), `(${p.map((v) => texNumber(v, 10)).join(',\\ ')})`]),
+    },
+    notes: [r.message, ...r.notes, ...(r.path.length > shown.length ? [`The table shows the first ${shown.length} of ${r.path.length} iterates.`] : [])],
   });
 }
 

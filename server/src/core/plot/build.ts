@@ -5,11 +5,11 @@
  * document analysis; tests and benchmarks feed them closures directly.
  */
 import type {
-  CurvePlot, FitPlot, Interval, Iterate, LagrangePlot, OptimizePlot, PlotBase, RootPlot, Sample, SurfacePlot, Table, Tangent, TaylorPlot,
+  CurvePlot, FitPlot, Interval, Iterate, LagrangePlot, OptimizePlot, PlotBase, RootPlot, Sample, SurfacePlot, SystemRootPlot, Table, Tangent, TaylorPlot,
 } from '../../../../protocol/plot';
 import { levelCurves, packCurves, packGrid } from './contour';
 import { about, rangeAround, windowAround } from './ranges';
-import { adaptiveSample, type Fn1, type Fn2, gradientField, linspace, safeCall1, sampleAt, sampleGrid, sampleSeries, visibleRange } from './sample';
+import { adaptiveSample, type Fn1, type Fn2, gradientField, linspace, safeCall1, safeCall2, sampleAt, sampleGrid, sampleSeries, visibleRange } from './sample';
 
 /** Header fields every builder accepts. */
 export interface Header {
@@ -229,6 +229,43 @@ export function rootPlot(input: RootInput): RootPlot {
   const yRange = visibleRange([input.f], range);
   if (yRange) plot.yRange = yRange;
   return plot;
+}
+
+export interface SystemRootInput extends Header {
+  variables: [string, string];
+  /** The equations F_i(x, y) = 0, each with a plain-text name for the legend. */
+  equations: { name: string; f: Fn2 }[];
+  /** x_0, x_1, … as Newton's method produced them. */
+  iterates: number[][];
+  root: [number, number] | null;
+  converged: boolean;
+}
+
+/**
+ * Newton's method for two equations in two unknowns: the zero curve of each equation (a root
+ * is where they cross), sampled around the path, and the path with ‖F(x_k)‖ at each iterate.
+ *
+ *   systemRootPlot({ title: 'root', variables: ['x', 'y'], equations: [{ name: 'x^2 + y^2 - 4 = 0', f: (x, y) => x * x + y * y - 4 }, { name: 'x - y = 0', f: (x, y) => x - y }], iterates: [[1, 1], [1.5, 1.5]], root: [Math.SQRT2, Math.SQRT2], converged: true })
+ */
+export function systemRootPlot(input: SystemRootInput): SystemRootPlot {
+  const points = input.iterates.filter((p) => p.length === 2 && p.every(Number.isFinite)) as [number, number][];
+  const [xRange, yRange] = windowAround(input.root ? [...points, input.root] : points, 0.35, 2);
+  const curves = input.equations.map((e) => ({
+    name: e.name,
+    ...packCurves(levelCurves(sampleGrid(e.f, xRange, yRange, GRID_RESOLUTION, GRID_RESOLUTION), [0]), [0]),
+  }));
+  const norm = (p: readonly number[]): number => {
+    let s = 0;
+    for (const e of input.equations) { const v = safeCall2(e.f, p[0]!, p[1]!); s += v === null ? NaN : v * v; }
+    return Math.sqrt(s);
+  };
+  const path: Iterate[] = points.map((p) => ({ point: p, value: norm(p) }));
+  return {
+    kind: 'system', ...base(input), variables: input.variables, xRange, yRange, curves, path,
+    // Newton's few steps shrink fast: a closer spacing than minimize's still keeps labels apart.
+    labels: spreadLabels(points, [xRange[1] - xRange[0], yRange[1] - yRange[0]], 0.03),
+    root: input.root, converged: input.converged,
+  };
 }
 
 export interface LagrangeInput extends Header {
