@@ -129,6 +129,16 @@ test('taylor of a polynomial of degree n at order n reproduces it', () => {
   assert.equal(analyze(`expect ${r.polynomial} == x^3 - 2*x + 1`).diagnostics.length, 0);
 });
 
+test('taylor about a point where a derivative is infinite or the function undefined says which order fails', () => {
+  // d/dx sqrt(x) = 1/(2 sqrt(x)) is infinite at 0; log is undefined there
+  const a = analyze('taylor sqrt(x) at x = 0 order 2');
+  assert.deepEqual(codes(a), [Codes.EvaluationError]);
+  assert.match(a.diagnostics[0]!.message, /order 1 at x = 0/);
+  assert.equal(a.text.slice(a.diagnostics[0]!.offset, a.diagnostics[0]!.offset + a.diagnostics[0]!.length), 'x = 0');
+  assert.deepEqual(codes(analyze('taylor sqrt(x) at x = 0 order 0')), []);
+  assert.match(analyze('taylor log(x) at x = 0 order 1').diagnostics[0]!.message, /not defined at x = 0/);
+});
+
 test('analysis never throws and keeps every diagnostic inside the document', () => {
   for (const text of ['(((', ')', 'f(', 'data', 'fit', 'minimize', 'x = = 2', '\u0000\u0001', '[[1,2],[3', 'taylor at order']) {
     const a = analyze(text);

@@ -31,7 +31,13 @@ export function taylorStatement(ctx: StatementContext, s: TaylorStatement): Tayl
     throw new LowerError(Codes.TooLarge, s.order ?? s, `An order-${order} expansion in ${vars.length} variables has too many terms; use order 3 or less.`);
   }
   const at = pointFor(ctx, s.at, vars);
-  const { expanded, shifted } = taylor(expr, vars, vars.map((v) => at[v]!), order);
+  const { expanded, shifted, singularOrder } = taylor(expr, vars, vars.map((v) => at[v]!), order);
+  if (singularOrder !== undefined) {
+    const where = vars.map((v) => `${v} = ${at[v]}`).join(', ');
+    const what = singularOrder === 0 ? 'is not defined' : `has no finite derivative of order ${singularOrder}`;
+    const fix = singularOrder === 0 ? 'expand about a point where it is defined' : `expand about another point, or use order ${singularOrder - 1}`;
+    throw new LowerError(Codes.EvaluationError, s.at, `The function ${what} at ${where}, so it has no Taylor polynomial of order ${order} there: ${fix}.`);
+  }
   return {
     kind: 'taylor', polynomial: toCalc(expanded), shifted: toCalc(shifted), order, at,
     expanded, shiftedExpr: shifted, function: expr, variables: vars,

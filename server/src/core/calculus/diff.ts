@@ -123,8 +123,28 @@ function outer(fn: string, u: Expr, self: Expr): Expr {
  */
 export function derivative(e: Expr, x: string, opts?: SimplifyOptions): Expr {
   checkBounds(e, opts?.maxNodes);
-  return simplify(d(e, x, new Map()), opts);
+  // A worksheet differentiates the same function body many times (its diff lines, grad,
+  // hessian, check, the hover): the simplified result is kept, for the default options.
+  const cacheable = opts === undefined;
+  const hit = cacheable ? DERIVATIVES.get(e)?.get(x) : undefined;
+  if (hit) return hit;
+  const r = simplify(d(e, x, new Map()), opts);
+  if (cacheable) {
+    if (DERIVATIVES.size >= MAX_CACHED_DERIVATIVES) DERIVATIVES.clear();
+    let byVar = DERIVATIVES.get(e);
+    if (!byVar) { byVar = new Map(); DERIVATIVES.set(e, byVar); }
+    byVar.set(x, r);
+  }
+  return r;
 }
+
+/**
+ * Simplified derivatives by expression and variable. A plain Map with a size bound rather than
+ * a WeakMap, for the same reason as the simplifier's caches (simplify.ts): WeakMap entries are
+ * ephemerons that every garbage collection has to process.
+ */
+const DERIVATIVES = new Map<Expr, Map<string, Expr>>();
+const MAX_CACHED_DERIVATIVES = 20_000;
 
 /**
  * The n-th derivative, simplifying after each step so the intermediate forms stay small.

@@ -91,16 +91,45 @@ export function freeSymbols(e: Expr, out: string[] = []): string[] {
   return out;
 }
 
-/** Replace symbols by expressions. `substitute(x + y, {x: 2})` is `2 + y` (unsimplified). */
+/**
+ * Replace symbols by expressions. `substitute(x + y, {x: 2})` is `2 + y` (unsimplified).
+ * Subtrees that do not change are returned as they are (a symbol bound to an equal symbol
+ * does not change), so substituting a function's parameters by themselves gives back its
+ * body, and whatever was cached for the body (its simplified form, its derivatives) is found again.
+ */
 export function substitute(e: Expr, bindings: ReadonlyMap<string, Expr>): Expr {
+  const memo = new Map<Expr, Expr>();
+  const visit = (x: Expr): Expr => {
+    if (x.kind === 'num') return x;
+    if (x.kind === 'sym') {
+      const b = bindings.get(x.name);
+      return b === undefined || (b.kind === 'sym' && b.name === x.name) ? x : b;
+    }
+    const hit = memo.get(x);
+    if (hit) return hit;
+    const items = children(x);
+    let changed: Expr[] | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const c = visit(items[i]!);
+      if (c !== items[i] && !changed) changed = items.slice(0, i);
+      if (changed) changed.push(c);
+    }
+    const r = changed ? withChildren(x, changed) : x;
+    memo.set(x, r);
+    return r;
+  };
+  return visit(e);
+}
+
+/** A node of the same kind and fields with new children (in the order `children` gives them). */
+function withChildren(e: Expr, items: Expr[]): Expr {
   switch (e.kind) {
-    case 'num': return e;
-    case 'sym': return bindings.get(e.name) ?? e;
-    case 'add': return { kind: 'add', terms: e.terms.map((t) => substitute(t, bindings)) };
-    case 'mul': return { kind: 'mul', factors: e.factors.map((t) => substitute(t, bindings)) };
-    case 'pow': return pow(substitute(e.base, bindings), substitute(e.exp, bindings));
-    case 'call': return call(e.fn, e.args.map((t) => substitute(t, bindings)));
-    case 'vec': return vec(e.items.map((t) => substitute(t, bindings)));
+    case 'num': case 'sym': return e;
+    case 'add': return { kind: 'add', terms: items };
+    case 'mul': return { kind: 'mul', factors: items };
+    case 'pow': return pow(items[0]!, items[1]!);
+    case 'call': return call(e.fn, items);
+    case 'vec': return vec(items);
   }
 }
 

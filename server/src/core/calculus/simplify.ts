@@ -16,6 +16,9 @@ import {
   type Expr, num, call, vec, pow, equals, children, ExprTooLarge,
 } from './expr';
 import { builtinFunction, canonicalFunctionName } from '../semantics/builtins';
+import {
+  type Coef, FLOAT, ONE, ZERO, isFloat, value, coefAdd, coefMul, coefPowInt, coefIs, asCoef, coefFactors, coefExpr,
+} from './coef';
 
 /** Default node budget for `simplify` and `expand`. */
 export const DEFAULT_MAX_NODES = 200_000;
@@ -30,83 +33,6 @@ export interface SimplifyOptions {
    */
   distributeNumbers?: boolean;
 }
-
-// ---------------------------------------------------------------------------
-// Coefficients: exact rationals p/q (q > 0, gcd 1, both safe integers) or floats.
-
-/** A numeric coefficient. `q === 0` marks a float held in `p`. */
-interface Coef { readonly p: number; readonly q: number }
-
-const FLOAT = 0;
-const ONE: Coef = { p: 1, q: 1 };
-const ZERO: Coef = { p: 0, q: 1 };
-const isFloat = (c: Coef): boolean => c.q === FLOAT;
-const value = (c: Coef): number => (isFloat(c) ? c.p : c.p / c.q);
-const floatCoef = (v: number): Coef => ({ p: v, q: FLOAT });
-
-function gcd(a: number, b: number): number {
-  a = Math.abs(a); b = Math.abs(b);
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-
-/** p/q reduced; a float if either part left the safe-integer range. */
-function rational(p: number, q: number): Coef {
-  if (!Number.isSafeInteger(p) || !Number.isSafeInteger(q) || q === 0) return floatCoef(p / q);
-  if (q < 0) { p = -p; q = -q; }
-  const g = gcd(p, q) || 1;
-  return { p: p / g, q: q / g };
-}
-
-function coefAdd(a: Coef, b: Coef): Coef {
-  if (isFloat(a) || isFloat(b)) return floatCoef(value(a) + value(b));
-  return rational(a.p * b.q + b.p * a.q, a.q * b.q);
-}
-
-function coefMul(a: Coef, b: Coef): Coef {
-  if (isFloat(a) || isFloat(b)) return floatCoef(value(a) * value(b));
-  return rational(a.p * b.p, a.q * b.q);
-}
-
-/** a^k for an integer k, exact while it stays small. */
-function coefPowInt(a: Coef, k: number): Coef | undefined {
-  if (isFloat(a)) return floatCoef(Math.pow(a.p, k));
-  if (a.p === 0 && k < 0) return undefined; // 1/0: leave it symbolic
-  const p = Math.pow(a.p, Math.abs(k)), q = Math.pow(a.q, Math.abs(k));
-  if (!Number.isSafeInteger(p) || !Number.isSafeInteger(q)) return undefined;
-  return k >= 0 ? rational(p, q) : rational(q, p);
-}
-
-const coefIs = (c: Coef, v: number): boolean => value(c) === v;
-
-/** The exact or float number an expression denotes, if it is a numeric constant in canonical form. */
-function asCoef(e: Expr): Coef | undefined {
-  if (e.kind === 'num') return Number.isSafeInteger(e.value) ? { p: e.value, q: 1 } : floatCoef(e.value);
-  // 1/q, the canonical shape of a rational's denominator
-  if (e.kind === 'pow' && e.base.kind === 'num' && e.exp.kind === 'num'
-      && Number.isSafeInteger(e.base.value) && Number.isSafeInteger(e.exp.value)) {
-    return coefPowInt({ p: e.base.value, q: 1 }, e.exp.value);
-  }
-  if (e.kind === 'mul') {
-    let c = ONE;
-    for (const f of e.factors) {
-      const k = asCoef(f);
-      if (!k) return undefined;
-      c = coefMul(c, k);
-    }
-    return c;
-  }
-  return undefined;
-}
-
-/** The canonical expression of a coefficient: `p`, `pow(q, -1)` or `mul(p, pow(q, -1))`. */
-function coefFactors(c: Coef): Expr[] {
-  if (isFloat(c)) return [num(c.p === 0 ? 0 : c.p)];
-  if (c.q === 1) return [num(c.p)];
-  const den = pow(num(c.q), num(-1));
-  return c.p === 1 ? [den] : [num(c.p), den];
-}
-const coefExpr = (c: Coef): Expr => mulOf(coefFactors(c));
 
 function mulOf(factors: Expr[]): Expr {
   if (factors.length === 0) return num(1);
