@@ -233,9 +233,34 @@ export interface TaylorPlot extends PlotBase {
   errors: (Series & { order: number })[];
 }
 
-export type PlotData = CurvePlot | SurfacePlot | OptimizePlot | RootPlot | SystemRootPlot | LagrangePlot | FitPlot | TaylorPlot;
+/**
+ * `taylor f at [a, b] order n` in two variables: f and its Taylor polynomial T_n together, so
+ * the polynomial is seen to hug the function near the point and leave it farther away.
+ */
+export interface TaylorSurfacePlot extends PlotBase {
+  kind: 'taylor-surface';
+  variables: [string, string];
+  center: [number, number];
+  /** f at the centre (null when undefined there). */
+  centerValue: number | null;
+  order: number;
+  /** Plain-text names for legends: "f(x, y)", "T₂(x, y)", "|f − T₂|". */
+  names: { function: string; polynomial: string; error: string };
+  /** f on the grid, with contour lines. */
+  function: Grid;
+  /**
+   * T_n on the same grid; its contour lines are on f's levels, so the two sets of lines can
+   * be compared one by one. Values far outside f's range (T_n grows without bound away from
+   * the point) are gaps, so the 3-D view keeps f's scale.
+   */
+  polynomial: Grid;
+  /** log₁₀ |f − T_n| on the same grid (exact agreement is a gap), with contour lines. */
+  logError: Grid;
+}
+
+export type PlotData = CurvePlot | SurfacePlot | OptimizePlot | RootPlot | SystemRootPlot | LagrangePlot | FitPlot | TaylorPlot | TaylorSurfacePlot;
 export type PlotKind = PlotData['kind'];
-export const PLOT_KINDS: readonly PlotKind[] = ['curve', 'surface', 'optimize', 'root', 'system', 'lagrange', 'fit', 'taylor'];
+export const PLOT_KINDS: readonly PlotKind[] = ['curve', 'surface', 'optimize', 'root', 'system', 'lagrange', 'fit', 'taylor', 'taylor-surface'];
 
 // ---------------------------------------------------------------------------------------
 // Packing numbers: shared by the server (which packs) and the webview and tests (which unpack).

@@ -89,6 +89,7 @@ function renderToolbar(plot: PlotData): void {
     toggle('3-D surface', 'view3d', true);
     toggle('Gradient arrows', 'arrows', Boolean(plot.gradient) && !options.view3d);
   }
+  if (plot.kind === 'taylor-surface') toggle('3-D surfaces', 'view3d', true);
   toolbar.replaceChildren(...buttons);
 }
 

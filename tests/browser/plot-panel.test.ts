@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { CurvePlot, FitPlot, LagrangePlot, OptimizePlot, PlotData, RootPlot, SurfacePlot, SystemRootPlot, TaylorPlot } from '../../protocol/plot';
+import type { CurvePlot, FitPlot, LagrangePlot, OptimizePlot, PlotData, RootPlot, SurfacePlot, SystemRootPlot, TaylorPlot, TaylorSurfacePlot } from '../../protocol/plot';
 import { gridRows, parseWebviewMessage } from '../../protocol/plot';
 import { plotOf, type StatementPlot, tourPlots } from './fixtures';
 import { Panel, type ThemeName } from './harness';
@@ -74,7 +74,7 @@ test('every plottable statement of the tour draws, with a clean console and a Ka
     assert.ok(drawn.traces.length >= 1, `line ${s.line} drew nothing`);
     drawnKinds.add(s.plot.kind);
   }
-  assert.deepEqual([...drawnKinds].sort(), ['curve', 'fit', 'lagrange', 'optimize', 'root', 'surface', 'system', 'taylor']);
+  assert.deepEqual([...drawnKinds].sort(), ['curve', 'fit', 'lagrange', 'optimize', 'root', 'surface', 'system', 'taylor', 'taylor-surface']);
 });
 
 test('plot sin(x), cos(x) draws both curves on the range asked for, with derivatives a legend click away', async () => {
@@ -329,6 +329,51 @@ test('taylor cos(x) at 0 order 4 draws T₀…T₄ about 0 and their errors on a
   assert.equal(count(drawn.traces, 'scatter'), 1 + 2 * plot.polynomials.length);
   assert.equal(drawn.axes.yaxis2!.type, 'log');
   assert.ok(close(drawn.axes.xaxis!.range[0], plot.xRange[0]) && close(drawn.axes.xaxis!.range[1], plot.xRange[1]));
+});
+
+test('taylor in two variables draws f and T₁ together: T₁\'s contour lines on f\'s levels, the error map, and both surfaces in 3-D', async () => {
+  const plot = fromTour('taylor exp(x)*sin(y) at [0, 0] order 1', 'taylor-surface') as TaylorSurfacePlot;
+  // e^x sin y = y + xy + …: T₁ = y about (0, 0).
+  const f = (x: number, y: number) => Math.exp(x) * Math.sin(y);
+  const fz = gridRows(plot.function), pz = gridRows(plot.polynomial), ez = gridRows(plot.logError);
+  const { x, y } = plot.function;
+  for (const [i, j] of [[0, 0], [40, 101], [75, 75], [149, 20]] as const) {
+    const X = x[i]!, Y = y[j]!;
+    assert.ok(close(fz[j]![i]!, f(X, Y), 1e-6), `f(${X}, ${Y})`);
+    if (pz[j]![i] !== null) assert.ok(close(pz[j]![i]!, Y, 1e-6), `T₁(${X}, ${Y})`);
+    assert.ok(Math.abs(ez[j]![i]! - Math.log10(Math.abs(f(X, Y) - Y))) < 1e-5, `log error at (${X}, ${Y})`);
+  }
+  // The error is O(r²): a grid point near the centre has a far smaller error than the corners.
+  const mid = x.findIndex((v) => v > 0.1);
+  assert.ok(ez[mid]![mid]! < ez[0]![0]! - 1.5 && ez[mid]![mid]! < ez[149]![149]! - 1.5);
+  const { drawn, panel: p } = await show(plot, 'taylor-surface');
+  assert.equal(count(drawn.traces, 'heatmap'), 2, 'f, and the error');
+  // T₁ = y: its contour lines on f's levels c are the straight lines y = c.
+  const levels = plot.function.contours!.levels;
+  const tLines = await drawnLine(p, 'T₁(x, y), on the same levels');
+  assert.ok(tLines.length >= 2 * levels.length / 2, `${tLines.length} points`);
+  for (const [, Y] of tLines) assert.ok(levels.some((c) => Math.abs(Y - c) < 1e-5), `a point at y = ${Y} is on no level`);
+  // f's own lines lie on its levels (linear interpolation errs by at most M·h²/8, M = e² bounding the second derivatives).
+  const h = 4 / 149, tolerance = (Math.exp(2) * h * h) / 8 + 1e-5;
+  const fLines = drawn.traces.filter((t) => t.name === 'contours');
+  assert.equal(fLines.length, 2, 'contour lines on both maps');
+  const first = await p.page.evaluate(() => {
+    const gd = document.getElementById('plot') as unknown as { _fullData: { name?: string; x: (number | null)[]; y: (number | null)[]; xaxis?: string }[] };
+    const t = gd._fullData.find((d) => d.name === 'contours' && d.xaxis === 'x')!;
+    return t.x.map((v, k) => [v, t.y[k]] as const).filter((q): q is [number, number] => q[0] !== null && q[1] !== null);
+  });
+  for (const [X, Y] of first) assert.ok(levels.some((c) => Math.abs(f(X, Y) - c) <= tolerance), `f(${X}, ${Y}) = ${f(X, Y)} is on no level`);
+  // The error map sits on its own axes beside f's, over the same window.
+  assert.ok(drawn.traces.some((t) => t.type === 'heatmap' && t.xaxis === 'x2' && t.yaxis === 'y2'));
+  assert.deepEqual(drawn.axes.xaxis2!.range, drawn.axes.xaxis!.range);
+  p.errors.length = 0;
+  await p.toggle('3-D surfaces');
+  const d3 = await p.drawn();
+  assert.deepEqual(d3.traces.map((t) => t.type), ['surface', 'surface', 'scatter3d']);
+  assert.deepEqual(d3.traces.slice(0, 2).map((t) => t.name), ['f(x, y)', 'T₁(x, y)']);
+  await p.screenshot('taylor-surface-3d');
+  assert.deepEqual(p.errors, []);
+  await p.toggle('3-D surfaces');
 });
 
 test('the panel follows the high-contrast theme', async () => {

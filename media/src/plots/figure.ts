@@ -14,7 +14,7 @@ export interface Figure {
 
 /** View options the panel's toolbar controls (per panel, not per plot). */
 export interface ViewOptions {
-  /** Surfaces: the 3-D view instead of contour + heat map. */
+  /** Surfaces and two-variable Taylor plots: the 3-D view instead of the contour maps. */
   view3d: boolean;
   /** Surfaces: gradient arrows on the contour map. */
   arrows: boolean;

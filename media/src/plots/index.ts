@@ -13,6 +13,7 @@ import { drawRoot } from './root';
 import { drawSurface } from './surface';
 import { drawSystem } from './system';
 import { drawTaylor } from './taylor';
+import { drawTaylorSurface } from './taylorSurface';
 
 const DRAWERS: { [K in PlotKind]: Drawer<Extract<PlotData, { kind: K }>> } = {
   curve: drawCurve,
@@ -23,6 +24,7 @@ const DRAWERS: { [K in PlotKind]: Drawer<Extract<PlotData, { kind: K }>> } = {
   lagrange: drawLagrange,
   fit: drawFit,
   taylor: drawTaylor,
+  'taylor-surface': drawTaylorSurface,
 };
 
 /** The plotly figure for any plot. */

@@ -20,15 +20,16 @@ export function curvesTrace(curves: LevelCurves, name: string, line: Record<stri
  * lines over it. Two plain traces are several times faster to draw than a plotly `contour`
  * trace, which traces the lines itself on every redraw.
  */
-export function contourMap(grid: Grid, t: Theme, name: string, extra: Record<string, unknown> = {}): Data[] {
+export function contourMap(grid: Grid, t: Theme, name: string, extra: Record<string, unknown> = {}, axes: { xaxis?: string; yaxis?: string } = {}): Data[] {
   const data: Data[] = [{
+    ...axes,
     type: 'heatmap', name, x: grid.x, y: grid.y, z: gridRows(grid),
     colorscale: t.colorscale, connectgaps: false, hoverongaps: false,
     colorbar: { thickness: 12, outlinewidth: 0, tickfont: { color: t.foreground } },
     hovertemplate: '(%{x:.4g}, %{y:.4g}) ↦ %{z:.5g}<extra></extra>',
     ...extra,
   } as Data];
-  if (grid.contours) data.push(curvesTrace(grid.contours, 'contours', { color: 'rgba(255,255,255,0.45)', width: 0.6 }, { showlegend: false }));
+  if (grid.contours) data.push(curvesTrace(grid.contours, 'contours', { color: 'rgba(255,255,255,0.45)', width: 0.6 }, { showlegend: false, ...axes }));
   return data;
 }
 

@@ -13,7 +13,7 @@ import { latexName, toCalc, toLatex } from '../core/calculus/print';
 import { simplify } from '../core/calculus/simplify';
 import { taylor } from '../core/calculus/taylor';
 import { about } from '../core/plot/ranges';
-import { curvePlot, fitPlot, lagrangePlot, optimizePlot, rootPlot, surfacePlot, systemRootPlot, taylorPlot, texNumber } from '../core/plot/build';
+import { curvePlot, fitPlot, lagrangePlot, optimizePlot, rootPlot, surfacePlot, systemRootPlot, taylorPlot, taylorSurfacePlot, texNumber } from '../core/plot/build';
 import type { Fn1, Fn2 } from '../core/plot/sample';
 import type { FitStatementResult, LagrangeStatementResult, OptimizeStatementResult, RootStatementResult, StatementResult } from '../core/results';
 import { runStatement } from '../core/run';
@@ -222,10 +222,13 @@ function plotOfTaylor(result: StatementResult | undefined, title: string): PlotD
   }
   if (vars.length === 2) {
     const names: [string, string] = [vars[0]!, vars[1]!];
-    return surfacePlot({
-      title, variables: names, xRange: about(a[0]!, 2), yRange: about(a[1]!, 2), f: fn2(result.expanded, names), grad: grad2(result.expanded, names),
-      latex: [`f = ${tex(result.function)}`, `T_{${result.order}} = ${tex(result.expanded)}`],
-      notes: [`The Taylor polynomial of order ${result.order} about (${a.map((x) => String(x)).join(', ')}).`],
+    const args = names.join(', ');
+    return taylorSurfacePlot({
+      title, variables: names, center: [a[0]!, a[1]!], order: result.order,
+      f: fn2(result.function, names), p: fn2(result.expanded, names),
+      names: { function: `f(${args})`, polynomial: `T${subscript(result.order)}(${args})`, error: `|f − T${subscript(result.order)}|` },
+      latex: [`f(${names.map(latexName).join(', ')}) = ${tex(result.function)}`, `T_{${result.order}}(${names.map(latexName).join(', ')}) = ${tex(result.expanded)}`],
+      notes: [`The Taylor polynomial of order ${result.order} about (${a.map((x) => String(x)).join(', ')}): its contour lines (dashed) follow f's near the point; the error |f − T${subscript(result.order)}| falls off at least like r^${result.order + 1} towards it, r the distance from the point.`],
     });
   }
   return `A Taylor polynomial in ${vars.length} variables cannot be drawn.`;

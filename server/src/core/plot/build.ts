@@ -6,8 +6,9 @@
  */
 import type {
   CurvePlot, FitPlot, Interval, Iterate, LagrangePlot, OptimizePlot, PlotBase, RootPlot, Sample, SurfacePlot, SystemRootPlot, Table, Tangent, TaylorPlot,
+  TaylorSurfacePlot,
 } from '../../../../protocol/plot';
-import { levelCurves, packCurves, packGrid } from './contour';
+import { finiteRange, levelCurves, niceLevels, packCurves, packGrid } from './contour';
 import { about, rangeAround, windowAround } from './ranges';
 import { adaptiveSample, type Fn1, type Fn2, gradientField, linspace, safeCall1, safeCall2, sampleAt, sampleGrid, sampleSeries, visibleRange } from './sample';
 
@@ -372,4 +373,56 @@ export function taylorPlot(input: TaylorInput): TaylorPlot {
     plot.yRange = [lo - 0.5 * h, hi + 0.5 * h];
   }
   return plot;
+}
+
+export interface TaylorSurfaceInput extends Header {
+  variables: [string, string];
+  center: [number, number];
+  order: number;
+  f: Fn2;
+  /** T_n as a closure. */
+  p: Fn2;
+  names: TaylorSurfacePlot['names'];
+  /** Half-width of the window about the point in each variable (default 2). */
+  radius?: number;
+}
+
+/** Grid resolution of the Taylor comparison: three grids, so coarser than a lone contour map. */
+const TAYLOR_RESOLUTION = 150;
+
+/**
+ * f and T_n about (a, b) on one grid: f with its contour lines, T_n with lines on the same
+ * levels (where the two sets of lines coincide the polynomial hugs the function), and
+ * log₁₀ |f − T_n|, whose lines fall off steeply towards the point: the error of T_n is
+ * O(r^{n+1}) in the distance r from it.
+ *
+ *   taylorSurfacePlot({ title: 't', variables: ['x', 'y'], center: [0, 0], order: 1, f: (x, y) => Math.exp(x) * Math.sin(y), p: (x, y) => y, names })
+ */
+export function taylorSurfacePlot(input: TaylorSurfaceInput): TaylorSurfacePlot {
+  const [a, b] = input.center;
+  const xr = about(a, input.radius ?? 2), yr = about(b, input.radius ?? 2);
+  const n = TAYLOR_RESOLUTION;
+  const f = sampleGrid(input.f, xr, yr, n, n);
+  const p = sampleGrid(input.p, xr, yr, n, n);
+  const fGrid = packGrid(f);
+  const levels = fGrid.contours?.levels ?? [];
+  const pLines = levelCurves(p, levels);
+  // T_n beyond f's range, widened by half of it each way, is a gap: it would flatten f in 3-D.
+  const range = finiteRange(f.z) ?? [-1, 1];
+  const pad = Math.max(range[1] - range[0], 1e-9) / 2;
+  const clipped = p.z.map((v) => (v >= range[0] - pad && v <= range[1] + pad ? v : NaN));
+  const polynomial = { ...packGrid({ ...p, z: clipped }, 0), contours: packCurves(pLines, levels) };
+  const logError = new Float64Array(f.z.length);
+  for (let k = 0; k < logError.length; k++) {
+    const e = Math.abs(f.z[k]! - p.z[k]!);
+    logError[k] = e > 0 ? Math.log10(e) : NaN;
+  }
+  // Whole powers of ten for the error's contour lines when they are not too many.
+  const er = finiteRange(logError);
+  const decades = er ? niceLevels(er[0], er[1], 12).filter((v) => Number.isInteger(v)) : [];
+  const errorGrid = packGrid({ ...f, z: logError }, decades.length >= 3 ? decades : 12);
+  return {
+    kind: 'taylor-surface', ...base(input), variables: input.variables, center: input.center, centerValue: safeCall2(input.f, a, b), order: input.order,
+    names: input.names, function: fGrid, polynomial, logError: errorGrid,
+  };
 }

@@ -215,17 +215,19 @@ export function packCurves(lines: Polylines, levels: readonly number[]): LevelCu
 }
 
 /**
- * A grid for the protocol: its values packed, with `levels` contour lines (about that many
- * round levels across its values; 0 for none). When the lines would exceed the point budget
- * (a wildly oscillating function), every other level is dropped until they fit.
+ * A grid for the protocol: its values packed, with contour lines on `levels`: a count asks for
+ * about that many round levels across the grid's values (0 for none), a list gives them. When
+ * the lines would exceed the point budget (a wildly oscillating function), every other level
+ * is dropped until they fit.
  *
  *   packGrid(sampleGrid((x, y) => x * y, [-1, 1], [-1, 1]), 24).contours.levels  // [-0.9, -0.8, …, 0.9]
+ *   packGrid(grid, [0, 1])                                                         // lines on f = 0 and f = 1
  */
-export function packGrid(grid: RawGrid, levels = 24, maxPoints = 60_000): Grid {
+export function packGrid(grid: RawGrid, levels: number | readonly number[] = 24, maxPoints = 60_000): Grid {
   const out: Grid = { x: grid.x, y: grid.y, z: pack(grid.z) };
   const range = finiteRange(grid.z);
-  if (levels <= 0 || !range) return out;
-  let chosen = niceLevels(range[0], range[1], levels);
+  if (!range) return out;
+  let chosen = typeof levels === 'number' ? niceLevels(range[0], range[1], levels) : [...levels];
   for (let attempt = 0; attempt < 6 && chosen.length > 0; attempt++) {
     const lines = levelCurves(grid, chosen, maxPoints);
     if (!lines.truncated || chosen.length === 1) {
