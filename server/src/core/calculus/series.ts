@@ -289,7 +289,7 @@ export function recentre(series: Series, point: readonly number[], layout: Layou
 export function monomial(c: Coef, alpha: readonly number[], bases: readonly Expr[]): Expr {
   const factors = alpha.flatMap((a, i) => (a === 0 ? [] : [a === 1 ? bases[i]! : pow(bases[i]!, num(a))]));
   factors.sort(compareExpr);
-  const all = value(c) === 1 && !isFloat(c) ? factors : [...coefFactors(c), ...factors];
+  const all = value(c) === 1 ? factors : [...coefFactors(c), ...factors];
   return all.length === 0 ? num(1) : all.length === 1 ? all[0]! : mul(...all);
 }
 

@@ -52,11 +52,11 @@ function addOf(terms: Expr[]): Expr {
  * Structural keys are interned: a node's key is a short id for (kind, children's ids), so
  * building and hashing a key costs O(children), not O(size of the subtree).
  *
- * These caches, and the simplified forms below, are plain Maps with a size bound, not
- * WeakMaps: V8 processes every WeakMap entry as an ephemeron at each garbage collection,
- * which made the collector the largest cost of analysing a long worksheet (28 % of it, and
- * 40 % of the whole analysis time with the simplifier's cache). When the tables are full
- * they are dropped together, between two simplifications, so keys handed out in one
+ * These caches, and the set of canonical nodes below, are a plain Map and Set with a size
+ * bound, not WeakMaps: V8 processes every WeakMap entry as an ephemeron at each garbage
+ * collection, which made the collector the largest cost of analysing a long worksheet (28 %
+ * of it, and 40 % of the whole analysis time with the simplifier's cache). When the tables
+ * are full they are dropped together, between two simplifications, so keys handed out in one
  * simplification are always consistent; what they hold alive is bounded by their size.
  */
 const keys = new Map<Expr, string>();
@@ -65,10 +65,10 @@ let nextId = 0;
 const MAX_CACHED = 200_000;
 
 function trimCaches(): void {
-  if (interned.size < MAX_CACHED && keys.size < MAX_CACHED && SIMPLIFIED.size < MAX_CACHED) return;
+  if (interned.size < MAX_CACHED && keys.size < MAX_CACHED && CANONICAL.size < MAX_CACHED) return;
   interned.clear();
   keys.clear();
-  SIMPLIFIED.clear();
+  CANONICAL.clear();
 }
 
 /** A string that two expressions share when they are structurally equal (and only then). */
@@ -153,6 +153,17 @@ function sortTerms(terms: Expr[]): Expr[] {
   return keyed.map((k) => k.t);
 }
 
+/**
+ * The sum of distinct terms that are each already canonical (a polynomial's monomials, say),
+ * in canonical order, without a simplification pass: for builders that know their terms
+ * cannot combine. Zero terms are dropped.
+ *
+ * @example canonicalSum([num(1), mul(num(2), sym('x'))]) // 2*x + 1
+ */
+export function canonicalSum(terms: readonly Expr[]): Expr {
+  return addOf(sortTerms(terms.filter((t) => !(t.kind === 'num' && t.value === 0))));
+}
+
 /** No variables: numbers, pi, e and functions of them, which a sum writes last. */
 function isConstant(e: Expr): boolean {
   switch (e.kind) {
@@ -186,19 +197,24 @@ function splitCoef(e: Expr): { coef: Coef; rest: Expr[] } {
 interface Ctx {
   readonly maxNodes: number;
   readonly distribute: boolean;
+  /** Simplified forms of the nodes seen in this simplification. */
   readonly memo: Map<Expr, Expr>;
+  /** Nodes known to be in canonical form under these rules, kept across simplifications. */
+  readonly canonical: Set<Expr> | undefined;
 }
 
 /**
- * Simplified forms of the nodes seen so far, for the default rules. Nodes are immutable,
- * so this is safe across calls, and it is what makes a Hessian cheap: its entries
- * differentiate gradient entries whose untouched subtrees are already simplified.
+ * Nodes that simplify to themselves under the default rules (fixed points of `simp`). Nodes
+ * are immutable, so this holds across calls, and it is what makes a Hessian cheap: its
+ * entries differentiate gradient entries whose untouched subtrees are already canonical.
+ * Only the canonical outputs are kept, not what they were simplified from: a raw derivative
+ * tree is garbage as soon as it is simplified, and keeping it alive made every collection copy it.
  */
-const SIMPLIFIED = new Map<Expr, Expr>();
+const CANONICAL = new Set<Expr>();
 
 function context(opts?: SimplifyOptions): Ctx {
   const distribute = opts?.distributeNumbers ?? true;
-  return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute, memo: distribute ? SIMPLIFIED : new Map() };
+  return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute, memo: new Map(), canonical: distribute ? CANONICAL : undefined };
 }
 
 /**
@@ -265,6 +281,7 @@ function fixpoint(e: Expr, ctx: Ctx): Expr {
 }
 
 function simp(e: Expr, ctx: Ctx): Expr {
+  if (ctx.canonical?.has(e)) return e;
   const hit = ctx.memo.get(e);
   if (hit) return hit;
   let r: Expr;
@@ -290,6 +307,7 @@ function simp(e: Expr, ctx: Ctx): Expr {
   // an unchanged node keeps its identity, so a second pass over a canonical tree is all cache hits
   if (r !== e && equals(r, e)) r = e;
   ctx.memo.set(e, r);
+  if (r === e) ctx.canonical?.add(e);
   return r;
 }
 

@@ -7,7 +7,7 @@
  * with each symmetric pair of Hessian terms collected into one (∂²f/∂x∂y (x-a)(y-b)).
  */
 import { type Expr, num, sym, add, ExprTooLarge } from './expr';
-import { simplify, type SimplifyOptions } from './simplify';
+import { simplify, canonicalSum, type SimplifyOptions } from './simplify';
 import { value as coefValue } from './coef';
 import { layoutFor, seriesOf, recentre, monomial } from './series';
 
@@ -48,10 +48,11 @@ export function taylor(e: Expr, vars: readonly string[], point: readonly number[
   const terms: Expr[] = [];
   series.forEach((c, m) => { if (c.p !== 0) terms.push(monomial(c, layout.alphas[m]!, shift)); });
   const vs = vars.map((v) => sym(v));
-  const expanded = recentre(series, point, layout).map((c, m) => monomial(c, layout.alphas[m]!, vs));
+  const expanded: Expr[] = [];
+  recentre(series, point, layout).forEach((c, m) => { if (c.p !== 0) expanded.push(monomial(c, layout.alphas[m]!, vs)); });
   const singular = series.findIndex((c) => !Number.isFinite(coefValue(c)));
   return {
-    shifted: add(...terms), expanded: simplify(add(...expanded), opts),
+    shifted: add(...terms), expanded: canonicalSum(expanded),
     ...(singular >= 0 ? { singularOrder: layout.degree[singular]! } : {}),
   };
 }
