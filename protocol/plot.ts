@@ -66,6 +66,11 @@ export interface Grid {
   z: Packed;
   /** Evenly spaced level curves across the grid's values: the contour lines of a contour map. */
   contours?: LevelCurves;
+  /**
+   * The values the colours span, when a pole or a spike makes the full range useless (values
+   * beyond it take the end colours); absent: the full range.
+   */
+  zRange?: Interval;
 }
 
 /** A LaTeX table typeset by KaTeX: every header and cell is a LaTeX fragment. */

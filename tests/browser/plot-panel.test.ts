@@ -178,9 +178,17 @@ test('a plot of f(x, y) draws a 200 × 200 heat map with contour lines on the le
     const v = f(X, Y);
     assert.ok(levels.some((c) => Math.abs(v - c) <= tolerance), `f(${X}, ${Y}) = ${v} is on no level`);
   }
-  // The hover read-out on the map is the heat map's: a point and its value.
-  const hover = await p.page.evaluate(() => (document.getElementById('plot') as unknown as { _fullData: { type: string; hovertemplate?: string }[] })._fullData.find((t) => t.type === 'heatmap')?.hovertemplate);
-  assert.match(hover ?? '', /%\{z/);
+  // The hover read-out on the map: the mouse over the middle of the plot area shows the point
+  // and f there (the heat map's hover; the lines and arrows skip it).
+  const box = (await p.page.locator('#plot .nsewdrag').first().boundingBox())!;
+  await p.page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.25);
+  await p.page.waitForSelector('#plot .hovertext');
+  const text = await p.page.locator('#plot .hovertext').first().textContent();
+  // Plotly writes minus signs as U+2212.
+  const m = /\(([-\d.]+), ([-\d.]+)\) ↦ ([-\d.]+)/.exec((text ?? '').replace(/\u2212/g, '-'));
+  assert.ok(m, `hover text ${text}`);
+  assert.ok(Math.abs(Number(m[3]) - f(Number(m[1]), Number(m[2]))) < 0.02 * (1 + Math.abs(Number(m[3]))), `hover ${text} against f`);
+  await p.page.mouse.move(0, 0);
   p.errors.length = 0;
   await p.toggle('3-D surface');
   const d3 = await p.drawn();
@@ -188,6 +196,19 @@ test('a plot of f(x, y) draws a 200 × 200 heat map with contour lines on the le
   await p.screenshot('surface-3d');
   assert.deepEqual(p.errors, []);
   await p.toggle('3-D surface');
+});
+
+test('a pole in a two-variable plot does not take every colour: the heat map spans the robust range', async () => {
+  const plot = plotOf('plot 1/(x^2 + y^2) over x in [-1, 1], y in [-1, 1]') as SurfacePlot;
+  const range = plot.grid.zRange!;
+  // 1/(x² + y²) is 1/2 at the corners; the samples nearest the pole reach ~10⁴.
+  assert.ok(range[0] < 0.6 && range[1] < 200, `${range}`);
+  const { panel: p } = await show(plot, 'surface-pole');
+  const z = await p.page.evaluate(() => {
+    const t = (document.getElementById('plot') as unknown as { _fullData: { type: string; zmin: number; zmax: number }[] })._fullData.find((d) => d.type === 'heatmap')!;
+    return [t.zmin, t.zmax];
+  });
+  assert.deepEqual(z, range);
 });
 
 test('minimize rosen draws the numbered path from the start to the minimum at (1, 1), and the convergence on a log axis', async () => {

@@ -132,3 +132,19 @@ test('grid rows put the value at (x[i], y[j]) in row j, column i', () => {
   assert.deepEqual(gridRows(grid), [[0, 1, 2], [10, 11, 12]]);
   assert.equal(grid.contours, undefined);
 });
+
+test('near a pole the colours and the contour levels span the robust range, not the pole\'s huge values', () => {
+  // 1/(x² + y²) on [-1, 1]²: 1/2 at the corners, up to ~10⁴ at the samples nearest the pole.
+  const f = (x: number, y: number) => 1 / (x * x + y * y);
+  const grid = sampleGrid(f, [-1, 1], [-1, 1], 200, 200);
+  const packed = packGrid(grid);
+  const [lo, hi] = packed.zRange!;
+  assert.ok(lo < 0.6 && hi > 2 && hi < 200, `colour range [${lo}, ${hi}]`);
+  const levels = packed.contours!.levels;
+  assert.ok(levels.length >= 8 && levels.every((c) => c > lo && c < hi), `${levels}`);
+  // The level curves are circles x² + y² = 1/c about the pole.
+  const curves = lines({ x: unpack(packed.contours!.x), y: unpack(packed.contours!.y) });
+  for (const l of curves) for (const [x, y] of l) assert.ok(levels.some((c) => Math.abs(Math.hypot(x, y) - 1 / Math.sqrt(c)) < 0.01), `(${x}, ${y})`);
+  // A function without a pole keeps its full range.
+  assert.equal(packGrid(sampleGrid((x, y) => x * y, [-1, 1], [-1, 1], 50, 50)).zRange, undefined);
+});

@@ -25,6 +25,7 @@ export function contourMap(grid: Grid, t: Theme, name: string, extra: Record<str
     ...axes,
     type: 'heatmap', name, x: grid.x, y: grid.y, z: gridRows(grid),
     colorscale: t.colorscale, connectgaps: false, hoverongaps: false,
+    ...(grid.zRange ? { zauto: false, zmin: grid.zRange[0], zmax: grid.zRange[1] } : {}),
     colorbar: { thickness: 12, outlinewidth: 0, tickfont: { color: t.foreground } },
     hovertemplate: '(%{x:.4g}, %{y:.4g}) ↦ %{z:.5g}<extra></extra>',
     ...extra,
@@ -49,6 +50,7 @@ export const drawSurface: Drawer<SurfacePlot> = (plot, { theme: t, options }) =>
     layout.margin = { l: 0, r: 0, t: 8, b: 0 };
     const data: Data[] = [{
       type: 'surface', name: plot.title, x: plot.grid.x, y: plot.grid.y, z: gridRows(plot.grid), colorscale: t.colorscale,
+      ...(plot.grid.zRange ? { cauto: false, cmin: plot.grid.zRange[0], cmax: plot.grid.zRange[1] } : {}),
       contours: { z: { show: true, usecolormap: true, project: { z: true } } },
       colorbar: { thickness: 12, outlinewidth: 0, tickfont: { color: t.foreground } },
     } as Data];

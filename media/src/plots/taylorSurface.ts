@@ -18,7 +18,7 @@ export const drawTaylorSurface: Drawer<TaylorSurfacePlot> = (plot, { theme: t, o
     layout.scene = { xaxis: axis(xn), yaxis: axis(yn), zaxis: axis(''), aspectmode: 'cube', camera: { eye: { x: 1.6, y: -1.6, z: 1.1 } } };
     layout.margin = { l: 0, r: 0, t: 8, b: 0 };
     const data: Data[] = [
-      { type: 'surface', name: names.function, showlegend: true, x: f.x, y: f.y, z: gridRows(f), colorscale: t.colorscale, colorbar: { thickness: 12, outlinewidth: 0, tickfont: { color: t.foreground } } } as Data,
+      { type: 'surface', name: names.function, showlegend: true, x: f.x, y: f.y, z: gridRows(f), colorscale: t.colorscale, ...(f.zRange ? { cauto: false, cmin: f.zRange[0], cmax: f.zRange[1] } : {}), colorbar: { thickness: 12, outlinewidth: 0, tickfont: { color: t.foreground } } } as Data,
       // One colour for the polynomial, so it reads as a sheet laid over f.
       { type: 'surface', name: names.polynomial, showlegend: true, x: p.x, y: p.y, z: gridRows(p), opacity: 0.55, showscale: false, colorscale: [[0, t.accent], [1, t.accent]] } as Data,
     ];

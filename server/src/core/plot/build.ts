@@ -408,7 +408,7 @@ export function taylorSurfacePlot(input: TaylorSurfaceInput): TaylorSurfacePlot 
   const levels = fGrid.contours?.levels ?? [];
   const pLines = levelCurves(p, levels);
   // T_n beyond f's range, widened by half of it each way, is a gap: it would flatten f in 3-D.
-  const range = finiteRange(f.z) ?? [-1, 1];
+  const range = fGrid.zRange ?? finiteRange(f.z) ?? [-1, 1];
   const pad = Math.max(range[1] - range[0], 1e-9) / 2;
   const clipped = p.z.map((v) => (v >= range[0] - pad && v <= range[1] + pad ? v : NaN));
   const polynomial = { ...packGrid({ ...p, z: clipped }, 0), contours: packCurves(pLines, levels) };
@@ -421,8 +421,10 @@ export function taylorSurfacePlot(input: TaylorSurfaceInput): TaylorSurfacePlot 
   const er = finiteRange(logError);
   const decades = er ? niceLevels(er[0], er[1], 12).filter((v) => Number.isInteger(v)) : [];
   const errorGrid = packGrid({ ...f, z: logError }, decades.length >= 3 ? decades : 12);
+  // A polynomial f is its own Taylor polynomial from its degree on: nothing to map then.
+  const exact = er ? [] : [`${input.names.polynomial} equals f: the error is zero everywhere.`];
   return {
-    kind: 'taylor-surface', ...base(input), variables: input.variables, center: input.center, centerValue: safeCall2(input.f, a, b), order: input.order,
+    kind: 'taylor-surface', ...base({ ...input, notes: [...(input.notes ?? []), ...exact] }), variables: input.variables, center: input.center, centerValue: safeCall2(input.f, a, b), order: input.order,
     names: input.names, function: fGrid, polynomial, logError: errorGrid,
   };
 }

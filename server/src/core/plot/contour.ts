@@ -6,6 +6,7 @@
  */
 import type { Grid, LevelCurves } from '../../../../protocol/plot';
 import { pack } from '../../../../protocol/plot';
+import { clipRange } from './sample';
 
 /** A function sampled on a grid, unpacked: the value at `(x[i], y[j])` is `z[j * x.length + i]`, NaN a gap. */
 export interface RawGrid {
@@ -225,8 +226,15 @@ export function packCurves(lines: Polylines, levels: readonly number[]): LevelCu
  */
 export function packGrid(grid: RawGrid, levels: number | readonly number[] = 24, maxPoints = 60_000): Grid {
   const out: Grid = { x: grid.x, y: grid.y, z: pack(grid.z) };
-  const range = finiteRange(grid.z);
-  if (!range) return out;
+  const full = finiteRange(grid.z);
+  if (!full) return out;
+  // Near a pole a few huge values would take every colour and every level: use the robust
+  // range then (clipRange: the 2nd–98th percentiles, when the full range is far wider).
+  const clip = clipRange(everyKth(grid.z, Math.max(1, Math.floor(grid.z.length / 10_000))));
+  // clipRange pads both ends; no colour need start below the smallest value or end above the largest.
+  const robust: [number, number] | undefined = clip && [Math.max(clip[0], full[0]), Math.min(clip[1], full[1])];
+  if (robust) out.zRange = robust;
+  const range = robust ?? full;
   let chosen = typeof levels === 'number' ? niceLevels(range[0], range[1], levels) : [...levels];
   for (let attempt = 0; attempt < 6 && chosen.length > 0; attempt++) {
     const lines = levelCurves(grid, chosen, maxPoints);
@@ -236,5 +244,12 @@ export function packGrid(grid: RawGrid, levels: number | readonly number[] = 24,
     }
     chosen = chosen.filter((_, k) => k % 2 === 1);
   }
+  return out;
+}
+
+/** Every k-th finite value (a sample for percentiles), NaN left out. */
+function everyKth(z: Float64Array, k: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < z.length; i += k) if (z[i] === z[i]) out.push(z[i]!);
   return out;
 }
