@@ -72,6 +72,8 @@ const DEFAULT_BUDGET_MS = 10_000;
 const EVALUATION_BUDGET_MS = 10_000;
 /** A budget already spent: `analyze` parses, loads data and resolves names, and evaluates nothing. */
 const NO_EVALUATION = -1;
+/** Documents whose last evaluation the evaluation worker keeps for the next (least recently evaluated dropped first). */
+const MAX_REMEMBERED_DOCUMENTS = 16;
 /** Progress messages per second, at most. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -86,13 +88,19 @@ export function isRunWorker(): boolean {
 export function startRunWorker(): void {
   const port = parentPort!;
   let last: { key: string; analysis: Analysis } | undefined;
+  const outcomes = new Map<string, Pick<Analysis, 'outcomes'>>();
   port.on('message', (msg: ToWorker) => {
     const flag = new Int32Array(msg.flag);
     try {
       const { job } = msg;
       if (msg.type === 'evaluate') {
-        // Not kept: the main thread holds the result, and this worker only evaluates.
-        const analysis = analyze(job.text, { ...hostOption(job), budgetMs: EVALUATION_BUDGET_MS });
+        // The main thread holds the result; this worker keeps only each document's last outcomes,
+        // so that the next version re-evaluates just what its edit can affect.
+        const previous = outcomes.get(job.uri);
+        const analysis = analyze(job.text, { ...hostOption(job), budgetMs: EVALUATION_BUDGET_MS, ...(previous ? { previous } : {}) });
+        outcomes.delete(job.uri);
+        outcomes.set(job.uri, { outcomes: analysis.outcomes });
+        if (outcomes.size > MAX_REMEMBERED_DOCUMENTS) outcomes.delete(outcomes.keys().next().value!);
         post(port, { type: 'evaluation', id: msg.id, evaluation: evaluationOf(analysis) });
         post(port, { type: 'done', id: msg.id });
         return;

@@ -33,6 +33,13 @@ export interface AnalyzeOptions {
    * evaluated, so `results` is empty and evaluation diagnostics (domain warnings, expect) are absent.
    */
   readonly evaluate?: boolean;
+  /**
+   * The analysis of an earlier version of the same document. A statement whose text, and the
+   * text of every definition it depends on (and their data), are unchanged takes its result and
+   * diagnostics from there instead of being worked out again: after an edit, only what the edit
+   * can affect is evaluated.
+   */
+  readonly previous?: Pick<Analysis, 'outcomes'>;
 }
 
 export interface Analysis {
@@ -47,6 +54,14 @@ export interface Analysis {
   readonly broken: ReadonlySet<Statement>;
   /** The lowering used, shared with later requests (hover, run) so that function bodies are lowered once. */
   readonly lowering: Lowering;
+  /** Each evaluated statement's outcome by its dependency key, for the next version's `previous`. */
+  readonly outcomes: ReadonlyMap<string, StatementOutcome>;
+}
+
+/** What evaluating one statement gave, with diagnostics relative to the statement's start. */
+export interface StatementOutcome {
+  readonly result: StatementResult | undefined;
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 /**
@@ -80,23 +95,89 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     }
   }
 
-  const broken = brokenStatements(program, all, names.symbols);
+  const uses = dependencies(program, names.symbols);
+  const broken = brokenStatements(program, all, uses);
   const results = new Map<Statement, StatementResult>();
+  const outcomes = new Map<string, StatementOutcome>();
   const deadline = Date.now() + (options.budgetMs ?? 2000);
   const ctx: StatementContext = { lowering, symbols: names.symbols, data, diagnostics: all };
+  const keyOf = options.evaluate === false ? undefined : dependencyKeys(text, uses, data);
 
   for (const s of program.statements) {
-    if (options.evaluate === false) break;
+    if (!keyOf) break;
     if (broken.has(s) || Date.now() > deadline) continue;
+    const key = keyOf(s);
+    // the same statement with the same definitions, earlier in this version or in the last one
+    const reused = outcomes.get(key) ?? options.previous?.outcomes.get(key);
+    if (reused) {
+      if (reused.result) results.set(s, reused.result);
+      for (const d of reused.diagnostics) all.push(moved(d, s.start));
+      outcomes.set(key, reused);
+      continue;
+    }
+    const before = all.length;
     guard(ctx, s, () => {
       const r = evaluateStatement(ctx, s);
       if (r) results.set(s, r);
     });
+    const found = all.slice(before);
+    // A diagnostic outside the statement (in a definition it uses) cannot move with it: not kept.
+    if (found.every((d) => d.offset >= s.start && d.offset + d.length <= s.end)) {
+      outcomes.set(key, { result: results.get(s), diagnostics: found.map((d) => moved(d, -s.start)) });
+    }
   }
 
   all.sort((a, b) => a.offset - b.offset || a.code - b.code);
-  return { text, program, diagnostics: all, symbols: names.symbols, data, results, broken, lowering };
+  return { text, program, diagnostics: all, symbols: names.symbols, data, results, broken, lowering, outcomes };
 }
+
+/** A diagnostic moved by `delta` characters. */
+function moved(d: Diagnostic, delta: number): Diagnostic {
+  return { ...d, offset: d.offset + delta, ...(d.related ? { related: { ...d.related, offset: d.related.offset + delta } } : {}) };
+}
+
+/**
+ * The definitions (functions, constants, data) each statement uses directly. References and
+ * statements are both in document order, so one merge-like pass finds them.
+ */
+function dependencies(program: Program, symbols: SymbolTable): Map<Statement, Statement[]> {
+  const uses = new Map<Statement, Statement[]>();
+  let k = 0;
+  const refs = symbols.references;
+  for (const s of program.statements) {
+    while (k < refs.length && refs[k]!.span.start < s.start) k++;
+    const list: Statement[] = [];
+    for (let i = k; i < refs.length && refs[i]!.span.start <= s.end; i++) {
+      const t = refs[i]!.target;
+      if (t && !refs[i]!.isDefinition && (t.kind === 'function' || t.kind === 'constant' || t.kind === 'data') && t.statement !== s) list.push(t.statement);
+    }
+    if (list.length) uses.set(s, list);
+  }
+  return uses;
+}
+
+/**
+ * A key per statement that changes whenever anything its outcome depends on changes: its own
+ * text, and the text of every definition it uses, directly or through others (with a data
+ * set's values, which a csv file can change without the text changing).
+ */
+function dependencyKeys(text: string, uses: ReadonlyMap<Statement, readonly Statement[]>, data: ReadonlyMap<string, DataSet>): (s: Statement) => string {
+  const fingerprints = new Map<Statement, string>();
+  const fingerprint = (d: Statement): string => {
+    const known = fingerprints.get(d);
+    if (known !== undefined) return known;
+    fingerprints.set(d, '(cycle)'); // a cycle is an error, reported elsewhere; it must not recurse forever
+    let own = text.slice(d.start, d.end);
+    if (d.kind === 'data' && d.csv) own += `\u0000${JSON.stringify(data.get(d.name.name) ?? null)}`;
+    const deps = uses.get(d) ?? [];
+    const fp = deps.length ? `${own}\u0001${deps.map(fingerprint).join('\u0002')}` : own;
+    fingerprints.set(d, fp);
+    return fp;
+  };
+  return fingerprint;
+}
+
+
 
 /** What statement evaluators share. */
 export interface StatementContext {
@@ -256,7 +337,7 @@ export function evaluateReporting(ctx: StatementContext, expr: Expr, env: Readon
  * Statements that are not evaluated: those whose range holds an error diagnostic or a missing
  * piece, and those that use a broken definition (so one mistake is reported once, not on every use).
  */
-function brokenStatements(program: Program, diagnostics: readonly Diagnostic[], symbols: SymbolTable): Set<Statement> {
+function brokenStatements(program: Program, diagnostics: readonly Diagnostic[], uses: ReadonlyMap<Statement, readonly Statement[]>): Set<Statement> {
   const broken = new Set<Statement>();
   const errors = diagnostics.filter((d) => d.severity === 'error').sort((a, b) => a.offset - b.offset);
   const stmts = program.statements;
@@ -271,19 +352,6 @@ function brokenStatements(program: Program, diagnostics: readonly Diagnostic[], 
     let missing = false;
     forEachExpression(s, (e) => { if (e.kind === 'missing') missing = true; });
     if (missing) broken.add(s);
-  }
-  // Which definitions each statement uses (references are in document order, like statements).
-  const uses = new Map<Statement, Statement[]>();
-  let k = 0;
-  const refs = symbols.references;
-  for (const s of stmts) {
-    while (k < refs.length && refs[k]!.span.start < s.start) k++;
-    const list: Statement[] = [];
-    for (let i = k; i < refs.length && refs[i]!.span.start <= s.end; i++) {
-      const t = refs[i]!.target;
-      if (t && !refs[i]!.isDefinition && (t.kind === 'function' || t.kind === 'constant' || t.kind === 'data') && t.statement !== s) list.push(t.statement);
-    }
-    if (list.length) uses.set(s, list);
   }
   // Propagate to a fixed point; each pass marks at least one more statement or stops.
   for (let changed = true; changed;) {
