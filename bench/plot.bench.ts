@@ -78,6 +78,15 @@ async function main(): Promise<void> {
     }
     console.log(`page: the same with 225 gradient arrows: ${stats(arrows)}`);
 
+    // A long path: gradient descent's 5,001 (thinned) iterates on the contour map, and its convergence.
+    const gd = doc.analysis.program.statements.filter(isPlottable).find((s) => tourText.slice(s.start, s.end).includes('by gradient descent with step'));
+    const gdPlot = gd && getPlotData(doc, { textDocument: { uri: doc.uri }, position: doc.textDocument.positionAt(gd.start) }, { budgetMs: 30_000 });
+    if (gdPlot?.ok) {
+      const path: number[] = [];
+      for (let k = 0; k < RUNS; k++) path.push((await panel.show({ ...gdPlot.plot, title: `${gdPlot.plot.title} ${k}` })).ms);
+      console.log(`page: minimize rosen by gradient descent (5,001 iterates), message to drawn: ${stats(path)}`);
+    }
+
     // 3. Update latency after an edit to the plotted statement: the server's part and the page's.
     const edits: { server: number; json: number; page: number }[] = [];
     const line = tourText.split('\n').findIndex((l) => l.startsWith('plot f over'));
