@@ -50,10 +50,36 @@ async function main(): Promise<void> {
   for (let i = 0; i < 10; i++) { const t0 = performance.now(); analyze(text, everything); analysisTimes.push(performance.now() - t0); }
   // Parse, data and names only: what the server's main thread does per version.
   const syntacticTimes: number[] = [];
-  for (let i = 0; i < 10; i++) { const t0 = performance.now(); analyze(text, { budgetMs: -1 }); syntacticTimes.push(performance.now() - t0); }
+  for (let i = 0; i < 10; i++) { const t0 = performance.now(); analyze(text, { evaluate: false }); syntacticTimes.push(performance.now() - t0); }
   report.syntacticMedianMs = percentile(syntacticTimes, 50);
   report.analysisMedianMs = percentile(analysisTimes, 50);
+  report.analysisMinMs = Math.min(...analysisTimes);
   report.analysisMaxMs = Math.max(...analysisTimes);
+  const once = analyze(text, everything);
+  report.statementsEvaluated = once.results.size;
+  report.distinctOutcomes = once.outcomes.size;
+
+  // Re-analysis of an edited version with the last version's outcomes (what the evaluation
+  // worker does per edit): a local edit (one value line), and a constant that most of the
+  // worksheet depends on (c0: the other constants are multiples of it).
+  const edits: Record<string, string> = {
+    Local: text.replace(/^(f\d+\()([0-9.]+)/m, (_, head: string) => `${head}1.2345`),
+    Constant: text.replace(/^c0 = [0-9.]+/m, 'c0 = 7.5'),
+  };
+  for (const [name, edited] of Object.entries(edits)) {
+    const times: number[] = [];
+    let reused = 0;
+    for (let i = 0; i < 10; i++) {
+      const previous = analyze(text, everything);
+      const t0 = performance.now();
+      const a = analyze(edited, { ...everything, previous });
+      times.push(performance.now() - t0);
+      const old = new Set(previous.outcomes.values());
+      reused = [...a.outcomes.values()].filter((o) => old.has(o)).length / a.outcomes.size;
+    }
+    report[`reanalysis${name}MedianMs`] = percentile(times, 50);
+    report[`reanalysis${name}ReusedShare`] = reused;
+  }
   const diagnostics = analyze(text).diagnostics;
   report.diagnostics = diagnostics.length;
 
@@ -128,6 +154,9 @@ async function main(): Promise<void> {
   if (args.includes('--json')) { console.log(JSON.stringify(report, null, 2)); return; }
   console.log(`Generated worksheet: ${LINES} lines, ${text.length} characters, ${report.diagnostics} diagnostics`);
   console.log(`Full analysis (in process):        median ${fmt(report.analysisMedianMs as number)}, max ${fmt(report.analysisMaxMs as number)}`);
+  console.log(`  (${report.statementsEvaluated} statements with a result, ${report.distinctOutcomes} distinct outcomes; min ${fmt(report.analysisMinMs as number)})`);
+  console.log(`Re-analysis after a local edit:    median ${fmt(report.reanalysisLocalMedianMs as number)} (${((report.reanalysisLocalReusedShare as number) * 100).toFixed(1)} % of outcomes reused)`);
+  console.log(`Re-analysis after editing c0:      median ${fmt(report.reanalysisConstantMedianMs as number)} (${((report.reanalysisConstantReusedShare as number) * 100).toFixed(1)} % of outcomes reused)`);
   console.log(`Parse + data + names (in process): median ${fmt(report.syntacticMedianMs as number)}`);
   console.log(`Hover, text (in process):          p50 ${fmt(report.hoverTextP50Ms as number)}, p95 ${fmt(report.hoverTextP95Ms as number)}`);
   console.log(`Hover, typeset (in process):       p50 ${fmt(report.hoverTypesetP50Ms as number)}, p95 ${fmt(report.hoverTypesetP95Ms as number)}`);

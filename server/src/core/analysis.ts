@@ -159,25 +159,40 @@ function dependencies(program: Program, symbols: SymbolTable): Map<Statement, St
 /**
  * A key per statement that changes whenever anything its outcome depends on changes: its own
  * text, and the text of every definition it uses, directly or through others (with a data
- * set's values, which a csv file can change without the text changing).
+ * set's values, which a csv file can change without the text changing). A definition stands
+ * in the key for an interned id of its own key, so keys stay short however deep the chain of
+ * definitions; ids are never reused for another key, so a key can only miss, never mislead.
  */
 function dependencyKeys(text: string, uses: ReadonlyMap<Statement, readonly Statement[]>, data: ReadonlyMap<string, DataSet>): (s: Statement) => string {
-  const fingerprints = new Map<Statement, string>();
-  const fingerprint = (d: Statement): string => {
-    const known = fingerprints.get(d);
+  const keys = new Map<Statement, string>();
+  const keyOf = (d: Statement): string => {
+    const known = keys.get(d);
     if (known !== undefined) return known;
-    fingerprints.set(d, '(cycle)'); // a cycle is an error, reported elsewhere; it must not recurse forever
-    let own = text.slice(d.start, d.end);
-    if (d.kind === 'data' && d.csv) own += `\u0000${JSON.stringify(data.get(d.name.name) ?? null)}`;
-    const deps = uses.get(d) ?? [];
-    const fp = deps.length ? `${own}\u0001${deps.map(fingerprint).join('\u0002')}` : own;
-    fingerprints.set(d, fp);
-    return fp;
+    keys.set(d, '\u0000cycle'); // a cycle is an error, reported elsewhere; it must not recurse forever
+    let key = text.slice(d.start, d.end);
+    if (d.kind === 'data' && d.csv) key += `\u0000${JSON.stringify(data.get(d.name.name) ?? null)}`;
+    const deps = uses.get(d);
+    if (deps) key += `\u0001${deps.map((x) => definitionId(keyOf(x))).join(',')}`;
+    keys.set(d, key);
+    return key;
   };
-  return fingerprint;
+  return keyOf;
 }
 
+const definitionIds = new Map<string, number>();
+let nextDefinitionId = 0;
+/** Bound on the interned keys; past it the table starts afresh (later keys get new ids, so they only miss). */
+const MAX_DEFINITION_IDS = 100_000;
 
+function definitionId(key: string): number {
+  let id = definitionIds.get(key);
+  if (id === undefined) {
+    if (definitionIds.size >= MAX_DEFINITION_IDS) definitionIds.clear();
+    id = nextDefinitionId++;
+    definitionIds.set(key, id);
+  }
+  return id;
+}
 
 /** What statement evaluators share. */
 export interface StatementContext {
