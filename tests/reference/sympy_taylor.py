@@ -4,7 +4,7 @@ Reads one JSON document on stdin, writes one on stdout, so the test starts Pytho
 
   in:  {"cases": [{"f": str, "vars": [str], "point": [float], "exact": bool, "order": int,
                    "ours": str}]}
-  out: {"cases": [{"status": "ok" | "singular" | "error", "error"?: str, "throughPi"?: bool,
+  out: {"cases": [{"status": "ok" | "singular" | "error", "error"?: str, "rationalAtPoint"?: bool,
                    "monomials": [{"monomial": str, "exp": [int], "ours": str, "sympy": str,
                                   "oursValue": str, "sympyValue": str,
                                   "oursExact": bool, "sympyExact": bool, "scale": str}]}]}
@@ -25,8 +25,8 @@ Per monomial the reply gives both coefficients as printed (exact ones as p/q, ot
 digits) and as 30-digit decimals,
 whether each is an exact rational, and `scale` = sum of |contributions|, the size of the
 terms that cancel into the coefficient, against which rounding error is measured.
-`throughPi` says a function in f takes a value involving pi at an exact point (asin(1) = pi/2),
-from which SymPy may get exact results (cos(asin(1)) = 0) by identities of pi.
+`rationalAtPoint` says every elementary function in f takes a rational value at an exact point,
+so that every coefficient is rational by arithmetic alone, with no identity between irrationals.
 A case is "singular" when some d^alpha f(a) is not a finite real number (outside the domain).
 """
 import itertools
@@ -45,11 +45,13 @@ def sigmoid(u):
     return 1 / (1 + sympy.exp(-u))
 
 
-def parse(text, names, rational):
-    """A .calc expression as SymPy; with `rational`, 0.5 reads as 1/2."""
+def parse(text, names, rational, evaluate=True):
+    """A .calc expression as SymPy; with `rational`, 0.5 reads as 1/2; without `evaluate`, as
+    written (exp(-log(x)) stays, not 1/x)."""
     env = {n: sympy.Symbol(n, real=True) for n in names}
     env.update(sigmoid=sigmoid, e=sympy.E, pi=sympy.pi, ln=sympy.log)
-    return sympy.sympify(text.replace("^", "**"), locals=env, rational=rational)
+    with sympy.evaluate(evaluate):
+        return sympy.sympify(text.replace("^", "**"), locals=env, rational=rational, evaluate=evaluate)
 
 
 class Singular(Exception):
@@ -68,9 +70,15 @@ def value_at(d, at, exact):
     return mpmath.mpf(str(n))
 
 
-def through_pi(f, at):
-    """Whether a function in f takes a value involving pi at the point (asin(1) = pi/2, atan(1) = pi/4)."""
-    return any(call.subs(at).has(sympy.pi) for call in f.atoms(sympy.Function))
+def rational_at(f, at):
+    """Whether every elementary function in f, as written, takes a rational value at the point (exp(0) = 1,
+    log(1) = 0, sqrt(4) = 2, asin(0) = 0): then every derivative of f is rational there
+    without any cancellation of irrationals (sin(1)/sin(1), cos(asin(1)) = cos(pi/2) = 0)."""
+    return all(
+        node.subs(at).is_Rational
+        for node in sympy.preorder_traversal(f)
+        if isinstance(node, sympy.Function) or (node.is_Pow and not node.exp.is_Integer)
+    )
 
 
 def multi_indices(n, k):
@@ -182,7 +190,8 @@ def run_case(case):
             "scale": mpmath.nstr(scale, 20),
         })
     point = {s: sympy.Rational(p) for s, p in zip(syms, case["point"])}
-    return {"status": "ok", "monomials": monomials, "throughPi": bool(case["exact"] and through_pi(f, point))}
+    as_written = parse(case["f"], names, rational=True, evaluate=False)
+    return {"status": "ok", "monomials": monomials, "rationalAtPoint": bool(case["exact"] and rational_at(as_written, point))}
 
 
 def main():
