@@ -34,6 +34,8 @@ export interface RunJob {
   readonly budgetMs?: number;
   /** Split the budget across the statements and drop results that ran out of it (auto-run). */
   readonly auto?: boolean;
+  /** For an evaluation: keys of the outcomes the main thread already has, which need not be sent back. */
+  readonly known?: readonly string[];
   /** For csv data: the document's path and the workspace folder that holds it. */
   readonly documentPath?: string;
   readonly workspaceRoot?: string;
@@ -101,7 +103,7 @@ export function startRunWorker(): void {
         outcomes.delete(job.uri);
         outcomes.set(job.uri, { outcomes: analysis.outcomes });
         if (outcomes.size > MAX_REMEMBERED_DOCUMENTS) outcomes.delete(outcomes.keys().next().value!);
-        post(port, { type: 'evaluation', id: msg.id, evaluation: evaluationOf(analysis) });
+        post(port, { type: 'evaluation', id: msg.id, evaluation: evaluationOf(analysis, new Set(job.known)) });
         post(port, { type: 'done', id: msg.id });
         return;
       }
@@ -318,7 +320,7 @@ export class RunPool {
   private runInline(p: Pending): void {
     try {
       const analysis = analyze(p.job.text, { ...hostOption(p.job), budgetMs: p.kind === 'evaluate' ? EVALUATION_BUDGET_MS : NO_EVALUATION });
-      if (p.kind === 'evaluate') p.evaluation = evaluationOf(analysis);
+      if (p.kind === 'evaluate') p.evaluation = evaluationOf(analysis, new Set(p.job.known));
       else for (const o of runJob(analysis, p.job, () => p.flag[0] !== 0, (offset, iteration, value) => p.onProgress?.(offset, iteration, value))) {
         p.outcomes.push(o);
       }

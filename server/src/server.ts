@@ -20,6 +20,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PlotDataRequest } from '../../protocol/plot';
 import { type InitializationOptions, RunStatementRequest } from '../../protocol/requests';
+import type { StatementOutcome } from './core/analysis';
 import type { StatementResult } from './core/results';
 import { summarize } from './core/run';
 import type { RunnableStatement, Statement } from './core/syntax/ast';
@@ -76,6 +77,8 @@ interface RunCache {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const analysed = new Map<string, CalcDocument>();
+  /** Per document, the outcomes of its last evaluation's statements by key: what the next version can reuse. */
+  const outcomeTables = new Map<string, Map<string, StatementOutcome>>();
   const runCaches = new Map<string, RunCache>();
   const settingsCache = new Map<string, Promise<Settings>>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -146,7 +149,10 @@ export function startServer(connection: Connection): void {
     // A snapshot: the open document is updated in place by later edits, an analysis must not be.
     const snapshot = TextDocument.create(uri, td.languageId, td.version, td.getText());
     // Parse, data and names only: fast at any size. The statements are evaluated off this thread (`evaluate`).
-    const doc = createSyntacticDocument(snapshot, hostFor(uri));
+    const known = outcomeTables.get(uri);
+    const doc = createSyntacticDocument(snapshot, hostFor(uri), known ? { outcomes: known } : undefined);
+    // Every statement's outcome is known from earlier versions: nothing is left to evaluate.
+    if (doc.analysis.pending.length === 0) evaluated.add(doc);
     restoreRuns(doc);
     analysed.set(uri, doc);
     return doc;
@@ -163,15 +169,24 @@ export function startServer(connection: Connection): void {
     if (evaluated.has(doc)) return Promise.resolve(doc);
     const pending = evaluations.get(doc.uri);
     if (pending?.version === doc.version) return pending.done;
-    const handle = evaluator.evaluate(job(doc));
-    const done = handle.done.then((evaluation) => {
+    const request = (known: readonly string[]): Promise<CalcDocument | undefined> => evaluator.evaluate({ ...job(doc), known }).done.then((evaluation) => {
+      if (!evaluation) return undefined;
+      const table = outcomeTables.get(doc.uri) ?? new Map<string, StatementOutcome>();
+      for (const [key, outcome] of evaluation.outcomes) if (outcome.portable) table.set(key, outcome);
       const current = analysed.get(doc.uri);
-      if (!evaluation || current?.version !== doc.version) return undefined;
-      const full = withEvaluation(current, evaluation);
+      const full = current?.version === doc.version ? withEvaluation(current, evaluation, table) : undefined;
+      // Keep what this version needs: the next version's syntactic pass reuses it.
+      const needed = new Set(evaluation.statements.map(([, key]) => key));
+      for (const key of table.keys()) if (!needed.has(key)) table.delete(key);
+      if (documents.get(doc.uri)) outcomeTables.set(doc.uri, table);
+      if (current?.version !== doc.version) return undefined;
+      // An outcome the worker took as known was dropped here meanwhile: ask for all of them.
+      if (!full) return known.length ? request([]) : undefined;
       evaluated.add(full);
       analysed.set(doc.uri, full);
       return full;
     });
+    const done = request([...(outcomeTables.get(doc.uri)?.keys() ?? [])]);
     evaluations.set(doc.uri, { version: doc.version, done });
     void done.finally(() => { if (evaluations.get(doc.uri)?.done === done) evaluations.delete(doc.uri); });
     return done;
@@ -464,6 +479,7 @@ export function startServer(connection: Connection): void {
     clearTimeout(timers.get(uri));
     timers.delete(uri);
     analysed.delete(uri);
+    outcomeTables.delete(uri);
     runCaches.delete(uri);
     settingsCache.delete(uri);
     pool.stopWhere((j) => j.uri === uri);

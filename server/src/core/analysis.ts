@@ -30,14 +30,15 @@ export interface AnalyzeOptions {
   readonly budgetMs?: number;
   /**
    * False to stop after parsing, data and names (fast on any size of document): no statement is
-   * evaluated, so `results` is empty and evaluation diagnostics (domain warnings, expect) are absent.
+   * worked out, so evaluation diagnostics (domain warnings, expect) and results are absent, except
+   * those that `previous` already knows; the statements still to evaluate are `pending`.
    */
   readonly evaluate?: boolean;
   /**
-   * The analysis of an earlier version of the same document. A statement whose text, and the
-   * text of every definition it depends on (and their data), are unchanged takes its result and
-   * diagnostics from there instead of being worked out again: after an edit, only what the edit
-   * can affect is evaluated.
+   * The outcomes of an earlier analysis, normally of an earlier version of the same document. A
+   * statement whose text, and the text of every definition it depends on (and their data), are
+   * unchanged takes its result and diagnostics from there instead of being worked out again:
+   * after an edit, only what the edit can affect is evaluated.
    */
   readonly previous?: Pick<Analysis, 'outcomes'>;
 }
@@ -46,6 +47,8 @@ export interface Analysis {
   readonly text: string;
   readonly program: Program;
   readonly diagnostics: readonly Diagnostic[];
+  /** The diagnostics of parsing, data, names and method names: `diagnostics` without what evaluation found. */
+  readonly syntaxDiagnostics: readonly Diagnostic[];
   readonly symbols: SymbolTable;
   readonly data: ReadonlyMap<string, DataSet>;
   /** Results of the cheap statements, by statement. */
@@ -54,14 +57,23 @@ export interface Analysis {
   readonly broken: ReadonlySet<Statement>;
   /** The lowering used, shared with later requests (hover, run) so that function bodies are lowered once. */
   readonly lowering: Lowering;
-  /** Each evaluated statement's outcome by its dependency key, for the next version's `previous`. */
+  /** Outcomes that can be reused by key in another version (`previous`). */
   readonly outcomes: ReadonlyMap<string, StatementOutcome>;
+  /** Every statement worked out or reused here, with its key and outcome. */
+  readonly evaluated: ReadonlyMap<Statement, { readonly key: string; readonly outcome: StatementOutcome }>;
+  /** Statements to work out that were not (`evaluate: false`, or past the time budget). */
+  readonly pending: readonly Statement[];
 }
 
-/** What evaluating one statement gave, with diagnostics relative to the statement's start. */
+/** What working out one statement gave, with diagnostics relative to the statement's start. */
 export interface StatementOutcome {
   readonly result: StatementResult | undefined;
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * False when a diagnostic lies outside the statement (in a definition it uses): such an
+   * outcome holds only where it was found, and is never reused.
+   */
+  readonly portable: boolean;
 }
 
 /**
@@ -97,15 +109,20 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
 
   const uses = dependencies(program, names.symbols);
   const broken = brokenStatements(program, all, uses);
+  const syntaxDiagnostics = [...all].sort(byPosition);
   const results = new Map<Statement, StatementResult>();
   const outcomes = new Map<string, StatementOutcome>();
+  const evaluated = new Map<Statement, { key: string; outcome: StatementOutcome }>();
+  const pending: Statement[] = [];
+  const working = options.evaluate !== false;
   const deadline = Date.now() + (options.budgetMs ?? 2000);
   const ctx: StatementContext = { lowering, symbols: names.symbols, data, diagnostics: all };
-  const keyOf = options.evaluate === false ? undefined : dependencyKeys(text, uses, data);
+  // Keys cost a pass over the definitions: not needed when nothing is worked out or reused.
+  const keyOf = working || options.previous ? dependencyKeys(text, uses, data) : undefined;
 
   for (const s of program.statements) {
-    if (!keyOf) break;
-    if (broken.has(s) || Date.now() > deadline) continue;
+    if (broken.has(s) || !evaluates(s)) continue;
+    if (!keyOf) { pending.push(s); continue; }
     const key = keyOf(s);
     // the same statement with the same definitions, earlier in this version or in the last one
     const reused = outcomes.get(key) ?? options.previous?.outcomes.get(key);
@@ -113,26 +130,41 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       if (reused.result) results.set(s, reused.result);
       for (const d of reused.diagnostics) all.push(moved(d, s.start));
       outcomes.set(key, reused);
+      evaluated.set(s, { key, outcome: reused });
       continue;
     }
+    if (!working || Date.now() > deadline) { pending.push(s); continue; }
     const before = all.length;
     guard(ctx, s, () => {
       const r = evaluateStatement(ctx, s);
       if (r) results.set(s, r);
     });
     const found = all.slice(before);
-    // A diagnostic outside the statement (in a definition it uses) cannot move with it: not kept.
-    if (found.every((d) => d.offset >= s.start && d.offset + d.length <= s.end)) {
-      outcomes.set(key, { result: results.get(s), diagnostics: found.map((d) => moved(d, -s.start)) });
-    }
+    const portable = found.every((d) => d.offset >= s.start && d.offset + d.length <= s.end);
+    const outcome: StatementOutcome = { result: results.get(s), diagnostics: found.map((d) => moved(d, -s.start)), portable };
+    if (portable) outcomes.set(key, outcome);
+    evaluated.set(s, { key, outcome });
   }
 
-  all.sort((a, b) => a.offset - b.offset || a.code - b.code);
-  return { text, program, diagnostics: all, symbols: names.symbols, data, results, broken, lowering, outcomes };
+  all.sort(byPosition);
+  return { text, program, diagnostics: all, syntaxDiagnostics, symbols: names.symbols, data, results, broken, lowering, outcomes, evaluated, pending };
+}
+
+/** The order of diagnostics in an analysis: by offset, then by code. */
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.offset - b.offset || a.code - b.code;
+}
+
+/** Statements that evaluation works out something for (see `evaluateStatement`). */
+function evaluates(s: Statement): boolean {
+  switch (s.kind) {
+    case 'constant': case 'function': case 'expression': case 'taylor': case 'check': case 'expect': case 'plot': return true;
+    default: return false;
+  }
 }
 
 /** A diagnostic moved by `delta` characters. */
-function moved(d: Diagnostic, delta: number): Diagnostic {
+export function moved(d: Diagnostic, delta: number): Diagnostic {
   return { ...d, offset: d.offset + delta, ...(d.related ? { related: { ...d.related, offset: d.related.offset + delta } } : {}) };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Range } from 'vscode-languageserver-types';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type Analysis, type AnalyzeOptions } from '../core/analysis';
+import { analyze, byPosition, moved, type Analysis, type AnalyzeOptions, type StatementOutcome } from '../core/analysis';
 import type { StatementResult } from '../core/results';
 import type { FileHost } from '../core/semantics/data';
 import type { Span, Statement } from '../core/syntax/ast';
@@ -35,36 +35,62 @@ export function createCalcDocument(textDocument: TextDocument, host?: FileHost, 
 
 /**
  * A document without the evaluation of its statements: parse, data and names only, which
- * is fast on any size of document. The language server answers with it at once and adds
- * the evaluation, done off its main thread, with `withEvaluation`.
+ * is fast on any size of document, plus whatever `previous` already knows (the outcomes of
+ * statements whose text and definitions did not change). The language server answers with it
+ * at once and adds the evaluation of the rest (`analysis.pending`), done off its main thread,
+ * with `withEvaluation`.
  */
-export function createSyntacticDocument(textDocument: TextDocument, host?: FileHost): CalcDocument {
-  return createCalcDocument(textDocument, host, { evaluate: false });
+export function createSyntacticDocument(textDocument: TextDocument, host?: FileHost, previous?: Pick<Analysis, 'outcomes'>): CalcDocument {
+  return createCalcDocument(textDocument, host, { evaluate: false, ...(previous ? { previous } : {}) });
 }
 
-/** What a full analysis adds, as plain data that can cross a thread: diagnostics, and results by statement start. */
+/**
+ * What a full analysis adds, as plain data that can cross a thread: the key of every statement
+ * worked out, by start offset, and the outcomes the receiver does not know yet (so that after a
+ * small edit, little crosses).
+ */
 export interface Evaluation {
-  readonly diagnostics: Analysis['diagnostics'];
-  readonly results: readonly (readonly [number, StatementResult])[];
+  readonly statements: readonly (readonly [start: number, key: string])[];
+  readonly outcomes: readonly (readonly [key: string, outcome: StatementOutcome])[];
 }
 
-/** The evaluation of a document, as plain data: `evaluationOf(createCalcDocument(td))`. */
-export function evaluationOf(analysis: Analysis): Evaluation {
-  return { diagnostics: analysis.diagnostics, results: [...analysis.results].map(([s, r]) => [s.start, r] as const) };
+/**
+ * The evaluation of a document, as plain data, leaving out the (portable) outcomes whose keys
+ * the receiver already has: `evaluationOf(createCalcDocument(td))`.
+ */
+export function evaluationOf(analysis: Analysis, known: ReadonlySet<string> = new Set()): Evaluation {
+  const statements: [number, string][] = [];
+  const outcomes = new Map<string, StatementOutcome>();
+  for (const [s, { key, outcome }] of analysis.evaluated) {
+    statements.push([s.start, key]);
+    if (!(outcome.portable && known.has(key))) outcomes.set(key, outcome);
+  }
+  return { statements, outcomes: [...outcomes] };
 }
 
 /**
  * The document with an evaluation made of the same text elsewhere (same text, so the same
- * statements at the same offsets). Its runs are kept.
+ * statements at the same offsets), whose outcomes are in `evaluation` or `known`. Its runs are
+ * kept. Undefined when an outcome is missing from both (the sender thought it known).
  */
-export function withEvaluation(doc: CalcDocument, evaluation: Evaluation): CalcDocument {
+export function withEvaluation(doc: CalcDocument, evaluation: Evaluation, known: ReadonlyMap<string, StatementOutcome> = new Map()): CalcDocument | undefined {
   const byStart = new Map(doc.analysis.program.statements.map((s) => [s.start, s]));
+  const sent = new Map(evaluation.outcomes);
   const results = new Map<Statement, StatementResult>();
-  for (const [start, r] of evaluation.results) {
+  const evaluated = new Map<Statement, { key: string; outcome: StatementOutcome }>();
+  const diagnostics = [...doc.analysis.syntaxDiagnostics];
+  for (const [start, key] of evaluation.statements) {
     const s = byStart.get(start);
-    if (s) results.set(s, r);
+    const outcome = sent.get(key) ?? known.get(key);
+    if (!s) continue;
+    if (!outcome) return undefined;
+    if (outcome.result) results.set(s, outcome.result);
+    for (const d of outcome.diagnostics) diagnostics.push(moved(d, start));
+    evaluated.set(s, { key, outcome });
   }
-  return { ...doc, analysis: { ...doc.analysis, diagnostics: evaluation.diagnostics, results } };
+  diagnostics.sort(byPosition);
+  const outcomes = new Map([...evaluated.values()].filter((e) => e.outcome.portable).map((e) => [e.key, e.outcome] as const));
+  return { ...doc, analysis: { ...doc.analysis, diagnostics, results, evaluated, outcomes, pending: [] } };
 }
 
 /** The LSP range of a span of the core. */
