@@ -209,3 +209,20 @@ test('when ∇f is never parallel to the constraint gradient there are no candid
   assert.equal(res.candidates.length, 0);
   assert.match(res.message, /No point/);
 });
+
+test('a long gradient-descent path is thinned evenly, and each kept point is the iterate of the iteration it names', () => {
+  // f = x²/2 with a fixed step h: x_k = (1 − h)^k · x0 exactly, so every kept point can be checked.
+  const h = 1e-4, x0 = 1;
+  const quad: Objective = { n: 1, f: (x) => x[0]! ** 2 / 2, grad: (x, g) => { g[0] = x[0]!; return x[0]! ** 2 / 2; } };
+  const r = minimize(quad, [x0], { method: 'gd', step: h, maxIter: 5000, maxPath: 300, gradTol: 0, stepTol: 0, valueTol: 0 });
+  assert.equal(r.iterations, 5000);
+  assert.ok(r.path.length <= 301 && r.path.length > 150, `${r.path.length} points`);
+  const its = r.history.map((p) => p.iteration);
+  assert.equal(its[0], 0);
+  assert.equal(its[its.length - 1], 5000);
+  // the same number of iterations between kept points, up to the last, which is kept whatever its number
+  const gaps = its.slice(1).map((k, i) => k - its[i]!);
+  assert.deepEqual([...new Set(gaps.slice(0, -1))], [32]);
+  assert.ok(gaps[gaps.length - 1]! <= 32);
+  r.path.forEach(([x], i) => assert.ok(close(x!, x0 * (1 - h) ** its[i]!, 1e-12), `iteration ${its[i]}: ${x}`));
+});

@@ -304,7 +304,7 @@ test('hover on a minimize that was run shows the first and last iterates, not ev
   doc.runs.set(stmt.start, {
     kind: 'minimize', variables: ['x', 'y'], point: { x: 1, y: 1 }, value: 0, x: [1, 1], f: 0, iterations: 39,
     evaluations: { f: 50, grad: 40, hess: 0 }, converged: true, reason: 'gradient', message: 'Converged.', method: 'bfgs',
-    path, history: path.map((_, k) => ({ f: 40 - k, gradNorm: 1 / (k + 1) })), gradNorm: 1e-11, notes: [],
+    path, history: path.map((_, k) => ({ f: 40 - k, gradNorm: 1 / (k + 1), iteration: k })), gradNorm: 1e-11, notes: [],
   });
   const md = markdown(doHover(doc, doc.textDocument.positionAt(offset), { typeset: false }));
   const table = md.slice(md.indexOf('| step | x | y | f |'));

@@ -275,7 +275,7 @@ function plotOfSystem(t: { expr: Expr; name?: string }, r: RootStatementResult, 
 function plotOfOptimize(ctx: StatementContext, s: OptimizeStatement, r: OptimizeStatementResult, title: string): PlotData {
   const t = targetOf(ctx, s.target);
   const f = fnN(t.expr, r.variables);
-  const path = r.path.map((p, k) => ({ point: p, value: r.history[k]?.f ?? f(p), gradNorm: r.history[k]?.gradNorm ?? null }));
+  const path = r.path.map((p, k) => ({ point: p, value: r.history[k]?.f ?? f(p), gradNorm: r.history[k]?.gradNorm ?? null, ...(r.history[k] ? { iteration: r.history[k].iteration } : {}) }));
   // A long run keeps a thinned path whose entries do not say which iteration they are.
   const thinned = r.path.length < r.iterations + 1;
   const star = `${r.variables.length === 1 ? latexName(r.variables[0]!) : 'x'}^* = ${r.variables.length === 1 ? texNumber(r.x[0]) : `(${r.x.map((v) => texNumber(v)).join(',\\ ')})`}`;

@@ -82,7 +82,7 @@ export function maximize(objective: Objective, x0: ArrayLike<number>, options: M
   return {
     ...res,
     f: -res.f,
-    history: res.history.map((h) => ({ f: -h.f, gradNorm: h.gradNorm })),
+    history: res.history.map((h) => ({ ...h, f: -h.f })),
     message: res.message.replace(/\bf\b/g, '−f'),
   };
 }
@@ -94,7 +94,7 @@ class Run {
   readonly n: number;
   readonly evaluations: Evaluations = { f: 0, grad: 0, hess: 0 };
   readonly path: number[][] = [];
-  readonly history: { f: number; gradNorm: number }[] = [];
+  readonly history: { f: number; gradNorm: number; iteration: number }[] = [];
   readonly notes: string[] = [];
   readonly gradTol: number;
   readonly stepTol: number;
@@ -104,6 +104,8 @@ class Run {
   iterations = 0;
   private iterBase = 0;
   private smallChanges = 0;
+  /** Iterations between kept points of a thinned path. */
+  private stride = 1;
 
   constructor(readonly obj: Objective, readonly opts: MinimizeOptions) {
     this.n = obj.n;
@@ -137,13 +139,20 @@ class Run {
     return this.iterations - this.iterBase < this.maxIter;
   }
 
+  /**
+   * Records an iterate. A long path is thinned evenly in the iteration number: past `maxPath`
+   * points, only iterations on a stride (1, 2, 4, … apart) are kept, and the newest point, which
+   * may be the last, is kept until the next one replaces it.
+   */
   record(x: Float64Array, f: number, gnorm: number): void {
+    const newest = this.history[this.history.length - 1];
+    if (newest && newest.iteration % this.stride !== 0) { this.path.pop(); this.history.pop(); }
     this.path.push(Array.from(x));
-    this.history.push({ f, gradNorm: gnorm });
+    this.history.push({ f, gradNorm: gnorm, iteration: this.iterations });
     if (this.path.length > this.maxPath) {
-      // Thin evenly, keeping the start and the newest point.
-      const keep = (_: unknown, i: number, a: unknown[]) => i % 2 === 0 || i === a.length - 1;
-      const p = this.path.filter(keep), h = this.history.filter(keep);
+      this.stride *= 2;
+      const keep = (i: number): boolean => this.history[i]!.iteration % this.stride === 0 || i === this.history.length - 1;
+      const p = this.path.filter((_, i) => keep(i)), h = this.history.filter((_, i) => keep(i));
       this.path.length = 0; this.path.push(...p);
       this.history.length = 0; this.history.push(...h);
     }

@@ -90,7 +90,8 @@ export interface MinimizeResult {
   method: Exclude<MinimizeMethod, 'auto'>;
   /** Every iterate (thinned when longer than maxPath), starting with x0. */
   path: number[][];
-  history: { f: number; gradNorm: number }[];
+  /** f and |∇f| at each point of `path`, and the iteration that produced it (a long path is thinned). */
+  history: { f: number; gradNorm: number; iteration: number }[];
   gradNorm: number;
   /** Plain-English notes: fallbacks taken, Hessian modifications, warnings. */
   notes: string[];
