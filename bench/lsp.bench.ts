@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { HoverRequest } from 'vscode-languageserver-protocol/node';
+import { HoverRequest, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { analyze } from '../server/src/core/analysis';
 import { createCalcDocument } from '../server/src/service/document';
 import { doHover } from '../server/src/service/hover';
@@ -103,11 +103,17 @@ async function main(): Promise<void> {
   const server = await startServer({ workspace: dir, capabilities: { workspace: { configuration: true } }, initializationOptions: { diagnosticsDebounceMs: DEBOUNCE_MS } });
   server.settings.calc = { autoRun: { enabled: false, budgetMs: 200 }, hover: { typeset: true }, inlayHints: { enabled: true } };
   const uri = pathToFileURL(file).href;
-  const isFull = (p: { diagnostics: { code?: number | string }[] }): boolean => p.diagnostics.some((d) => d.code === 403);
+  // The server's copy ends with a failing `expect` on c0, which every edit below changes: the
+  // publication whose message has c0's new value is the one with the edit's evaluation in it
+  // (the outcomes of unchanged statements, such as line 4's domain warning, come at once).
+  const served = `${text}expect c0 == 0\n`;
+  const isFull = (p: PublishDiagnosticsParams, c0: string): boolean =>
+    p.diagnostics.some((d) => d.code === 520 && String(d.message).includes(`left side is ${c0},`));
+  const c0Initial = /^c0 = ([0-9.]+)/m.exec(text)![1]!;
   let t0 = performance.now();
   const openedEarly = server.diagnostics(uri, (p) => p.version === 1);
-  const openedFull = server.diagnostics(uri, (p) => p.version === 1 && isFull(p));
-  server.open(uri, text);
+  const openedFull = server.diagnostics(uri, (p) => p.version === 1 && isFull(p, String(Number(c0Initial))));
+  server.open(uri, served);
   await openedEarly;
   report.openToFirstDiagnosticsMs = performance.now() - t0;
   await openedFull;
@@ -126,25 +132,40 @@ async function main(): Promise<void> {
     report[`stdioHover${typeset ? 'Typeset' : 'Text'}P95Ms`] = percentile(times, 95);
   }
 
-  // Edits: change one line's number; time the first diagnostics of that version and the full ones.
-  const first: number[] = [], full: number[] = [];
-  let current = text;
-  for (let v = 2; v < 22; v++) {
-    current = current.replace(/^c0 = [0-9.]+/m, `c0 = ${v}.5`);
-    const early = server.diagnostics(uri, (p) => p.version === v);
-    const all = server.diagnostics(uri, (p) => p.version === v && isFull(p));
-    t0 = performance.now();
-    server.change(uri, v, current);
-    await early;
-    first.push(performance.now() - t0);
-    await all;
-    full.push(performance.now() - t0);
-  }
+  // Edits, each awaited to its full diagnostics before the next: c0, which most of the
+  // worksheet depends on, and the last line alone (a local edit). Timed to the first
+  // publication of the version and to the one that has the edit's evaluation in it.
+  let current = served;
+  let version = 1;
   report.debounceMs = DEBOUNCE_MS;
-  report.editToFirstDiagnosticsP50Ms = percentile(first, 50);
-  report.editToFirstDiagnosticsP95Ms = percentile(first, 95);
-  report.editToFullDiagnosticsP50Ms = percentile(full, 50);
-  report.editToFullDiagnosticsP95Ms = percentile(full, 95);
+  const editSeries = async (name: string, edit: (text: string, n: number) => { text: string; full: (p: PublishDiagnosticsParams) => boolean }): Promise<void> => {
+    const first: number[] = [], full: number[] = [];
+    for (let n = 2; n < 22; n++) {
+      const v = ++version;
+      const e = edit(current, n);
+      current = e.text;
+      const early = server.diagnostics(uri, (p) => p.version === v);
+      const all = server.diagnostics(uri, (p) => p.version === v && e.full(p));
+      t0 = performance.now();
+      server.change(uri, v, current);
+      await early;
+      first.push(performance.now() - t0);
+      await all;
+      full.push(performance.now() - t0);
+    }
+    report[`edit${name}ToFirstDiagnosticsP50Ms`] = percentile(first, 50);
+    report[`edit${name}ToFirstDiagnosticsP95Ms`] = percentile(first, 95);
+    report[`edit${name}ToFullDiagnosticsP50Ms`] = percentile(full, 50);
+    report[`edit${name}ToFullDiagnosticsP95Ms`] = percentile(full, 95);
+  };
+  await editSeries('Local', (text, n) => ({
+    text: text.replace(/^expect c0 == [0-9.]+$/m, `expect c0 == ${n}`),
+    full: (p) => p.diagnostics.some((d) => d.code === 520 && String(d.message).includes(`right side ${n},`)),
+  }));
+  await editSeries('Constant', (text, n) => ({
+    text: text.replace(/^c0 = [0-9.]+/m, `c0 = ${n}.5`),
+    full: (p) => isFull(p, `${n}.5`),
+  }));
 
   const status = readFileSync(`/proc/${server.process.pid}/status`, 'utf8');
   report.serverRssMB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
@@ -163,8 +184,9 @@ async function main(): Promise<void> {
   console.log(`Hover over stdio, typeset:         p50 ${fmt(report.stdioHoverTypesetP50Ms as number)}, p95 ${fmt(report.stdioHoverTypesetP95Ms as number)}`);
   console.log(`Hover over stdio, text:            p50 ${fmt(report.stdioHoverTextP50Ms as number)}, p95 ${fmt(report.stdioHoverTextP95Ms as number)}`);
   console.log(`Open → first / full diagnostics:   ${fmt(report.openToFirstDiagnosticsMs as number)} / ${fmt(report.openToFullDiagnosticsMs as number)}`);
-  console.log(`Edit → first diagnostics (stdio):  p50 ${fmt(report.editToFirstDiagnosticsP50Ms as number)}, p95 ${fmt(report.editToFirstDiagnosticsP95Ms as number)} (debounce ${DEBOUNCE_MS} ms included)`);
-  console.log(`Edit → full diagnostics (stdio):   p50 ${fmt(report.editToFullDiagnosticsP50Ms as number)}, p95 ${fmt(report.editToFullDiagnosticsP95Ms as number)} (debounce ${DEBOUNCE_MS} ms included)`);
+  for (const [name, what] of [['Local', 'the last line'], ['Constant', 'c0']] as const) {
+    console.log(`Edit of ${what} → first / full diagnostics (stdio): p50 ${fmt(report[`edit${name}ToFirstDiagnosticsP50Ms`] as number)} / ${fmt(report[`edit${name}ToFullDiagnosticsP50Ms`] as number)}, p95 ${fmt(report[`edit${name}ToFirstDiagnosticsP95Ms`] as number)} / ${fmt(report[`edit${name}ToFullDiagnosticsP95Ms`] as number)} (debounce ${DEBOUNCE_MS} ms included)`);
+  }
   console.log(`Server memory:                     ${(report.serverRssMB as number).toFixed(0)} MB resident, peak ${(report.serverPeakRssMB as number).toFixed(0)} MB`);
 }
 

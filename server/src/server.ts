@@ -55,8 +55,13 @@ interface Settings {
 
 const DEFAULT_SETTINGS: Settings = { autoRun: { enabled: true, budgetMs: 200 }, inlayHints: { enabled: true }, hover: { typeset: true } };
 const DEFAULT_DEBOUNCE_MS = 100;
-/** How long diagnostics wait for the evaluation before those of parse and names go out alone. */
-const EARLY_DIAGNOSTICS_MS = 50;
+/**
+ * How long diagnostics wait for the evaluation before those of parse and names (with the
+ * outcomes carried over from earlier versions) go out alone. Short: what is carried over
+ * does not flicker, and a document whose evaluation takes longer than this gets its first
+ * diagnostics at once.
+ */
+const EARLY_DIAGNOSTICS_MS = 20;
 /** How long a hover or inlay-hint request waits for the evaluation of the current version. */
 const EVALUATION_WAIT_MS = 3_000;
 /** The answer to calc/plotData for a document that is not open, or when the plot failed. */

@@ -33,7 +33,7 @@ export interface TestServer {
 
 export async function startServer(options: { capabilities?: ClientCapabilities; initializationOptions?: unknown; workspace?: string } = {}): Promise<TestServer> {
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run node scripts/build.mjs`);
-  const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
+  const child = spawn(process.execPath, [...(process.env.CALC_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), SERVER, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const log: string[] = [];
   child.stderr.on('data', (d: Buffer) => log.push(d.toString()));
