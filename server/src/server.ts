@@ -55,6 +55,8 @@ interface Settings {
 
 const DEFAULT_SETTINGS: Settings = { autoRun: { enabled: true, budgetMs: 200 }, inlayHints: { enabled: true }, hover: { typeset: true } };
 const DEFAULT_DEBOUNCE_MS = 100;
+/** The pause in typing after which a new version is parsed, ahead of the diagnostics' debounce. */
+const PREPARE_MS = 25;
 /**
  * How long diagnostics wait for the evaluation before those of parse and names (with the
  * outcomes carried over from earlier versions) go out alone. Short: what is carried over
@@ -87,6 +89,7 @@ export function startServer(connection: Connection): void {
   const runCaches = new Map<string, RunCache>();
   const settingsCache = new Map<string, Promise<Settings>>();
   const timers = new Map<string, NodeJS.Timeout>();
+  const preparers = new Map<string, NodeJS.Timeout>();
   const autoRuns = new Map<string, RunHandle>();
   const log = (message: string): void => connection.console.log(message);
   const pool = new RunPool(workerEntry(), log);
@@ -289,8 +292,18 @@ export function startServer(connection: Connection): void {
 
   // ---------------------------------------------------------------- diagnostics and auto-run
 
+  /**
+   * Diagnostics go out `delay` after the last edit. The parse, data and names of the version
+   * (and the outcomes carried over to it) are worked out earlier, as soon as typing pauses for
+   * `PREPARE_MS`, so that when the debounce ends only the publishing is left: on a large
+   * document that pass takes tens of milliseconds, which would otherwise come on top of the delay.
+   */
   function scheduleValidation(uri: string, delay: number): void {
     clearTimeout(timers.get(uri));
+    clearTimeout(preparers.get(uri));
+    if (delay > PREPARE_MS) {
+      preparers.set(uri, setTimeout(() => { preparers.delete(uri); safeNotify('prepare', () => void getDocument(uri))(undefined); }, PREPARE_MS));
+    }
     timers.set(uri, setTimeout(() => { timers.delete(uri); void validate(uri); }, delay));
   }
 
@@ -483,6 +496,8 @@ export function startServer(connection: Connection): void {
     const uri = e.document.uri;
     clearTimeout(timers.get(uri));
     timers.delete(uri);
+    clearTimeout(preparers.get(uri));
+    preparers.delete(uri);
     analysed.delete(uri);
     outcomeTables.delete(uri);
     runCaches.delete(uri);
@@ -579,7 +594,7 @@ export function startServer(connection: Connection): void {
     return plotAnswer(await evaluatedOrCurrent(current.uri) ?? current, p, token);
   }));
 
-  connection.onShutdown(() => { pool.dispose(); evaluator.dispose(); for (const t of timers.values()) clearTimeout(t); });
+  connection.onShutdown(() => { pool.dispose(); evaluator.dispose(); for (const t of [...timers.values(), ...preparers.values()]) clearTimeout(t); });
 
   documents.listen(connection);
   connection.listen();

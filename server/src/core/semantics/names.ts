@@ -375,8 +375,10 @@ function definitionOf(s: Statement): Definition | undefined {
   }
 }
 
+const NOT_EXPRESSIONS = new Set(['vector-point', 'named-point', 'constant', 'function', 'expression', 'taylor', 'root', 'optimize', 'data', 'fit', 'plot', 'check', 'expect', 'invalid']);
+
 function isExpr(n: Statement | Expression | PointSpec): n is Expression {
-  return !['vector-point', 'named-point', 'constant', 'function', 'expression', 'taylor', 'root', 'optimize', 'data', 'fit', 'plot', 'check', 'expect', 'invalid'].includes(n.kind);
+  return !NOT_EXPRESSIONS.has(n.kind);
 }
 
 function diag(code: number, severity: Diagnostic['severity'], span: Span, message: string): Diagnostic {
