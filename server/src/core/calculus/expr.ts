@@ -81,6 +81,23 @@ export function size(e: Expr): number {
   return n;
 }
 
+/**
+ * True when `e` has more than `limit` nodes, counting shared subtrees once per use (as `size`
+ * does), but stopping at the limit: a small DAG that stands for a huge tree costs O(limit).
+ *
+ * @example largerThan(parseExpr('x + 1'), 2) // true
+ */
+export function largerThan(e: Expr, limit: number): boolean {
+  let left = limit;
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    if (--left < 0) return true;
+    const n = stack.pop()!;
+    for (const c of children(n)) stack.push(c);
+  }
+  return false;
+}
+
 /** The free symbols of `e`, in order of first appearance. `freeSymbols(x*y + x)` is `['x', 'y']` */
 export function freeSymbols(e: Expr, out: string[] = []): string[] {
   if (e.kind === 'sym') {

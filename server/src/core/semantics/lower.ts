@@ -8,7 +8,7 @@
  * inside vectors; shape errors are found here, with the exact source range.
  */
 import {
-  add, call, type Expr, ExprTooLarge, freeSymbols, mul, neg, num, pow, shapeOf, size, substitute, sym, vec,
+  add, call, type Expr, ExprTooLarge, freeSymbols, largerThan, mul, neg, num, pow, shapeOf, substitute, sym, vec,
 } from '../calculus/expr';
 import { derivative } from '../calculus/diff';
 import { gradient, hessian, jacobian } from '../calculus/matrices';
@@ -43,7 +43,7 @@ export class Lowering {
    */
   lower(e: Expression, scope: ReadonlyMap<string, Expr> = new Map()): Expr {
     const out = this.lowerNode(e, scope);
-    if (size(out) > MAX_NODES) throw new LowerError(Codes.TooLarge, e, `This expression grows beyond ${MAX_NODES} terms when its functions are expanded; split it into smaller parts.`);
+    if (largerThan(out, MAX_NODES)) throw new LowerError(Codes.TooLarge, e, `This expression grows beyond ${MAX_NODES} terms when its functions are expanded; split it into smaller parts.`);
     return out;
   }
 
@@ -154,7 +154,7 @@ export class Lowering {
       for (let k = 0; k < e.primes; k++) body = derivative(body, f.params[0]!);
       const bindings = new Map(f.params.map((p, i) => [p, args[i] ?? sym(p)] as [string, Expr]));
       const out = substitute(body, bindings);
-      if (size(out) > MAX_NODES) throw new LowerError(Codes.TooLarge, e, `Expanding ${name} here gives more than ${MAX_NODES} terms; split the definitions.`);
+      if (largerThan(out, MAX_NODES)) throw new LowerError(Codes.TooLarge, e, `Expanding ${name} here gives more than ${MAX_NODES} terms; split the definitions.`);
       return this.mark(out, e);
     }
     const builtin = BUILTINS.get(name);
