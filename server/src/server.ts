@@ -225,11 +225,13 @@ export function startServer(connection: Connection): void {
     return { documentPath, workspaceRoot: folder ?? dirname(documentPath) };
   }
 
+  /** What every run depends on: the definitions' texts, and the values of csv data (a file can change on disk). */
   function fingerprintOf(doc: CalcDocument): string {
     const text = doc.analysis.text;
     return doc.analysis.program.statements
       .filter((s) => s.kind === 'constant' || s.kind === 'function' || s.kind === 'data')
-      .map((s) => text.slice(s.start, s.end)).join('\n');
+      .map((s) => (s.kind === 'data' && s.csv ? `${text.slice(s.start, s.end)}\u0000${JSON.stringify(doc.analysis.data.get(s.name.name) ?? null)}` : text.slice(s.start, s.end)))
+      .join('\n');
   }
 
   function statementText(doc: CalcDocument, s: Statement): string {
