@@ -276,7 +276,7 @@ function plotOfOptimize(ctx: StatementContext, s: OptimizeStatement, r: Optimize
   const t = targetOf(ctx, s.target);
   const f = fnN(t.expr, r.variables);
   const path = r.path.map((p, k) => ({ point: p, value: r.history[k]?.f ?? f(p), gradNorm: r.history[k]?.gradNorm ?? null, ...(r.history[k] ? { iteration: r.history[k].iteration } : {}) }));
-  // A long run keeps a thinned path whose entries do not say which iteration they are.
+  // A long run keeps a thinned path; each point carries the iteration it was taken at.
   const thinned = r.path.length < r.iterations + 1;
   const star = `${r.variables.length === 1 ? latexName(r.variables[0]!) : 'x'}^* = ${r.variables.length === 1 ? texNumber(r.x[0]) : `(${r.x.map((v) => texNumber(v)).join(',\\ ')})`}`;
   return optimizePlot({
@@ -284,7 +284,7 @@ function plotOfOptimize(ctx: StatementContext, s: OptimizeStatement, r: Optimize
     latex: [defineTex(t.name, r.variables, t.expr), `${star},\\quad f(x^*) = ${texNumber(r.value)}`],
     notes: [
       `${r.message} (${r.iterations} iterations)`, ...r.notes,
-      ...(thinned ? [`The path shows ${r.path.length} of the ${r.iterations + 1} iterates, thinned evenly; the numbers count the iterates shown.`] : []),
+      ...(thinned ? [`The path shows ${r.path.length} of the ${r.iterations + 1} iterates, evenly spaced; the numbers are their iterations.`] : []),
     ],
   });
 }
