@@ -20,7 +20,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PlotDataRequest } from '../../protocol/plot';
 import { type InitializationOptions, RunStatementRequest } from '../../protocol/requests';
-import type { StatementOutcome } from './core/analysis';
+import { moved, type StatementOutcome } from './core/analysis';
 import type { StatementResult } from './core/results';
 import { summarize } from './core/run';
 import type { RunnableStatement, Statement } from './core/syntax/ast';
@@ -257,7 +257,7 @@ export function startServer(connection: Connection): void {
       cache = { fingerprint, results: new Map() };
       runCaches.set(doc.uri, cache);
     }
-    const relative = diagnostics.map((d) => ({ ...d, offset: d.offset - s.start, ...(d.related ? { related: { ...d.related, offset: d.related.offset - s.start } } : {}) }));
+    const relative = diagnostics.map((d) => moved(d, -s.start));
     cache.results.set(statementText(doc, s), { ...(result ? { result } : {}), diagnostics: relative });
     if (result) doc.runs.set(s.start, result);
   }
@@ -272,9 +272,7 @@ export function startServer(connection: Connection): void {
       const r = cache.results.get(statementText(doc, s));
       if (!r) continue;
       // Kept relative to the statement's start, so that they move with it.
-      for (const d of r.diagnostics) {
-        out.push({ ...d, offset: d.offset + s.start, ...(d.related ? { related: { ...d.related, offset: d.related.offset + s.start } } : {}) });
-      }
+      for (const d of r.diagnostics) out.push(moved(d, s.start));
     }
     return out;
   }
