@@ -72,8 +72,6 @@ const DEFAULT_BUDGET_MS = 10_000;
  * have more than the core's default (2 s), past which later statements get no result.
  */
 const EVALUATION_BUDGET_MS = 10_000;
-/** A budget already spent: `analyze` parses, loads data and resolves names, and evaluates nothing. */
-const NO_EVALUATION = -1;
 /** Documents whose last evaluation the evaluation worker keeps for the next (least recently evaluated dropped first). */
 const MAX_REMEMBERED_DOCUMENTS = 16;
 /** Progress messages per second, at most. */
@@ -110,7 +108,7 @@ export function startRunWorker(): void {
       // An explicit run right after an auto-run of the same version reuses its analysis.
       const key = `${job.uri}\u0000${job.version}\u0000${job.text.length}`;
       // A run needs names, data and lowering, not the evaluation of every other statement.
-      const analysis = last?.key === key && last.analysis.text === job.text ? last.analysis : analyze(job.text, { ...hostOption(job), budgetMs: NO_EVALUATION });
+      const analysis = last?.key === key && last.analysis.text === job.text ? last.analysis : analyze(job.text, { ...hostOption(job), evaluate: false });
       last = { key, analysis };
       for (const outcome of runJob(analysis, job, () => Atomics.load(flag, 0) !== 0, (offset, iteration, value) => {
         port.postMessage({ type: 'progress', id: msg.id, offset, iteration, value } satisfies FromWorker);
@@ -319,7 +317,7 @@ export class RunPool {
   /** Without a worker: run on this thread, within the budget (cancellation cannot arrive meanwhile). */
   private runInline(p: Pending): void {
     try {
-      const analysis = analyze(p.job.text, { ...hostOption(p.job), budgetMs: p.kind === 'evaluate' ? EVALUATION_BUDGET_MS : NO_EVALUATION });
+      const analysis = analyze(p.job.text, { ...hostOption(p.job), ...(p.kind === 'evaluate' ? { budgetMs: EVALUATION_BUDGET_MS } : { evaluate: false }) });
       if (p.kind === 'evaluate') p.evaluation = evaluationOf(analysis, new Set(p.job.known));
       else for (const o of runJob(analysis, p.job, () => p.flag[0] !== 0, (offset, iteration, value) => p.onProgress?.(offset, iteration, value))) {
         p.outcomes.push(o);

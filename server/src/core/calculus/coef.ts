@@ -80,6 +80,7 @@ export function coefFactors(c: Coef): Expr[] {
   const den = pow(num(c.q), num(-1));
   return c.p === 1 ? [den] : [num(c.p), den];
 }
+/** A coefficient as one expression: `coefExpr(rational(1, 6))` is `6^-1`, printed 1/6. */
 export function coefExpr(c: Coef): Expr {
   const fs = coefFactors(c);
   return fs.length === 1 ? fs[0]! : { kind: 'mul', factors: fs };
