@@ -108,7 +108,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   }
 
   const uses = dependencies(program, names.symbols);
-  const broken = brokenStatements(program, all, uses);
+  const broken = brokenStatements(program, all, !diagnostics.some((d) => d.severity === 'error'), uses);
   const syntaxDiagnostics = [...all].sort(byPosition);
   const results = new Map<Statement, StatementResult>();
   const outcomes = new Map<string, StatementOutcome>();
@@ -384,7 +384,7 @@ export function evaluateReporting(ctx: StatementContext, expr: Expr, env: Readon
  * Statements that are not evaluated: those whose range holds an error diagnostic or a missing
  * piece, and those that use a broken definition (so one mistake is reported once, not on every use).
  */
-function brokenStatements(program: Program, diagnostics: readonly Diagnostic[], uses: ReadonlyMap<Statement, readonly Statement[]>): Set<Statement> {
+function brokenStatements(program: Program, diagnostics: readonly Diagnostic[], parsedCleanly: boolean, uses: ReadonlyMap<Statement, readonly Statement[]>): Set<Statement> {
   const broken = new Set<Statement>();
   const errors = diagnostics.filter((d) => d.severity === 'error').sort((a, b) => a.offset - b.offset);
   const stmts = program.statements;
@@ -394,7 +394,8 @@ function brokenStatements(program: Program, diagnostics: readonly Diagnostic[], 
     if (j < errors.length && errors[j]!.offset <= s.end) broken.add(s);
     if (s.kind === 'invalid') broken.add(s);
   }
-  for (const s of stmts) {
+  // A missing piece comes with a parse error: without one, no statement has one.
+  for (const s of parsedCleanly ? [] : stmts) {
     if (broken.has(s)) continue;
     let missing = false;
     forEachExpression(s, (e) => { if (e.kind === 'missing') missing = true; });

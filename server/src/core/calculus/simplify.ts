@@ -262,13 +262,15 @@ export function simplify(e: Expr, opts?: SimplifyOptions): Expr {
   trimCaches();
   const ctx = context(opts);
   checkSize(e, ctx);
-  return checkSize(fixpoint(e, ctx), ctx);
+  return checkSize(simp(e, ctx), ctx);
 }
 
 /**
- * One bottom-up pass leaves a few forms a second pass improves (a factor that cancels
- * only once a power of a product has been distributed); repeat until nothing changes,
- * at most four passes.
+ * One bottom-up pass gives the canonical form: every rule that builds a node from simplified
+ * parts simplifies what it builds (a product regroups its factors when a combined power comes
+ * back with another base), so `simp` is idempotent; the property tests check that on random
+ * expressions and their derivatives. Expansion, which multiplies out after simplifying, repeats
+ * the pass until nothing changes, at most four times.
  */
 function fixpoint(e: Expr, ctx: Ctx): Expr {
   let r = simp(e, ctx);
@@ -417,7 +419,19 @@ function simpPow(b: Expr, x: Expr, ctx: Ctx): Expr {
 /** Base and exponent of a factor: x^2 is (x, 2), x is (x, 1). */
 const baseExp = (f: Expr): [Expr, Expr] => (f.kind === 'pow' ? [f.base, f.exp] : [f, num(1)]);
 
-function simpMul(input: Expr[], ctx: Ctx): Expr {
+/** The base and exponent a factor is grouped by in a product: sqrt(u)^k counts as u^(k/2). */
+function likeFactor(f: Expr, ctx: Ctx): { base: Expr; exp: Expr } {
+  const [base, exp] = baseExp(f);
+  if (base.kind === 'call' && base.fn === 'sqrt' && base.args.length === 1) {
+    return { base: base.args[0]!, exp: simpMul([exp, pow(num(2), num(-1))], ctx) };
+  }
+  return { base, exp };
+}
+
+/** Bound on the regroupings of one product's factors (see simpMul). */
+const MAX_MUL_ROUNDS = 4;
+
+function simpMul(input: Expr[], ctx: Ctx, rounds = 0): Expr {
   let coef = ONE;
   const flat: Expr[] = [];
   const pending = [...input];
@@ -448,27 +462,32 @@ function simpMul(input: Expr[], ctx: Ctx): Expr {
   // like factors: u^a · u^b = u^(a+b), where sqrt(u)^k counts as u^(k/2): u/sqrt(u) = sqrt(u)
   const groups = new Map<string, { first: Expr; base: Expr; exps: Expr[] }>();
   for (const f of flat) {
-    let [base, exp] = baseExp(f);
-    if (base.kind === 'call' && base.fn === 'sqrt' && base.args.length === 1) {
-      exp = simpMul([exp, pow(num(2), num(-1))], ctx);
-      base = base.args[0]!;
-    }
+    const { base, exp } = likeFactor(f, ctx);
     const k = keyOf(base);
     const g = groups.get(k);
     if (g) g.exps.push(exp); else groups.set(k, { first: f, base, exps: [exp] });
   }
   const factors: Expr[] = [];
-  for (const { first, base, exps } of groups.values()) {
+  // A combined power can come back with another base, which may be like another group's:
+  // (xy)^-1 comes back as x^-1·y^-1 (and y·(xy)^-1 is 1/x), (u^(1/2))^-2 as u^-1. Then the
+  // factors are grouped again.
+  let regroup = false;
+  for (const [key, { first, base, exps }] of groups) {
     const p = exps.length === 1 ? first : powOfSum(base, simpAdd(exps, ctx), ctx);
     const k = asCoef(p);
     if (k) coef = coefMul(coef, k);
     else if (p.kind === 'mul') {
+      regroup = true;
       for (const q of p.factors) {
         const kq = asCoef(q);
         if (kq) coef = coefMul(coef, kq); else factors.push(q);
       }
-    } else factors.push(p);
+    } else {
+      if (p !== first && keyOf(likeFactor(p, ctx).base) !== key) regroup = true;
+      factors.push(p);
+    }
   }
+  if (regroup && rounds < MAX_MUL_ROUNDS) return simpMul([coefExpr(coef), ...factors], ctx, rounds + 1);
   if (coefIs(coef, 0)) return num(0);
   // an undefined factor makes the product undefined
   if (Number.isNaN(value(coef))) return num(NaN);

@@ -30,7 +30,7 @@ export class LowerError extends Error {
 export const MAX_NODES = 200_000;
 
 export class Lowering {
-  /** Where each Expr built from source came from, for diagnostics found on evaluation. */
+  /** Where each power and call built from source came from, for the domain problems evaluation finds there. */
   readonly origins = new Map<Expr, Span>();
   private readonly constants = new Map<string, Expr | 'pending'>();
   private readonly bodies = new Map<string, Expr | 'pending'>();
@@ -88,8 +88,9 @@ export class Lowering {
     }
   }
 
+  /** Records where `e` came from. Evaluation reports problems only at powers and calls, so only those are kept. */
   private mark<T extends Expr>(e: T, span: Span): T {
-    if (!this.origins.has(e)) this.origins.set(e, span);
+    if ((e.kind === 'pow' || e.kind === 'call') && !this.origins.has(e)) this.origins.set(e, span);
     return e;
   }
 
