@@ -6,7 +6,7 @@
  * body applies the rules below to the composite.
  */
 import { type Expr, num, call, vec, pow, add, mul } from './expr';
-import { simplify, checkBounds, type SimplifyOptions } from './simplify';
+import { simplify, simplifyDerivative, checkBounds, type SimplifyOptions } from './simplify';
 
 /** Derivatives are built with these, which drop the zeros and ones the rules produce, then simplified once. */
 function dAdd(...terms: Expr[]): Expr {
@@ -128,7 +128,7 @@ export function derivative(e: Expr, x: string, opts?: SimplifyOptions): Expr {
   const cacheable = opts === undefined;
   const hit = cacheable ? DERIVATIVES.get(e)?.get(x) : undefined;
   if (hit) return hit;
-  const r = simplify(d(e, x, new Map()), opts);
+  const r = simplifyDerivative(d(e, x, new Map()), e, opts);
   if (cacheable) {
     if (DERIVATIVES.size >= MAX_CACHED_DERIVATIVES) DERIVATIVES.clear();
     let byVar = DERIVATIVES.get(e);

@@ -50,47 +50,47 @@ function addOf(terms: Expr[]): Expr {
 
 /**
  * Structural keys are interned: a node's key is a short id for (kind, children's ids), so
- * building and hashing a key costs O(children), not O(size of the subtree).
+ * building and hashing a key costs O(children), not O(size of the subtree). The ids are
+ * shared by all simplifications (a structure keeps its id until the table is dropped, when
+ * full, between two simplifications); the key of each node is remembered only within one
+ * simplification (`memo`).
  *
- * These caches, and the set of canonical nodes below, are a plain Map and Set with a size
- * bound, not WeakMaps: V8 processes every WeakMap entry as an ephemeron at each garbage
- * collection, which made the collector the largest cost of analysing a long worksheet (28 %
- * of it, and 40 % of the whole analysis time with the simplifier's cache). When the tables
- * are full they are dropped together, between two simplifications, so keys handed out in one
- * simplification are always consistent; what they hold alive is bounded by their size.
+ * No table here is keyed by nodes across calls. Global Maps and Sets keyed by nodes (the
+ * simplifier once kept its canonical nodes and their keys in two with up to 200,000
+ * entries) cost a cache miss per lookup and a long survival for every node in them, which
+ * made their upkeep half the time of a simplification. (WeakMaps are worse: V8 treats every
+ * entry as an ephemeron at each garbage collection.)
  */
-const keys = new Map<Expr, string>();
 const interned = new Map<string, string>();
 let nextId = 0;
-const MAX_CACHED = 200_000;
+const MAX_INTERNED = 200_000;
 
 function trimCaches(): void {
-  if (interned.size < MAX_CACHED && keys.size < MAX_CACHED && CANONICAL.size < MAX_CACHED) return;
-  interned.clear();
-  keys.clear();
-  CANONICAL.clear();
+  if (interned.size >= MAX_INTERNED) interned.clear();
+  if (recentOutputs.size >= MAX_RECENT_OUTPUTS) recentOutputs.clear();
 }
 
 /** A string that two expressions share when they are structurally equal (and only then). */
-export function keyOf(e: Expr): string {
-  let k = keys.get(e);
+export function keyOf(e: Expr, memo: Map<Expr, string> = new Map()): string {
+  let k = memo.get(e);
   if (k !== undefined) return k;
   let structure: string;
+  const of = (c: Expr): string => keyOf(c, memo);
   switch (e.kind) {
     case 'num': structure = `n${Object.is(e.value, -0) ? '0' : String(e.value)}`; break;
     case 'sym': structure = `s${e.name}`; break;
-    case 'call': structure = `c${e.fn}(${e.args.map(keyOf).join(',')})`; break;
-    case 'pow': structure = `^${keyOf(e.base)},${keyOf(e.exp)}`; break;
-    case 'add': structure = `+${e.terms.map(keyOf).join(',')}`; break;
-    case 'mul': structure = `*${e.factors.map(keyOf).join(',')}`; break;
-    case 'vec': structure = `[${e.items.map(keyOf).join(',')}`; break;
+    case 'call': structure = `c${e.fn}(${e.args.map(of).join(',')})`; break;
+    case 'pow': structure = `^${of(e.base)},${of(e.exp)}`; break;
+    case 'add': structure = `+${e.terms.map(of).join(',')}`; break;
+    case 'mul': structure = `*${e.factors.map(of).join(',')}`; break;
+    case 'vec': structure = `[${e.items.map(of).join(',')}`; break;
   }
   k = interned.get(structure);
   if (k === undefined) {
     k = (nextId++).toString(36);
     interned.set(structure, k);
   }
-  keys.set(e, k);
+  memo.set(e, k);
   return k;
 }
 
@@ -197,24 +197,25 @@ function splitCoef(e: Expr): { coef: Coef; rest: Expr[] } {
 interface Ctx {
   readonly maxNodes: number;
   readonly distribute: boolean;
-  /** Simplified forms of the nodes seen in this simplification. */
+  /** Simplified forms of the nodes seen in this simplification (canonical nodes map to themselves). */
   readonly memo: Map<Expr, Expr>;
-  /** Nodes known to be in canonical form under these rules, kept across simplifications. */
-  readonly canonical: Set<Expr> | undefined;
+  /** Structural keys of the nodes seen in this simplification (see keyOf). */
+  readonly keys: Map<Expr, string>;
 }
 
 /**
- * Nodes that simplify to themselves under the default rules (fixed points of `simp`). Nodes
- * are immutable, so this holds across calls, and it is what makes a Hessian cheap: its
- * entries differentiate gradient entries whose untouched subtrees are already canonical.
- * Only the canonical outputs are kept, not what they were simplified from: a raw derivative
- * tree is garbage as soon as it is simplified, and keeping it alive made every collection copy it.
+ * The results of the latest simplifications under the default rules, which are canonical:
+ * differentiating one again (a Hessian differentiates gradient entries; diff(e, x, 2) a first
+ * derivative) gives a raw tree that shares its subtrees, and those need no second look. A
+ * small set of roots, emptied when full; the nodes below a root are marked in the one
+ * simplification that needs them (`simplifyDerivative`).
  */
-const CANONICAL = new Set<Expr>();
+const recentOutputs = new Set<Expr>();
+const MAX_RECENT_OUTPUTS = 1024;
 
 function context(opts?: SimplifyOptions): Ctx {
   const distribute = opts?.distributeNumbers ?? true;
-  return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute, memo: new Map(), canonical: distribute ? CANONICAL : undefined };
+  return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute, memo: new Map(), keys: new Map() };
 }
 
 /**
@@ -259,10 +260,34 @@ export function checkBounds<E extends Expr>(e: E, maxNodes = DEFAULT_MAX_NODES):
  * @throws ExprTooLarge when the input or result exceeds `maxNodes`.
  */
 export function simplify(e: Expr, opts?: SimplifyOptions): Expr {
-  trimCaches();
+  return simplifyIn(e, context(opts));
+}
+
+/**
+ * `simplify(raw)` for a raw derivative of `of`: when `of` is itself the result of a recent
+ * simplification, its subtrees, which the derivative shares, are known to be canonical.
+ */
+export function simplifyDerivative(raw: Expr, of: Expr, opts?: SimplifyOptions): Expr {
   const ctx = context(opts);
+  if (ctx.distribute && recentOutputs.has(of)) {
+    const stack = [of];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (ctx.memo.has(n)) continue;
+      ctx.memo.set(n, n);
+      for (const c of children(n)) stack.push(c);
+    }
+  }
+  return simplifyIn(raw, ctx);
+}
+
+function simplifyIn(e: Expr, ctx: Ctx): Expr {
+  trimCaches();
   checkSize(e, ctx);
-  return checkSize(simp(e, ctx), ctx);
+  if (ctx.distribute && recentOutputs.has(e)) return e;
+  const r = checkSize(simp(e, ctx), ctx);
+  if (ctx.distribute) recentOutputs.add(r);
+  return r;
 }
 
 /**
@@ -283,7 +308,6 @@ function fixpoint(e: Expr, ctx: Ctx): Expr {
 }
 
 function simp(e: Expr, ctx: Ctx): Expr {
-  if (ctx.canonical?.has(e)) return e;
   const hit = ctx.memo.get(e);
   if (hit) return hit;
   let r: Expr;
@@ -306,10 +330,9 @@ function simp(e: Expr, ctx: Ctx): Expr {
     case 'add': r = simpAdd(e.terms.map((t) => simp(t, ctx)), ctx); break;
     case 'vec': r = vec(e.items.map((t) => simp(t, ctx))); break;
   }
-  // an unchanged node keeps its identity, so a second pass over a canonical tree is all cache hits
+  // an unchanged node keeps its identity, so that what is cached for it (derivatives) is found again
   if (r !== e && equals(r, e)) r = e;
   ctx.memo.set(e, r);
-  if (r === e) ctx.canonical?.add(e);
   return r;
 }
 
@@ -463,7 +486,7 @@ function simpMul(input: Expr[], ctx: Ctx, rounds = 0): Expr {
   const groups = new Map<string, { first: Expr; base: Expr; exps: Expr[] }>();
   for (const f of flat) {
     const { base, exp } = likeFactor(f, ctx);
-    const k = keyOf(base);
+    const k = keyOf(base, ctx.keys);
     const g = groups.get(k);
     if (g) g.exps.push(exp); else groups.set(k, { first: f, base, exps: [exp] });
   }
@@ -483,7 +506,7 @@ function simpMul(input: Expr[], ctx: Ctx, rounds = 0): Expr {
         if (kq) coef = coefMul(coef, kq); else factors.push(q);
       }
     } else {
-      if (p !== first && keyOf(likeFactor(p, ctx).base) !== key) regroup = true;
+      if (p !== first && keyOf(likeFactor(p, ctx).base, ctx.keys) !== key) regroup = true;
       factors.push(p);
     }
   }
@@ -525,7 +548,7 @@ function simpAdd(input: Expr[], ctx: Ctx): Expr {
     const { coef, rest } = splitCoef(t);
     if (rest.length === 0) { constant = coefAdd(constant, coef); continue; }
     // like terms: a·u + b·u = (a + b)·u
-    const k = rest.map(keyOf).join('·');
+    const k = rest.map((r) => keyOf(r, ctx.keys)).join('·');
     const g = groups.get(k);
     if (g) g.coef = coefAdd(g.coef, coef); else groups.set(k, { coef, rest });
   }
