@@ -108,7 +108,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   }
 
   const uses = dependencies(program, names.symbols);
-  const broken = brokenStatements(program, all, !diagnostics.some((d) => d.severity === 'error'), uses);
+  const brokenAt = brokenStatements(program, all, !diagnostics.some((d) => d.severity === 'error'), uses);
+  const broken = new Set(program.statements.filter((_, i) => brokenAt[i]));
   const syntaxDiagnostics = [...all].sort(byPosition);
   const results = new Map<Statement, StatementResult>();
   const outcomes = new Map<string, StatementOutcome>();
@@ -118,12 +119,14 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const deadline = Date.now() + (options.budgetMs ?? 2000);
   const ctx: StatementContext = { lowering, symbols: names.symbols, data, diagnostics: all };
   // Keys cost a pass over the definitions: not needed when nothing is worked out or reused.
-  const keyOf = working || options.previous ? dependencyKeys(text, uses, data) : undefined;
+  const keyOf = working || options.previous ? dependencyKeys(program, text, uses, data) : undefined;
 
-  for (const s of program.statements) {
-    if (broken.has(s) || !evaluates(s)) continue;
+  const statements = program.statements;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
+    if (brokenAt[i] || !evaluates(s)) continue;
     if (!keyOf) { pending.push(s); continue; }
-    const key = keyOf(s);
+    const key = keyOf(i);
     // the same statement with the same definitions, earlier in this version or in the last one
     const reused = outcomes.get(key) ?? options.previous?.outcomes.get(key);
     if (reused) {
@@ -169,43 +172,64 @@ export function moved(d: Diagnostic, delta: number): Diagnostic {
 }
 
 /**
- * The definitions (functions, constants, data) each statement uses directly. References and
- * statements are both in document order, so one merge-like pass finds them.
+ * The definitions (functions, constants, data) each statement uses directly, as indices into
+ * the program's statements. References and statements are both in document order, so one
+ * merge-like pass finds them. (Arrays by index, not Maps by statement: a Map keyed by objects
+ * spread over the heap costs a few cache misses per lookup, and these are looked up often.)
  */
-function dependencies(program: Program, symbols: SymbolTable): Map<Statement, Statement[]> {
-  const uses = new Map<Statement, Statement[]>();
+function dependencies(program: Program, symbols: SymbolTable): (number[] | undefined)[] {
+  const statements = program.statements;
+  const definitionAt = new Map<Statement, number>();
+  statements.forEach((s, i) => { if (s.kind === 'function' || s.kind === 'constant' || s.kind === 'data') definitionAt.set(s, i); });
+  const uses = new Array<number[] | undefined>(statements.length);
   let k = 0;
   const refs = symbols.references;
-  for (const s of program.statements) {
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
     while (k < refs.length && refs[k]!.span.start < s.start) k++;
-    const list: Statement[] = [];
-    for (let i = k; i < refs.length && refs[i]!.span.start <= s.end; i++) {
-      const t = refs[i]!.target;
-      if (t && !refs[i]!.isDefinition && (t.kind === 'function' || t.kind === 'constant' || t.kind === 'data') && t.statement !== s) list.push(t.statement);
+    let list: number[] | undefined;
+    for (let j = k; j < refs.length && refs[j]!.span.start <= s.end; j++) {
+      const t = refs[j]!.target;
+      if (!t || refs[j]!.isDefinition || (t.kind !== 'function' && t.kind !== 'constant' && t.kind !== 'data') || t.statement === s) continue;
+      const at = definitionAt.get(t.statement);
+      if (at !== undefined) (list ??= []).push(at);
     }
-    if (list.length) uses.set(s, list);
+    uses[i] = list;
   }
   return uses;
 }
 
 /**
- * A key per statement that changes whenever anything its outcome depends on changes: its own
- * text, and the text of every definition it uses, directly or through others (with a data
- * set's values, which a csv file can change without the text changing). A definition stands
- * in the key for an interned id of its own key, so keys stay short however deep the chain of
- * definitions; ids are never reused for another key, so a key can only miss, never mislead.
+ * A key per statement (by index) that changes whenever anything its outcome depends on
+ * changes: its own text, and the text of every definition it uses, directly or through others
+ * (with a data set's values, which a csv file can change without the text changing). A
+ * definition stands in the key for an interned id of its own key, so keys stay short however
+ * deep the chain of definitions; ids are never reused for another key, so a key can only
+ * miss, never mislead.
  */
-function dependencyKeys(text: string, uses: ReadonlyMap<Statement, readonly Statement[]>, data: ReadonlyMap<string, DataSet>): (s: Statement) => string {
-  const keys = new Map<Statement, string>();
-  const keyOf = (d: Statement): string => {
-    const known = keys.get(d);
+function dependencyKeys(program: Program, text: string, uses: readonly (readonly number[] | undefined)[], data: ReadonlyMap<string, DataSet>): (i: number) => string {
+  const statements = program.statements;
+  const keys = new Array<string | undefined>(statements.length);
+  const ids = new Array<number | undefined>(statements.length);
+  const CYCLE = '\u0000cycle'; // a cycle is an error, reported elsewhere; it must not recurse forever
+  const idOf = (i: number): number => {
+    const known = ids[i];
     if (known !== undefined) return known;
-    keys.set(d, '\u0000cycle'); // a cycle is an error, reported elsewhere; it must not recurse forever
+    const key = keyOf(i);
+    const id = definitionId(key);
+    if (key !== CYCLE) ids[i] = id; // inside a cycle the key is not known yet
+    return id;
+  };
+  const keyOf = (i: number): string => {
+    const known = keys[i];
+    if (known !== undefined) return known;
+    keys[i] = CYCLE;
+    const d = statements[i]!;
     let key = text.slice(d.start, d.end);
     if (d.kind === 'data' && d.csv) key += `\u0000${JSON.stringify(data.get(d.name.name) ?? null)}`;
-    const deps = uses.get(d);
-    if (deps) key += `\u0001${deps.map((x) => definitionId(keyOf(x))).join(',')}`;
-    keys.set(d, key);
+    const deps = uses[i];
+    if (deps) key += `\u0001${deps.map(idOf).join(',')}`;
+    keys[i] = key;
     return key;
   };
   return keyOf;
@@ -381,31 +405,33 @@ export function evaluateReporting(ctx: StatementContext, expr: Expr, env: Readon
 }
 
 /**
- * Statements that are not evaluated: those whose range holds an error diagnostic or a missing
- * piece, and those that use a broken definition (so one mistake is reported once, not on every use).
+ * Statements that are not evaluated (true at their index): those whose range holds an error
+ * diagnostic or a missing piece, and those that use a broken definition (so one mistake is
+ * reported once, not on every use).
  */
-function brokenStatements(program: Program, diagnostics: readonly Diagnostic[], parsedCleanly: boolean, uses: ReadonlyMap<Statement, readonly Statement[]>): Set<Statement> {
-  const broken = new Set<Statement>();
-  const errors = diagnostics.filter((d) => d.severity === 'error').sort((a, b) => a.offset - b.offset);
+function brokenStatements(program: Program, diagnostics: readonly Diagnostic[], parsedCleanly: boolean, uses: readonly (readonly number[] | undefined)[]): boolean[] {
   const stmts = program.statements;
+  const broken = new Array<boolean>(stmts.length).fill(false);
+  const errors = diagnostics.filter((d) => d.severity === 'error').sort((a, b) => a.offset - b.offset);
   let j = 0;
-  for (const s of stmts) {
+  for (let i = 0; i < stmts.length; i++) {
+    const s = stmts[i]!;
     while (j < errors.length && errors[j]!.offset < s.start) j++;
-    if (j < errors.length && errors[j]!.offset <= s.end) broken.add(s);
-    if (s.kind === 'invalid') broken.add(s);
+    if ((j < errors.length && errors[j]!.offset <= s.end) || s.kind === 'invalid') broken[i] = true;
   }
   // A missing piece comes with a parse error: without one, no statement has one.
-  for (const s of parsedCleanly ? [] : stmts) {
-    if (broken.has(s)) continue;
-    let missing = false;
-    forEachExpression(s, (e) => { if (e.kind === 'missing') missing = true; });
-    if (missing) broken.add(s);
+  if (!parsedCleanly) {
+    for (let i = 0; i < stmts.length; i++) {
+      if (broken[i]) continue;
+      forEachExpression(stmts[i]!, (e) => { if (e.kind === 'missing') broken[i] = true; });
+    }
   }
   // Propagate to a fixed point; each pass marks at least one more statement or stops.
   for (let changed = true; changed;) {
     changed = false;
-    for (const [s, deps] of uses) {
-      if (!broken.has(s) && deps.some((d) => broken.has(d))) { broken.add(s); changed = true; }
+    for (let i = 0; i < stmts.length; i++) {
+      const deps = uses[i];
+      if (!broken[i] && deps && deps.some((d) => broken[d])) { broken[i] = true; changed = true; }
     }
   }
   return broken;

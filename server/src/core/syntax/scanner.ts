@@ -18,8 +18,9 @@ export interface Token {
   readonly spaceBefore: boolean;
 }
 
-/** Punctuation, longest first so that `==` wins over `=`. */
+/** Punctuation: one character each, except `==`, which wins over `=`. */
 const PUNCTUATION = ['==', '+', '-', '*', '/', '^', '(', ')', '[', ']', '{', '}', ',', '=', "'", ':', ';'];
+const PUNCTUATION_START = new Set(PUNCTUATION.map((p) => p.charCodeAt(0)));
 
 const identStart = /[\p{L}_]/u;
 const identPart = /[\p{L}\p{N}_\p{Mn}\p{Mc}]/u;
@@ -68,6 +69,10 @@ export class Scanner {
       this.identTail();
       return this.make('ident', start, space);
     }
+    if (PUNCTUATION_START.has(c)) {
+      this.pos += c === 61 /* = */ && text.charCodeAt(start + 1) === 61 ? 2 : 1;
+      return this.make('punct', start, space);
+    }
     const ch = String.fromCodePoint(text.codePointAt(start)!);
     if (c >= 128 && isIdentifierStart(ch)) {
       this.pos += ch.length;
@@ -83,12 +88,6 @@ export class Scanner {
       }
       this.pos = i;
       return { kind: 'unterminated-string', start, end: i, text: text.slice(start + 1, i), spaceBefore: space };
-    }
-    for (const p of PUNCTUATION) {
-      if (text.startsWith(p, start)) {
-        this.pos += p.length;
-        return this.make('punct', start, space);
-      }
     }
     // A run of characters that cannot start any token is one invalid token, reported once.
     this.pos += ch.length;
