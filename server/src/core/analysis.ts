@@ -12,7 +12,7 @@ import { toCalc } from './calculus/print';
 import type { ExpectResult, Point, StatementResult, TaylorResult, ValueResult, CheckResult } from './results';
 import { loadData, type DataSet, type FileHost } from './semantics/data';
 import { evaluate, fmt, isFiniteValue, type Value } from './semantics/evaluate';
-import { describeShape, freeVariables, LowerError, Lowering } from './semantics/lower';
+import { describeShape, freeVariables, LowerError, Lowering, NO_NAMES } from './semantics/lower';
 import { resolveNames, type SymbolTable } from './semantics/names';
 import type { Expression, PointSpec, Program, Span, Statement } from './syntax/ast';
 import { forEachExpression, isRunnable } from './syntax/ast';
@@ -292,7 +292,7 @@ function evaluateStatement(ctx: StatementContext, s: Statement): StatementResult
   switch (s.kind) {
     case 'constant': {
       const v = ctx.lowering.lower(s.value);
-      const value = evaluateReporting(ctx, v, new Map(), s.value);
+      const value = evaluateReporting(ctx, v, NO_NAMES, s.value);
       return { kind: 'value', value, variables: [] };
     }
     case 'function':
@@ -320,7 +320,7 @@ function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | u
     return { kind: 'value', value, variables: vars };
   }
   if (freeVariables(expr).length === 0) {
-    return { kind: 'value', value: evaluateReporting(ctx, expr, new Map(), e), variables: [] };
+    return { kind: 'value', value: evaluateReporting(ctx, expr, NO_NAMES, e), variables: [] };
   }
   const simplified = simplify(expr);
   return { kind: 'value', value: toCalc(simplified), expr: simplified, variables: vars };
@@ -378,7 +378,7 @@ export function numberOf(ctx: StatementContext, e: Expression): number {
   const expr = ctx.lowering.lower(e);
   const free = freeVariables(expr);
   if (free.length) throw new LowerError(Codes.EvaluationError, e, `Expected a number here, but '${free[0]}' has no value.`);
-  const v = evaluate(expr, new Map());
+  const v = evaluate(expr, NO_NAMES);
   if (typeof v !== 'number') throw new LowerError(Codes.ShapeMismatch, e, `Expected a number here, not ${describeShape(shape(v))}.`);
   if (!Number.isFinite(v)) throw new LowerError(Codes.EvaluationError, e, 'This value is not a finite number.');
   return v;

@@ -6,7 +6,7 @@ import type { StatementContext } from '../analysis';
 import { evaluateReporting, numberOf } from '../analysis';
 import type { ExpectResult } from '../results';
 import { fmt, type Value } from '../semantics/evaluate';
-import { describeShape, freeVariables } from '../semantics/lower';
+import { describeShape, freeVariables, NO_NAMES } from '../semantics/lower';
 import type { ExpectStatement } from '../syntax/ast';
 import { Codes } from '../syntax/diagnostics';
 
@@ -26,8 +26,8 @@ export function expectStatement(ctx: StatementContext, s: ExpectStatement): Expe
   const free = [...new Set([...freeVariables(left), ...freeVariables(right)])];
   let result: ExpectResult;
   if (free.length === 0) {
-    const a = evaluateReporting(ctx, left, new Map(), s.left);
-    const b = evaluateReporting(ctx, right, new Map(), s.right);
+    const a = evaluateReporting(ctx, left, NO_NAMES, s.left);
+    const b = evaluateReporting(ctx, right, NO_NAMES, s.right);
     const as = flat(a), bs = flat(b);
     if (as.length !== bs.length) {
       result = { kind: 'expect', passed: false, method: 'value', message: `✗ the sides have different shapes: ${describeShape(shapeOf(a))} and ${describeShape(shapeOf(b))}.` };

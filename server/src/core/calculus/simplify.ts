@@ -128,6 +128,20 @@ function compareLists(a: readonly Expr[], b: readonly Expr[]): number {
   return a.length - b.length;
 }
 
+/**
+ * Sorts `xs` in place, stably, as Array.prototype.sort does; short lists (the terms and
+ * factors of almost every sum and product) by insertion, which allocates nothing.
+ */
+function sortInPlace<T>(xs: T[], cmp: (a: T, b: T) => number): void {
+  if (xs.length > 12) { xs.sort(cmp); return; }
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]!;
+    let j = i - 1;
+    while (j >= 0 && cmp(xs[j]!, x) > 0) { xs[j + 1] = xs[j]!; j--; }
+    xs[j + 1] = x;
+  }
+}
+
 /** Polynomial degree of a term in its symbols: x²y is 3, sin(x) is 0. */
 function degree(e: Expr): number {
   switch (e.kind) {
@@ -140,9 +154,13 @@ function degree(e: Expr): number {
 
 /** Terms of a sum: higher degree first, then by their factors; the constant last, as textbooks write x² + 2x + 1. */
 function sortTerms(terms: Expr[]): Expr[] {
+  if (terms.length < 2) return terms;
   // decorate once: the comparisons would otherwise recompute these O(k log k) times
-  const keyed = terms.map((t) => ({ t, constant: isConstant(t), degree: degree(t), ...splitCoef(t) }));
-  keyed.sort((a, b) => {
+  const keyed = terms.map((t) => {
+    const { coef, rest } = splitCoef(t);
+    return { t, constant: isConstant(t), degree: degree(t), coef, rest };
+  });
+  sortInPlace(keyed, (a, b) => {
     if (a.constant !== b.constant) return a.constant ? 1 : -1;
     const d = b.degree - a.degree;
     if (d !== 0) return d;
@@ -532,7 +550,7 @@ function withCoef(coef: Coef, factors: Expr[], ctx: Ctx): Expr {
   if (!unit && ctx.distribute && factors.length === 1 && factors[0]!.kind === 'add') {
     return simpAdd(factors[0]!.terms.map((t) => simpMul([coefExpr(coef), t], ctx)), ctx);
   }
-  factors.sort(compareExpr);
+  sortInPlace(factors, compareExpr);
   return unit ? mulOf(factors) : mulOf([...coefFactors(coef), ...factors]);
 }
 

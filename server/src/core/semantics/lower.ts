@@ -26,6 +26,9 @@ export class LowerError extends Error {
   }
 }
 
+/** An empty scope or environment, shared. */
+export const NO_NAMES: ReadonlyMap<string, never> = new Map<string, never>();
+
 /** The largest expression lowering builds before it reports the statement as too large. */
 export const MAX_NODES = 200_000;
 
@@ -41,7 +44,7 @@ export class Lowering {
    * Lowers an expression. `scope` maps local names (parameters, bound variables) to Exprs;
    * other names resolve to constants, built-ins, or free symbols.
    */
-  lower(e: Expression, scope: ReadonlyMap<string, Expr> = new Map()): Expr {
+  lower(e: Expression, scope: ReadonlyMap<string, Expr> = NO_NAMES): Expr {
     const out = this.lowerNode(e, scope);
     if (largerThan(out, MAX_NODES)) throw new LowerError(Codes.TooLarge, e, `This expression grows beyond ${MAX_NODES} terms when its functions are expanded; split it into smaller parts.`);
     return out;
@@ -79,7 +82,7 @@ export class Lowering {
       const stmt = def.statement;
       if (stmt.kind !== 'constant') throw new LowerError(Codes.InvalidTarget, at, `'${name}' is not a constant.`);
       const lowered = this.lower(stmt.value);
-      const value = toConstantExpr(evaluate(lowered, new Map()));
+      const value = toConstantExpr(evaluate(lowered, NO_NAMES));
       this.constants.set(name, value);
       return value;
     } catch (e) {
@@ -127,7 +130,7 @@ export class Lowering {
       case 'index': {
         const target = this.lowerNode(e.target, scope);
         const index = this.lowerNode(e.index, scope);
-        const i = evaluate(index, new Map());
+        const i = evaluate(index, NO_NAMES);
         if (target.kind !== 'vec') throw new LowerError(Codes.ShapeMismatch, e, 'Only a vector or a matrix can be indexed.');
         if (typeof i !== 'number' || !Number.isInteger(i) || i < 1 || i > target.items.length) {
           throw new LowerError(Codes.EvaluationError, e.index, `The index must be a whole number from 1 to ${target.items.length} (indices start at 1).`);
