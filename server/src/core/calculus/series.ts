@@ -287,8 +287,12 @@ export function recentre(series: Series, point: readonly number[], layout: Layou
  * @example monomial(rational(1, 2), [2, 0], [x, y]) // x^2/2
  */
 export function monomial(c: Coef, alpha: readonly number[], bases: readonly Expr[]): Expr {
-  const factors = alpha.flatMap((a, i) => (a === 0 ? [] : [a === 1 ? bases[i]! : pow(bases[i]!, num(a))]));
-  factors.sort(compareExpr);
+  const factors: Expr[] = [];
+  for (let i = 0; i < alpha.length; i++) {
+    const a = alpha[i]!;
+    if (a !== 0) factors.push(a === 1 ? bases[i]! : pow(bases[i]!, num(a)));
+  }
+  if (factors.length > 1) factors.sort(compareExpr);
   const all = value(c) === 1 ? factors : [...coefFactors(c), ...factors];
   return all.length === 0 ? num(1) : all.length === 1 ? all[0]! : mul(...all);
 }

@@ -328,6 +328,8 @@ function fixpoint(e: Expr, ctx: Ctx): Expr {
 function simp(e: Expr, ctx: Ctx): Expr {
   const hit = ctx.memo.get(e);
   if (hit) return hit;
+  // a part that is itself a recent result (expect's A − B, a gradient's entries in a vector)
+  if (ctx.distribute && recentOutputs.has(e)) return e;
   let r: Expr;
   switch (e.kind) {
     case 'num': r = Object.is(e.value, -0) ? num(0) : e; break;
