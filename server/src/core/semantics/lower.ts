@@ -217,6 +217,16 @@ export class Lowering {
   }
 
   private binary(op: '+' | '-' | '*' | '/' | '^', a: Expr, b: Expr, at: Span): Expr {
+    // two scalars, by far the most common case, need no shapes
+    if (a.kind !== 'vec' && b.kind !== 'vec') {
+      switch (op) {
+        case '+': return add(a, b);
+        case '-': return add(a, neg(b));
+        case '*': return mul(a, b);
+        case '/': return mul(a, pow(b, num(-1)));
+        case '^': return pow(a, b);
+      }
+    }
     const sa = shapeOf(a), sb = shapeOf(b);
     const scalarA = sa.length === 0, scalarB = sb.length === 0;
     switch (op) {
