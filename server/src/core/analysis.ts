@@ -158,12 +158,9 @@ export function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.offset - b.offset || a.code - b.code;
 }
 
-/** Statements that evaluation works out something for (see `evaluateStatement`). */
+/** Statements that evaluation works out something for: those with an evaluator. */
 function evaluates(s: Statement): boolean {
-  switch (s.kind) {
-    case 'constant': case 'function': case 'expression': case 'taylor': case 'check': case 'expect': case 'plot': return true;
-    default: return false;
-  }
+  return EVALUATORS[s.kind] !== undefined;
 }
 
 /** A diagnostic moved by `delta` characters. */
@@ -288,27 +285,33 @@ export function diagnosticFor(e: unknown, s: Statement): Diagnostic {
   return { code: Codes.AnalysisFailed, severity: 'error', offset: s.start, length: s.end - s.start, message: `Calc could not analyse this line (${message}). Please report it with the line.` };
 }
 
+/**
+ * How each kind of statement is worked out during analysis; the kinds without an entry (data,
+ * and the statements that run a numerical method) are not. One table, so that which kinds are
+ * evaluated (`evaluates`) and how (`evaluateStatement`) cannot drift apart.
+ */
+const EVALUATORS: { readonly [K in Statement['kind']]?: (ctx: StatementContext, s: Extract<Statement, { kind: K }>) => StatementResult | undefined } = {
+  constant: (ctx, s) => {
+    const v = ctx.lowering.lower(s.value);
+    const value = evaluateReporting(ctx, v, NO_NAMES, s.value);
+    return { kind: 'value', value, variables: [] };
+  },
+  // Lowering the body finds shape errors and too-large expansions on the definition itself.
+  function: (ctx, s) => { ctx.lowering.functionBody(s.name.name); return undefined; },
+  expression: (ctx, s) => expressionValue(ctx, s.expr, s.at),
+  // (called through arrows: these modules import this one, so their bindings may not exist yet at load time)
+  taylor: (ctx, s) => taylorStatement(ctx, s),
+  check: (ctx, s) => checkStatement(ctx, s),
+  expect: (ctx, s) => expectStatement(ctx, s),
+  plot: (ctx, s) => {
+    for (const e of s.exprs) targetOf(ctx, e);
+    return undefined;
+  },
+};
+
 function evaluateStatement(ctx: StatementContext, s: Statement): StatementResult | undefined {
-  switch (s.kind) {
-    case 'constant': {
-      const v = ctx.lowering.lower(s.value);
-      const value = evaluateReporting(ctx, v, NO_NAMES, s.value);
-      return { kind: 'value', value, variables: [] };
-    }
-    case 'function':
-      // Lowering the body finds shape errors and too-large expansions on the definition itself.
-      ctx.lowering.functionBody(s.name.name);
-      return undefined;
-    case 'expression': return expressionValue(ctx, s.expr, s.at);
-    case 'taylor': return taylorStatement(ctx, s);
-    case 'check': return checkStatement(ctx, s);
-    case 'expect': return expectStatement(ctx, s);
-    case 'plot':
-      for (const e of s.exprs) targetOf(ctx, e);
-      return undefined;
-    default:
-      return undefined;
-  }
+  const evaluator = EVALUATORS[s.kind] as ((ctx: StatementContext, s: Statement) => StatementResult | undefined) | undefined;
+  return evaluator?.(ctx, s);
 }
 
 /** The value of an expression line: numeric when it has no free variables (or `at` binds them), else symbolic. */
