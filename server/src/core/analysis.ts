@@ -142,9 +142,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       const r = evaluateStatement(ctx, s);
       if (r) results.set(s, r);
     });
-    const found = all.slice(before);
+    const found = all.length === before ? NONE : all.slice(before);
     const portable = found.every((d) => d.offset >= s.start && d.offset + d.length <= s.end);
-    const outcome: StatementOutcome = { result: results.get(s), diagnostics: found.map((d) => moved(d, -s.start)), portable };
+    const outcome: StatementOutcome = { result: results.get(s), diagnostics: found === NONE ? NONE : found.map((d) => moved(d, -s.start)), portable };
     if (portable) outcomes.set(key, outcome);
     evaluated.set(s, { key, outcome });
   }
@@ -152,6 +152,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   all.sort(byPosition);
   return { text, program, diagnostics: all, syntaxDiagnostics, symbols: names.symbols, data, results, broken, lowering, outcomes, evaluated, pending };
 }
+
+/** No diagnostics (shared: most statements have none). */
+const NONE: readonly Diagnostic[] = Object.freeze([]);
 
 /** The order of diagnostics in an analysis: by offset, then by code. */
 export function byPosition(a: Diagnostic, b: Diagnostic): number {

@@ -36,7 +36,7 @@ export class Lowering {
   /** Where each power and call built from source came from, for the domain problems evaluation finds there. */
   readonly origins = new Map<Expr, Span>();
   private readonly constants = new Map<string, Expr | 'pending'>();
-  private readonly bodies = new Map<string, Expr | 'pending'>();
+  private readonly bodies = new Map<string, { params: string[]; body: Expr } | 'pending'>();
 
   constructor(private readonly symbols: SymbolTable) {}
 
@@ -54,21 +54,22 @@ export class Lowering {
   functionBody(name: string): { params: string[]; body: Expr } | undefined {
     const def = this.symbols.globals.get(name);
     if (def?.kind !== 'function') return undefined;
+    const known = this.bodies.get(name);
+    if (known === 'pending') throw new LowerError(Codes.RecursiveDefinition, def.span, `'${name}' is defined in terms of itself.`);
+    if (known) return known;
     const stmt = def.statement as FunctionDefinition;
     const params = stmt.params.map((p) => p.name);
-    let body = this.bodies.get(name);
-    if (body === 'pending') throw new LowerError(Codes.RecursiveDefinition, def.span, `'${name}' is defined in terms of itself.`);
-    if (!body) {
-      const scope = new Map(params.map((p) => [p, sym(p)] as [string, Expr]));
-      this.bodies.set(name, 'pending');
-      try {
-        body = this.lower(stmt.body, scope);
-      } finally {
-        this.bodies.delete(name);
-      }
-      this.bodies.set(name, body);
+    const scope = new Map(params.map((p) => [p, sym(p)] as [string, Expr]));
+    this.bodies.set(name, 'pending');
+    let body: Expr;
+    try {
+      body = this.lower(stmt.body, scope);
+    } finally {
+      this.bodies.delete(name);
     }
-    return { params, body };
+    const lowered = { params, body };
+    this.bodies.set(name, lowered);
+    return lowered;
   }
 
   /** The value of a constant, as a number (or vector of numbers) Expr. */
@@ -156,6 +157,8 @@ export class Lowering {
       const args = e.args.map((a) => this.lowerNode(a, scope));
       let body = f.body;
       for (let k = 0; k < e.primes; k++) body = derivative(body, f.params[0]!);
+      // f(x, y) with f's own parameters is f's body itself (and finds what is cached for it)
+      if (f.params.every((p, i) => { const a = args[i]; return a === undefined || (a.kind === 'sym' && a.name === p); })) return this.mark(body, e);
       const bindings = new Map(f.params.map((p, i) => [p, args[i] ?? sym(p)] as [string, Expr]));
       const out = substitute(body, bindings);
       if (largerThan(out, MAX_NODES)) throw new LowerError(Codes.TooLarge, e, `Expanding ${name} here gives more than ${MAX_NODES} terms; split the definitions.`);

@@ -44,6 +44,9 @@ export interface SymbolTable {
   readonly columns: ReadonlyMap<string, readonly string[]>;
 }
 
+/** The scope of a statement without local names (shared: nothing adds to it). */
+const NO_SCOPE: ReadonlyMap<string, Definition> = new Map();
+
 /** Context for the free names of a statement: what an unknown name means there. */
 type FreeNamePolicy = 'error' | 'variable';
 
@@ -68,7 +71,6 @@ export function resolveNames(
     const def = definitionOf(s);
     if (!def) continue;
     definitions.push(def);
-    references.push({ span: def.span, name: def.name, target: def, isDefinition: true });
     const builtin = BUILTINS.get(def.name);
     if (builtin) {
       diagnostics.push(diag(Codes.ShadowsBuiltin, 'error', def.span,
@@ -86,8 +88,14 @@ export function resolveNames(
     globals.set(def.name, def);
   }
 
-  // 2. Uses, statement by statement.
+  // 2. Uses, statement by statement (a definition's own name first, so references come in document order).
+  let nextDefinition = 0;
   for (const s of program.statements) {
+    const own = definitions[nextDefinition];
+    if (own?.statement === s) {
+      references.push({ span: own.span, name: own.name, target: own, isDefinition: true });
+      nextDefinition++;
+    }
     const def = s.kind === 'constant' || s.kind === 'function' ? globals.get(s.name.name) : undefined;
     owner = def && def.statement === s ? def.name : undefined;
     resolveStatement(s);
@@ -96,13 +104,14 @@ export function resolveNames(
   // 3. Recursion among constants and functions.
   reportCycles();
 
-  references.sort((a, b) => a.span.start - b.span.start);
+  // Almost in order already (each definition's own name comes first, from step 1): sort only when needed.
+  if (!inOrder(references)) references.sort((a, b) => a.span.start - b.span.start);
   return { symbols: { globals, definitions, references, columns }, diagnostics };
 
   function resolveStatement(s: Statement): void {
     switch (s.kind) {
       case 'constant':
-        resolveExpr(s.value, new Map(), 'error', s);
+        resolveExpr(s.value, NO_SCOPE, 'error', s);
         return;
       case 'function': {
         const scope = new Map<string, Definition>();
@@ -137,8 +146,7 @@ export function resolveNames(
         return;
       default: {
         // Analysis statements and expression lines: unknown names are free variables.
-        const scope = new Map<string, Definition>();
-        for (const child of childrenOf(s)) walk(child, scope, 'variable', s);
+        for (const child of childrenOf(s)) walk(child, NO_SCOPE, 'variable', s);
       }
     }
   }
@@ -164,7 +172,7 @@ export function resolveNames(
     for (const o of s.options) walk(o.value, scope, 'variable', s);
   }
 
-  function walk(node: Statement | Expression | PointSpec, scope: Map<string, Definition>, policy: FreeNamePolicy, s: Statement): void {
+  function walk(node: Statement | Expression | PointSpec, scope: ReadonlyMap<string, Definition>, policy: FreeNamePolicy, s: Statement): void {
     if (isExpr(node)) { resolveExpr(node, scope, policy, s); return; }
     if (node.kind === 'named-point') {
       // Binding names are variables of the statement, not references to definitions.
@@ -174,7 +182,7 @@ export function resolveNames(
     for (const c of childrenOf(node)) walk(c, scope, policy, s);
   }
 
-  function resolveExpr(e: Expression, scope: Map<string, Definition>, policy: FreeNamePolicy, s: Statement, used?: Set<string>): void {
+  function resolveExpr(e: Expression, scope: ReadonlyMap<string, Definition>, policy: FreeNamePolicy, s: Statement, used?: Set<string>): void {
     // An explicit stack: expressions can be deep, and the parser bounds only their nesting.
     const stack: Expression[] = [e];
     while (stack.length) {
@@ -201,6 +209,10 @@ export function resolveNames(
           }
           break;
         }
+        // (the common kinds without childrenOf's array: this loop sees every node of the document)
+        case 'binary': stack.push(n.right, n.left); break;
+        case 'unary': stack.push(n.operand); break;
+        case 'number': case 'string': case 'missing': break;
         default:
           for (const c of childrenOf(n).reverse()) stack.push(c as Expression);
       }
@@ -208,13 +220,13 @@ export function resolveNames(
   }
 
   /** The variable of `diff(e, x)`: a parameter in a function body, else a free variable. */
-  function markFree(id: Identifier, scope: Map<string, Definition>, used?: Set<string>): void {
+  function markFree(id: Identifier, scope: ReadonlyMap<string, Definition>, used?: Set<string>): void {
     const local = scope.get(id.name);
     if (local) { used?.add(id.name); references.push({ span: id, name: id.name, target: local }); return; }
     references.push({ span: id, name: id.name });
   }
 
-  function useName(id: Identifier, scope: Map<string, Definition>, policy: FreeNamePolicy, s: Statement, used?: Set<string>): void {
+  function useName(id: Identifier, scope: ReadonlyMap<string, Definition>, policy: FreeNamePolicy, s: Statement, used?: Set<string>): void {
     const local = scope.get(id.name);
     if (local) {
       used?.add(id.name);
@@ -252,7 +264,7 @@ export function resolveNames(
     }
   }
 
-  function useCallee(c: Call, scope: Map<string, Definition>): void {
+  function useCallee(c: Call, scope: ReadonlyMap<string, Definition>): void {
     const name = c.callee.name;
     const local = scope.get(name);
     if (local) {
@@ -319,18 +331,18 @@ export function resolveNames(
 
   function unknown(id: Identifier, what: string): void {
     diagnostics.push(diag(Codes.UnknownName, 'error', id,
-      `Unknown ${what} '${id.name}'.${suggest(id.name, candidates(new Map()))}`));
+      `Unknown ${what} '${id.name}'.${suggest(id.name, candidates(NO_SCOPE))}`));
   }
 
-  function candidates(scope: Map<string, Definition>): string[] {
+  function candidates(scope: ReadonlyMap<string, Definition>): string[] {
     return [...scope.keys(), ...globals.keys(), ...BUILTINS.keys()];
   }
 
   function edge(target: Definition, span: Span): void {
     if (!owner || (target.kind !== 'function' && target.kind !== 'constant')) return;
-    const list = edges.get(owner) ?? [];
-    list.push({ target: target.name, span });
-    edges.set(owner, list);
+    const list = edges.get(owner);
+    if (list) list.push({ target: target.name, span });
+    else edges.set(owner, [{ target: target.name, span }]);
   }
 
   function reportCycles(): void {
@@ -364,6 +376,11 @@ export function resolveNames(
     }
   }
 
+}
+
+function inOrder(refs: readonly Reference[]): boolean {
+  for (let i = 1; i < refs.length; i++) if (refs[i - 1]!.span.start > refs[i]!.span.start) return false;
+  return true;
 }
 
 function definitionOf(s: Statement): Definition | undefined {

@@ -210,6 +210,7 @@ class Parser {
 
   private statement(): Statement {
     this.statementHasError = false;
+    this.nesting = 0;
     this.open.length = 0;
     const start = this.tok.start;
     let stmt: Statement;
@@ -615,7 +616,9 @@ class Parser {
     if (this.isPunct('-') || this.isPunct('+')) {
       const t = this.tok;
       this.advance();
-      const operand = this.nested(() => this.unary());
+      this.enter();
+      const operand = this.unary();
+      this.leave();
       return { kind: 'unary', op: t.text as '-' | '+', operand, start: t.start, end: operand.end };
     }
     return this.power();
@@ -626,7 +629,9 @@ class Parser {
     const base = this.postfix();
     if (!this.isPunct('^')) return base;
     this.advance();
-    const exp = this.nested(() => this.unary());
+    this.enter();
+    const exp = this.unary();
+    this.leave();
     return { kind: 'binary', op: '^', left: base, right: exp, start: base.start, end: exp.end };
   }
 
@@ -642,17 +647,22 @@ class Parser {
     return e;
   }
 
-  private nested<T>(f: () => T): T {
+  /**
+   * Enters one level of nesting (a bracket, a unary operand, an exponent); `leave` ends it.
+   * Past MAX_NESTING the statement is abandoned: the Bail unwinds it, and `statement` starts
+   * the next one at depth 0. (A pair of calls rather than a callback: this runs for most
+   * nodes of a document, and a closure per node is garbage the collector has to find.)
+   */
+  private enter(): void {
     if (++this.nesting > MAX_NESTING) {
       this.nesting = 0;
       this.error(Codes.TooDeep, this.tok, `Nesting deeper than ${MAX_NESTING} levels: split the expression into named parts.`);
       throw new Bail();
     }
-    try {
-      return f();
-    } finally {
-      this.nesting = Math.max(this.nesting - 1, 0);
-    }
+  }
+
+  private leave(): void {
+    if (this.nesting > 0) this.nesting--;
   }
 
   private primary(): Expression {
@@ -675,14 +685,19 @@ class Parser {
       return this.identifierOrCall();
     }
     if (t.kind === 'punct' && t.text === '(') {
-      return this.nested(() => {
-        const open = this.openBracket();
-        const inner = this.expression();
-        const end = this.closeBracket(open);
-        return { ...inner, start: open.start, end } as Expression;
-      });
+      this.enter();
+      const open = this.openBracket();
+      const inner = this.expression();
+      const end = this.closeBracket(open);
+      this.leave();
+      return { ...inner, start: open.start, end } as Expression;
     }
-    if (t.kind === 'punct' && t.text === '[') return this.nested(() => this.vector());
+    if (t.kind === 'punct' && t.text === '[') {
+      this.enter();
+      const v = this.vector();
+      this.leave();
+      return v;
+    }
     // Nothing here can start an expression.
     if (this.atStatementEnd()) {
       this.error(Codes.ExpectedExpression, { start: Math.max(this.prevEnd - 1, 0), end: this.prevEnd }, 'The line ends where an expression was expected: complete it.');
@@ -699,16 +714,16 @@ class Parser {
     let primes = 0;
     while (this.isPunct("'") && !this.tok.spaceBefore) { primes++; this.advance(); }
     if (this.isPunct('(')) {
-      return this.nested(() => {
-        const open = this.openBracket();
-        const args: Expression[] = [];
-        if (!this.isPunct(')')) {
-          args.push(this.expression());
-          while (this.isPunct(',')) { this.advance(); args.push(this.expression()); }
-        }
-        const end = this.closeBracket(open);
-        return { kind: 'call', callee, primes, args, start: t.start, end };
-      });
+      this.enter();
+      const open = this.openBracket();
+      const args: Expression[] = [];
+      if (!this.isPunct(')')) {
+        args.push(this.expression());
+        while (this.isPunct(',')) { this.advance(); args.push(this.expression()); }
+      }
+      const end = this.closeBracket(open);
+      this.leave();
+      return { kind: 'call', callee, primes, args, start: t.start, end };
     }
     if (primes > 0) return { kind: 'primed', name: callee, primes, start: t.start, end: this.prevEnd };
     // `grad f`: an operator applied to a bare function name.
