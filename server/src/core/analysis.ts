@@ -179,8 +179,6 @@ export function moved(d: Diagnostic, delta: number): Diagnostic {
  */
 function dependencies(program: Program, symbols: SymbolTable): (number[] | undefined)[] {
   const statements = program.statements;
-  const definitionAt = new Map<Statement, number>();
-  statements.forEach((s, i) => { if (s.kind === 'function' || s.kind === 'constant' || s.kind === 'data') definitionAt.set(s, i); });
   const uses = new Array<number[] | undefined>(statements.length);
   let k = 0;
   const refs = symbols.references;
@@ -191,12 +189,25 @@ function dependencies(program: Program, symbols: SymbolTable): (number[] | undef
     for (let j = k; j < refs.length && refs[j]!.span.start <= s.end; j++) {
       const t = refs[j]!.target;
       if (!t || refs[j]!.isDefinition || (t.kind !== 'function' && t.kind !== 'constant' && t.kind !== 'data') || t.statement === s) continue;
-      const at = definitionAt.get(t.statement);
-      if (at !== undefined) (list ??= []).push(at);
+      const at = indexOf(statements, t.statement);
+      if (at >= 0) (list ??= []).push(at);
     }
     uses[i] = list;
   }
   return uses;
+}
+
+/** The index of statement `s` in `statements` (which are in document order), by bisection; -1 when absent. */
+function indexOf(statements: readonly Statement[], s: Statement): number {
+  let lo = 0, hi = statements.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const m = statements[mid]!;
+    if (m.start < s.start) lo = mid + 1;
+    else if (m.start > s.start) hi = mid - 1;
+    else return m === s ? mid : statements.indexOf(s); // (two statements never start together; just in case)
+  }
+  return -1;
 }
 
 /**
@@ -319,6 +330,10 @@ function evaluateStatement(ctx: StatementContext, s: Statement): StatementResult
 
 /** The value of an expression line: numeric when it has no free variables (or `at` binds them), else symbolic. */
 function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | undefined): ValueResult {
+  if (!at) {
+    const direct = directCall(ctx, e);
+    if (direct !== undefined) return { kind: 'value', value: direct, variables: [] };
+  }
   const { expr, vars } = targetOf(ctx, e);
   if (at) {
     const point = pointFor(ctx, at, vars);
@@ -330,6 +345,35 @@ function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | u
   }
   const simplified = simplify(expr);
   return { kind: 'value', value: toCalc(simplified), expr: simplified, variables: vars };
+}
+
+/**
+ * The value of `f(1, 2)`, a call of a user function with numbers for arguments (the most common
+ * expression line), by evaluating f's body with its parameters bound, without building the body
+ * with the numbers put in; undefined for any other expression. A domain problem inside the body
+ * is reported on the call, as it is when the body is put in.
+ */
+function directCall(ctx: StatementContext, e: Expression): Value | undefined {
+  if (e.kind !== 'call' || e.primes !== 0) return undefined;
+  const f = ctx.lowering.functionBody(e.callee.name);
+  if (!f || f.params.length !== e.args.length) return undefined;
+  const env = new Map<string, number>();
+  for (let i = 0; i < e.args.length; i++) {
+    const arg = numberIn(ctx.lowering.lower(e.args[i]!));
+    if (arg === undefined) return undefined;
+    env.set(f.params[i]!, arg);
+  }
+  return evaluateReporting(ctx, f.body, env, e, false);
+}
+
+/** The number a lowered literal stands for: `2.5`, or `-2.5` (lowered as -1·2.5); else undefined. */
+function numberIn(e: Expr): number | undefined {
+  if (e.kind === 'num') return e.value;
+  if (e.kind === 'mul' && e.factors.length === 2) {
+    const [a, b] = e.factors as [Expr, Expr];
+    if (a.kind === 'num' && b.kind === 'num') return a.value * b.value;
+  }
+  return undefined;
 }
 
 /**
@@ -395,10 +439,10 @@ function shape(v: Value): number[] {
 }
 
 /** Evaluates, reporting domain problems as warnings on the source they came from. */
-export function evaluateReporting(ctx: StatementContext, expr: Expr, env: ReadonlyMap<string, number>, fallback: Span): Value {
+export function evaluateReporting(ctx: StatementContext, expr: Expr, env: ReadonlyMap<string, number>, fallback: Span, atOrigins = true): Value {
   const reported = new Set<string>();
   const value = evaluate(expr, env, (issue) => {
-    const span = ctx.lowering.origins.get(issue.node) ?? fallback;
+    const span = (atOrigins ? ctx.lowering.origins.get(issue.node) : undefined) ?? fallback;
     const key = `${span.start}:${issue.message}`;
     if (reported.has(key)) return;
     reported.add(key);

@@ -98,14 +98,17 @@ export function resolveNames(
     }
     const def = s.kind === 'constant' || s.kind === 'function' ? globals.get(s.name.name) : undefined;
     owner = def && def.statement === s ? def.name : undefined;
+    const first = references.length;
     resolveStatement(s);
+    // within a statement a few come out of order (diff's variables before its expression's names)
+    sortTail(references, first);
   }
 
   // 3. Recursion among constants and functions.
   reportCycles();
 
-  // Almost in order already (each definition's own name comes first, from step 1): sort only when needed.
-  if (!inOrder(references)) references.sort((a, b) => a.span.start - b.span.start);
+  // In order already: statements come in order, and each one's references lie inside it.
+  if (!inOrder(references, 0)) references.sort(byStart);
   return { symbols: { globals, definitions, references, columns }, diagnostics };
 
   function resolveStatement(s: Statement): void {
@@ -378,9 +381,18 @@ export function resolveNames(
 
 }
 
-function inOrder(refs: readonly Reference[]): boolean {
-  for (let i = 1; i < refs.length; i++) if (refs[i - 1]!.span.start > refs[i]!.span.start) return false;
+function inOrder(refs: readonly Reference[], from: number): boolean {
+  for (let i = from + 1; i < refs.length; i++) if (refs[i - 1]!.span.start > refs[i]!.span.start) return false;
   return true;
+}
+
+const byStart = (a: Reference, b: Reference): number => a.span.start - b.span.start;
+
+/** Sorts `refs` from index `from` on by position (stably), when they are not in order. */
+function sortTail(refs: Reference[], from: number): void {
+  if (inOrder(refs, from)) return;
+  const tail = refs.slice(from).sort(byStart);
+  for (let i = 0; i < tail.length; i++) refs[from + i] = tail[i]!;
 }
 
 function definitionOf(s: Statement): Definition | undefined {
