@@ -159,3 +159,15 @@ test('evaluate: false stops after names: no results, and no evaluation diagnosti
   assert.equal(a.results.size, 0);
   assert.deepEqual(codes(a), []);
 });
+
+test('results are found by statement and listed in document order', () => {
+  const a = analyze('a = 2\nf(x) = x^2\nf(3)\n# comment\na + 1\nf(a)');
+  const starts = [...a.results.keys()].map((s) => s.start);
+  assert.deepEqual(starts, [...starts].sort((x, y) => x - y));
+  assert.deepEqual([...a.results.values()].map((r) => (r as { value: unknown }).value), [2, 9, 3, 4]);
+  for (const s of a.program.statements) assert.equal(a.results.has(s), s.kind !== 'function');
+  // a statement of another parse of the same text is not one of these
+  const other = analyze(a.text).program.statements[0]!;
+  assert.equal(a.results.get(other), undefined);
+  assert.equal(a.results.size, 4);
+});

@@ -22,6 +22,7 @@ import { parse } from './syntax/parser';
 import { taylorStatement } from './analyses/taylor';
 import { checkStatement } from './analyses/check';
 import { expectStatement } from './analyses/expect';
+import { StatementMap } from './statementMap';
 
 export interface AnalyzeOptions {
   /** Reads data files named in `csv("...")`. Without one, csv data reports that it cannot be read. */
@@ -111,9 +112,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const brokenAt = brokenStatements(program, all, !diagnostics.some((d) => d.severity === 'error'), uses);
   const broken = new Set(program.statements.filter((_, i) => brokenAt[i]));
   const syntaxDiagnostics = [...all].sort(byPosition);
-  const results = new Map<Statement, StatementResult>();
+  const results = new StatementMap<StatementResult>(program.statements);
   const outcomes = new Map<string, StatementOutcome>();
-  const evaluated = new Map<Statement, { key: string; outcome: StatementOutcome }>();
+  const evaluated = new StatementMap<{ key: string; outcome: StatementOutcome }>(program.statements);
   const pending: Statement[] = [];
   const working = options.evaluate !== false;
   const deadline = Date.now() + (options.budgetMs ?? 2000);
@@ -130,23 +131,23 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     // the same statement with the same definitions, earlier in this version or in the last one
     const reused = outcomes.get(key) ?? options.previous?.outcomes.get(key);
     if (reused) {
-      if (reused.result) results.set(s, reused.result);
+      if (reused.result) results.setAt(i, reused.result);
       for (const d of reused.diagnostics) all.push(moved(d, s.start));
       outcomes.set(key, reused);
-      evaluated.set(s, { key, outcome: reused });
+      evaluated.setAt(i, { key, outcome: reused });
       continue;
     }
     if (!working || Date.now() > deadline) { pending.push(s); continue; }
     const before = all.length;
     guard(ctx, s, () => {
       const r = evaluateStatement(ctx, s);
-      if (r) results.set(s, r);
+      if (r) results.setAt(i, r);
     });
     const found = all.length === before ? NONE : all.slice(before);
     const portable = found.every((d) => d.offset >= s.start && d.offset + d.length <= s.end);
-    const outcome: StatementOutcome = { result: results.get(s), diagnostics: found === NONE ? NONE : found.map((d) => moved(d, -s.start)), portable };
+    const outcome: StatementOutcome = { result: results.getAt(i), diagnostics: found === NONE ? NONE : found.map((d) => moved(d, -s.start)), portable };
     if (portable) outcomes.set(key, outcome);
-    evaluated.set(s, { key, outcome });
+    evaluated.setAt(i, { key, outcome });
   }
 
   all.sort(byPosition);
@@ -179,6 +180,8 @@ export function moved(d: Diagnostic, delta: number): Diagnostic {
  */
 function dependencies(program: Program, symbols: SymbolTable): (number[] | undefined)[] {
   const statements = program.statements;
+  const definitionAt = new Map<Statement, number>();
+  statements.forEach((s, i) => { if (s.kind === 'function' || s.kind === 'constant' || s.kind === 'data') definitionAt.set(s, i); });
   const uses = new Array<number[] | undefined>(statements.length);
   let k = 0;
   const refs = symbols.references;
@@ -189,25 +192,12 @@ function dependencies(program: Program, symbols: SymbolTable): (number[] | undef
     for (let j = k; j < refs.length && refs[j]!.span.start <= s.end; j++) {
       const t = refs[j]!.target;
       if (!t || refs[j]!.isDefinition || (t.kind !== 'function' && t.kind !== 'constant' && t.kind !== 'data') || t.statement === s) continue;
-      const at = indexOf(statements, t.statement);
-      if (at >= 0) (list ??= []).push(at);
+      const at = definitionAt.get(t.statement);
+      if (at !== undefined) (list ??= []).push(at);
     }
     uses[i] = list;
   }
   return uses;
-}
-
-/** The index of statement `s` in `statements` (which are in document order), by bisection; -1 when absent. */
-function indexOf(statements: readonly Statement[], s: Statement): number {
-  let lo = 0, hi = statements.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const m = statements[mid]!;
-    if (m.start < s.start) lo = mid + 1;
-    else if (m.start > s.start) hi = mid - 1;
-    else return m === s ? mid : statements.indexOf(s); // (two statements never start together; just in case)
-  }
-  return -1;
 }
 
 /**
