@@ -5,7 +5,7 @@
  * of the tree, which lowering bounds.
  */
 import type { Expr } from '../calculus/expr';
-import { builtinFunction, BUILTINS } from './builtins';
+import { builtinFunction, BUILTINS, type BuiltinFunction } from './builtins';
 
 /** A value of the language: a number, a vector, or a matrix (a vector of equal-length vectors). */
 export type Value = number | Value[];
@@ -55,14 +55,18 @@ export function evaluate(e: Expr, env: ReadonlyMap<string, number>, onIssue?: (i
       const f = builtinFunction(e.fn);
       const arg = evaluate(e.args[0]!, env, onIssue);
       if (!f) return NaN;
-      return mapValue(arg, (a) => {
-        if (f.domain && !Number.isNaN(a) && !f.domain(a)) {
-          onIssue?.({ node: e, message: `${f.name}(${fmt(a)}) is undefined: ${f.name} is defined for ${f.domainText}.` });
-        }
-        return f.apply(a);
-      });
+      // a number, by far the most common argument, without a closure
+      if (typeof arg === 'number') return applyBuiltin(f, arg, e, onIssue);
+      return mapValue(arg, (a) => applyBuiltin(f, a, e, onIssue));
     }
   }
+}
+
+function applyBuiltin(f: BuiltinFunction, a: number, node: Expr, onIssue?: (issue: DomainIssue) => void): number {
+  if (f.domain && !Number.isNaN(a) && !f.domain(a)) {
+    onIssue?.({ node, message: `${f.name}(${fmt(a)}) is undefined: ${f.name} is defined for ${f.domainText}.` });
+  }
+  return f.apply(a);
 }
 
 function scalar(v: Value): number {

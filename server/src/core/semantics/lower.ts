@@ -269,7 +269,16 @@ export class Lowering {
 
 /** Free variables of an expression, excluding the constants pi and e, in alphabetical order. */
 export function freeVariables(e: Expr): string[] {
-  return freeSymbols(e).filter((n) => BUILTINS.get(n)?.kind !== 'constant').sort();
+  const names = freeSymbols(e).filter((n) => BUILTINS.get(n)?.kind !== 'constant');
+  if (names.length > 16) return names.sort();
+  // by insertion: there are few, and Array.prototype.sort allocates scratch space even for two
+  for (let i = 1; i < names.length; i++) {
+    const x = names[i]!;
+    let j = i - 1;
+    while (j >= 0 && names[j]! > x) { names[j + 1] = names[j]!; j--; }
+    names[j + 1] = x;
+  }
+  return names;
 }
 
 function rowItems(row: Expr): readonly Expr[] {

@@ -44,6 +44,9 @@ export interface SymbolTable {
   readonly columns: ReadonlyMap<string, readonly string[]>;
 }
 
+/** diff's variables met and not yet visited, during one resolveExpr (empty between calls). */
+const diffVariables = new Set<Identifier>();
+
 /** The scope of a statement without local names (shared: nothing adds to it). */
 const NO_SCOPE: ReadonlyMap<string, Definition> = new Map();
 
@@ -188,16 +191,26 @@ export function resolveNames(
   function resolveExpr(e: Expression, scope: ReadonlyMap<string, Definition>, policy: FreeNamePolicy, s: Statement, used?: Set<string>): void {
     // An explicit stack: expressions can be deep, and the parser bounds only their nesting.
     const stack: Expression[] = [e];
+    diffVariables.clear();
     while (stack.length) {
       const n = stack.pop()!;
       switch (n.kind) {
-        case 'ident': useName(n, scope, policy, s, used); break;
+        case 'ident':
+          if (diffVariables.size > 0 && diffVariables.delete(n)) markFree(n, scope, used);
+          else useName(n, scope, policy, s, used);
+          break;
         case 'call': {
           useCallee(n, scope);
-          // diff's variables and the bare name of `grad f` are names, not values.
-          const args = n.callee.name === 'diff' && !scope.has('diff') && !globals.has('diff') ? n.args.slice(0, 1) : n.args;
-          if (n.callee.name === 'diff') for (const v of n.args.slice(1)) if (v.kind === 'ident') markFree(v, scope, used);
-          for (let i = args.length - 1; i >= 0; i--) stack.push(args[i]!);
+          // diff's variables are names, not values: they are visited after its expression, in
+          // document order, and marked as variables then; its order (a number) is not a name.
+          if (n.callee.name === 'diff') {
+            for (let i = n.args.length - 1; i >= 1; i--) {
+              const v = n.args[i]!;
+              if (v.kind === 'ident') { diffVariables.add(v); stack.push(v); }
+            }
+          }
+          const count = n.callee.name === 'diff' && !scope.has('diff') && !globals.has('diff') ? Math.min(1, n.args.length) : n.args.length;
+          for (let i = count - 1; i >= 0; i--) stack.push(n.args[i]!);
           break;
         }
         case 'primed': {

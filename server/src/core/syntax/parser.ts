@@ -64,8 +64,13 @@ class Parser {
   readonly diagnostics: Diagnostic[] = [];
   private readonly scanner: Scanner;
   private tok: Token;
-  /** Open brackets of the current statement, innermost last. */
+  /**
+   * Open brackets of the current statement, innermost last: the first `depth` entries. (A
+   * stack with its own depth, since emptying an array with `length = 0` gives up its storage,
+   * and pushing again allocates new storage for every statement.)
+   */
   private readonly open: Token[] = [];
+  private depth = 0;
   /** True once the current statement has reported an error: one error per statement. */
   private statementHasError = false;
   private nesting = 0;
@@ -105,7 +110,7 @@ class Parser {
     this.tok = this.scanner.next();
     this.skipInvalid();
     // Inside brackets a line break continues the statement, unless the next line starts a new one.
-    while (this.tok.kind === 'newline' && this.open.length > 0) {
+    while (this.tok.kind === 'newline' && this.depth > 0) {
       if (this.nextLineStartsStatement(this.tok.end)) {
         this.reportUnclosed();
         break;
@@ -140,7 +145,7 @@ class Parser {
   private reportUnclosed(): void {
     const opener = this.open[0]!;
     this.error(Codes.MissingCloseBracket, opener, `This '${opener.text}' is never closed: add '${CLOSERS[opener.text]}' before the end of the statement.`);
-    this.open.length = 0;
+    this.depth = 0;
   }
 
   private isPunct(p: string): boolean {
@@ -157,7 +162,7 @@ class Parser {
 
   private openBracket(): Token {
     const t = this.tok;
-    this.open.push(t);
+    this.open[this.depth++] = t;
     this.advance();
     return t;
   }
@@ -165,15 +170,16 @@ class Parser {
   /** Consumes the closer of the innermost open bracket, or reports it missing. Returns the end offset. */
   private closeBracket(opener: Token): number {
     const closer = CLOSERS[opener.text]!;
-    const idx = this.open.lastIndexOf(opener);
+    let idx = this.depth - 1;
+    while (idx >= 0 && this.open[idx] !== opener) idx--;
     if (this.isPunct(closer)) {
-      if (idx >= 0) this.open.splice(idx);
+      if (idx >= 0) this.depth = idx;
       const end = this.tok.end;
       this.advance();
       return end;
     }
     if (idx >= 0) {
-      this.open.splice(idx);
+      this.depth = idx;
       this.error(Codes.MissingCloseBracket, opener, `This '${opener.text}' is never closed: add '${closer}'${this.atStatementEnd() ? ' before the end of the line' : ` before ${describe(this.tok)}`}.`);
     }
     return this.prevEnd;
@@ -198,12 +204,13 @@ class Parser {
     while (!this.atStatementEnd()) {
       if (this.tok.kind === 'punct' && CLOSERS[this.tok.text]) { this.openBracket(); continue; }
       if (this.tok.kind === 'punct' && (this.tok.text === ')' || this.tok.text === ']' || this.tok.text === '}')) {
-        const i = this.open.findLastIndex((o) => CLOSERS[o.text] === this.tok.text);
-        if (i >= 0) this.open.splice(i);
+        let i = this.depth - 1;
+        while (i >= 0 && CLOSERS[this.open[i]!.text] !== this.tok.text) i--;
+        if (i >= 0) this.depth = i;
       }
       this.advance();
     }
-    this.open.length = 0;
+    this.depth = 0;
   }
 
   // ------------------------------------------------------------ statements
@@ -211,7 +218,7 @@ class Parser {
   private statement(): Statement {
     this.statementHasError = false;
     this.nesting = 0;
-    this.open.length = 0;
+    this.depth = 0;
     const start = this.tok.start;
     let stmt: Statement;
     try {
@@ -225,7 +232,7 @@ class Parser {
       this.error(Codes.UnexpectedToken, this.tok, this.unexpectedMessage());
       this.skipStatement();
     }
-    this.open.length = 0;
+    this.depth = 0;
     return stmt;
   }
 
