@@ -8,7 +8,7 @@ import { parse, parseExpressionText } from '../../server/src/core/syntax/parser'
 /** A fully parenthesised rendering of an expression, to assert precedence and associativity. */
 function show(e: Expression): string {
   switch (e.kind) {
-    case 'number': return e.raw;
+    case 'number': return String(e.value);
     case 'ident': return e.name;
     case 'string': return JSON.stringify(e.value);
     case 'unary': return `(${e.op}${show(e.operand)})`;
@@ -62,7 +62,7 @@ test('prime notation, bare operators, calls, vectors and indexing parse', () => 
   assert.equal(expr('grad f'), 'grad(f)');
   assert.equal(expr('[[1, 2], [3, 4]]'), '[[1, 2], [3, 4]]');
   assert.equal(expr('v[2] + w [1]'.replace(' [1]', '')), '(v[2] + w)');
-  assert.equal(expr('1e-3 + 2.5E2 + .5'), '((1e-3 + 2.5E2) + .5)');
+  assert.equal(expr('1e-3 + 2.5E2 + .5'), '((0.001 + 250) + 0.5)');
   assert.equal(expr('2e'), '(2 * e)');
 });
 

@@ -5,7 +5,7 @@
  */
 export * from './expr';
 export {
-  simplify, expand, isZero, keyOf, compareExpr, checkBounds, DEFAULT_MAX_NODES, MAX_DEPTH, type SimplifyOptions,
+  simplify, expand, isZero, compareExpr, checkBounds, DEFAULT_MAX_NODES, MAX_DEPTH, type SimplifyOptions,
 } from './simplify';
 export { derivative, nthDerivative, partial } from './diff';
 export { gradient, jacobian, hessian, classifyCriticalPoint, EIGENVALUE_TOLERANCE, type CriticalPointKind } from './matrices';

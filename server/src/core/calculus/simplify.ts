@@ -50,32 +50,35 @@ function addOf(terms: Expr[]): Expr {
 
 /**
  * Structural keys are interned: a node's key is a short id for (kind, children's ids), so
- * building and hashing a key costs O(children), not O(size of the subtree). The ids are
- * shared by all simplifications (a structure keeps its id until the table is dropped, when
- * full, between two simplifications); the key of each node is remembered only within one
- * simplification (`memo`).
+ * building and hashing a key costs O(children), not O(size of the subtree). Keys are compared
+ * only within one simplification, so the ids and the key of each node live as long as it does.
  *
- * No table here is keyed by nodes across calls. Global Maps and Sets keyed by nodes (the
- * simplifier once kept its canonical nodes and their keys in two with up to 200,000
- * entries) cost a cache miss per lookup and a long survival for every node in them, which
- * made their upkeep half the time of a simplification. (WeakMaps are worse: V8 treats every
- * entry as an ephemeron at each garbage collection.)
+ * No table here outlives a simplification, except the few recent results below. Global tables
+ * (the simplifier once kept its canonical nodes and their keys in two Maps with up to 200,000
+ * entries, and later the structure ids in one) cost a cache miss per lookup in a large table,
+ * and every entry they gain survives the young generation: the garbage collector copies it
+ * twice. That upkeep was half the time of a simplification, and then a sixth. (WeakMaps are
+ * worse: V8 treats every entry as an ephemeron at each garbage collection.)
  */
-const interned = new Map<string, string>();
-let nextId = 0;
-const MAX_INTERNED = 200_000;
+/** Structural ids of one simplification: the id of each structure met, and the next id to give. */
+interface KeyTable {
+  readonly ids: Map<string, string>;
+  next: number;
+}
 
 function trimCaches(): void {
-  if (interned.size >= MAX_INTERNED) interned.clear();
   if (recentOutputs.size >= MAX_RECENT_OUTPUTS) recentOutputs.clear();
 }
 
-/** A string that two expressions share when they are structurally equal (and only then). */
-export function keyOf(e: Expr, memo: Map<Expr, string> = new Map()): string {
+/**
+ * A string that two expressions share when they are structurally equal (and only then), among
+ * the keys made with the same `memo` (the key of each node met) and `table`.
+ */
+function keyOf(e: Expr, memo: Map<Expr, string>, table: KeyTable): string {
   let k = memo.get(e);
   if (k !== undefined) return k;
   let structure: string;
-  const of = (c: Expr): string => keyOf(c, memo);
+  const of = (c: Expr): string => keyOf(c, memo, table);
   switch (e.kind) {
     case 'num': structure = `n${Object.is(e.value, -0) ? '0' : String(e.value)}`; break;
     case 'sym': structure = `s${e.name}`; break;
@@ -85,10 +88,10 @@ export function keyOf(e: Expr, memo: Map<Expr, string> = new Map()): string {
     case 'mul': structure = `*${e.factors.map(of).join(',')}`; break;
     case 'vec': structure = `[${e.items.map(of).join(',')}`; break;
   }
-  k = interned.get(structure);
+  k = table.ids.get(structure);
   if (k === undefined) {
-    k = (nextId++).toString(36);
-    interned.set(structure, k);
+    k = (table.next++).toString(36);
+    table.ids.set(structure, k);
   }
   memo.set(e, k);
   return k;
@@ -219,6 +222,8 @@ interface Ctx {
   readonly memo: Map<Expr, Expr>;
   /** Structural keys of the nodes seen in this simplification (see keyOf). */
   readonly keys: Map<Expr, string>;
+  /** The structure ids they are made of. */
+  readonly table: KeyTable;
 }
 
 /**
@@ -233,7 +238,7 @@ const MAX_RECENT_OUTPUTS = 1024;
 
 function context(opts?: SimplifyOptions): Ctx {
   const distribute = opts?.distributeNumbers ?? true;
-  return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute, memo: new Map(), keys: new Map() };
+  return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute, memo: new Map(), keys: new Map(), table: { ids: new Map(), next: 0 } };
 }
 
 /**
@@ -506,7 +511,7 @@ function simpMul(input: Expr[], ctx: Ctx, rounds = 0): Expr {
   const groups = new Map<string, { first: Expr; base: Expr; exps: Expr[] }>();
   for (const f of flat) {
     const { base, exp } = likeFactor(f, ctx);
-    const k = keyOf(base, ctx.keys);
+    const k = keyOf(base, ctx.keys, ctx.table);
     const g = groups.get(k);
     if (g) g.exps.push(exp); else groups.set(k, { first: f, base, exps: [exp] });
   }
@@ -526,7 +531,7 @@ function simpMul(input: Expr[], ctx: Ctx, rounds = 0): Expr {
         if (kq) coef = coefMul(coef, kq); else factors.push(q);
       }
     } else {
-      if (p !== first && keyOf(likeFactor(p, ctx).base, ctx.keys) !== key) regroup = true;
+      if (p !== first && keyOf(likeFactor(p, ctx).base, ctx.keys, ctx.table) !== key) regroup = true;
       factors.push(p);
     }
   }
@@ -568,7 +573,7 @@ function simpAdd(input: Expr[], ctx: Ctx): Expr {
     const { coef, rest } = splitCoef(t);
     if (rest.length === 0) { constant = coefAdd(constant, coef); continue; }
     // like terms: a·u + b·u = (a + b)·u
-    const k = rest.map((r) => keyOf(r, ctx.keys)).join('·');
+    const k = rest.map((r) => keyOf(r, ctx.keys, ctx.table)).join('·');
     const g = groups.get(k);
     if (g) g.coef = coefAdd(g.coef, coef); else groups.set(k, { coef, rest });
   }

@@ -7,7 +7,7 @@ export interface Span { readonly start: number; readonly end: number }
 
 // ---------------------------------------------------------------- expressions
 
-export interface NumberLiteral extends Span { readonly kind: 'number'; readonly value: number; readonly raw: string }
+export interface NumberLiteral extends Span { readonly kind: 'number'; readonly value: number }
 export interface Identifier extends Span { readonly kind: 'ident'; readonly name: string }
 export interface StringLiteral extends Span { readonly kind: 'string'; readonly value: string }
 export interface Unary extends Span { readonly kind: 'unary'; readonly op: '-' | '+'; readonly operand: Expression }

@@ -678,7 +678,7 @@ class Parser {
       this.advance();
       const value = Number(t.text);
       if (!Number.isFinite(value)) this.error(Codes.InvalidNumber, t, `The number ${t.text} is too large for double precision.`);
-      return { kind: 'number', value, raw: t.text, start: t.start, end: t.end };
+      return { kind: 'number', value, start: t.start, end: t.end };
     }
     if (t.kind === 'string') {
       this.advance();
