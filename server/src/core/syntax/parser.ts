@@ -266,7 +266,8 @@ class Parser {
       this.advance();
       at = this.point('at');
     }
-    return { kind: 'expression', expr, ...(at ? { at } : {}), start, end: this.prevEnd };
+    // (two literals rather than a spread: a spread builds the object on a slow path, once per line)
+    return at ? { kind: 'expression', expr, at, start, end: this.prevEnd } : { kind: 'expression', expr, start, end: this.prevEnd };
   }
 
   /** `a = 2.5` or `f(x, y) = ...`, after the left side has been parsed as an expression. */
@@ -274,14 +275,14 @@ class Parser {
     const eq = this.tok;
     this.advance();
     const body = this.expression();
-    const span = { start: left.start, end: this.prevEnd };
-    if (left.kind === 'ident') return { kind: 'constant', name: left, value: body, ...span };
+    const start = left.start, end = this.prevEnd;
+    if (left.kind === 'ident') return { kind: 'constant', name: left, value: body, start, end };
     if (left.kind === 'call' && left.primes === 0 && !left.bare && left.args.every((a) => a.kind === 'ident')) {
-      return { kind: 'function', name: left.callee, params: left.args as Identifier[], body, ...span };
+      return { kind: 'function', name: left.callee, params: left.args as Identifier[], body, start, end };
     }
     this.error(Codes.InvalidDefinition, { start: left.start, end: eq.end },
       'Only a name or a function heading can stand left of "=": write `a = 2` or `f(x, y) = x*y` (parameters are plain names).');
-    return { kind: 'invalid', ...span };
+    return { kind: 'invalid', start, end };
   }
 
   private keyword(): Span {
