@@ -103,14 +103,15 @@ export function resolveNames(
     owner = def && def.statement === s ? def.name : undefined;
     const first = references.length;
     resolveStatement(s);
-    // within a statement a few come out of order (diff's variables before its expression's names)
+    // within a statement a few come out of order (a fit names its data set before its response)
     sortTail(references, first);
   }
 
   // 3. Recursion among constants and functions.
   reportCycles();
 
-  // In order already: statements come in order, and each one's references lie inside it.
+  // In order already, since statements come in order and each one's references lie inside it; this
+  // one pass guards that (dependencies() merges references with statements and relies on it).
   if (!inOrder(references, 0)) references.sort(byStart);
   return { symbols: { globals, definitions, references, columns }, diagnostics };
 
