@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { analyze, type Analysis } from '../../server/src/core/analysis';
 import type { FileHost } from '../../server/src/core/semantics/data';
 import { Codes } from '../../server/src/core/syntax/diagnostics';
+import { toCalc } from '../../server/src/core/calculus/index';
+import { Lowering } from '../../server/src/core/semantics/lower';
 
 const codes = (a: Analysis): number[] => a.diagnostics.map((d) => d.code);
 const only = (text: string, host?: FileHost): number[] => codes(analyze(text, host ? { host } : {}));
@@ -32,6 +34,26 @@ test('an expression with free variables gives its simplified symbolic form', () 
   assert.equal(value('diff(x^2*y, x)'), '2*x*y');
   assert.equal(value('diff(x^2*y, x) at x = 3, y = 1'), 6);
   assert.deepEqual(value('u(x, y) = [x^2 - y^2, 2*x*y]\njacobian(u) at [1, 2]'), [[2, -4], [4, 2]]);
+});
+
+test('grad and jacobian at a point: the simplified derivative\'s value where the unsimplified one is undefined, and bodies stay simplified', () => {
+  // d/dx of x^2*y/x as the rules give it is 0/0 at x = 0; simplified it is y, so 1, with no warning
+  let a = analyze('f(x, y) = x^2*y/x\ngrad(f) at [0, 1]');
+  assert.deepEqual(resultOn(a, 2), { kind: 'value', value: [1, 0], variables: ['x', 'y'] });
+  assert.deepEqual(codes(a), []);
+  // undefined in both forms: the warning is the simplified derivative's, on the line
+  a = analyze('h(x, y) = sqrt(x)*y\ngrad(h) at [0, 1]');
+  assert.deepEqual(codes(a), [Codes.DomainWarning]);
+  assert.equal(a.diagnostics[0]!.message, 'Division by zero.');
+  a = analyze('jacobian(g) at [1, 2]\ng(x, y) = diff(x^2*y/x, x)');
+  assert.deepEqual(resultOn(a, 1), { kind: 'value', value: [[0, 1]], variables: ['x', 'y'] });
+  // a body first met while lowering for a value is lowered (and kept) as usual: simplified
+  a = analyze('jacobian(g)\ng(x, y) = diff(x^2*y/x, x)', { evaluate: false });
+  const lowering = new Lowering(a.symbols);
+  const statement = a.program.statements[0]!;
+  assert.equal(statement.kind, 'expression');
+  lowering.lowerForValue((statement as Extract<typeof statement, { kind: 'expression' }>).expr);
+  assert.equal(toCalc(lowering.functionBody('g')!.body), 'y');
 });
 
 test('unknown names are errors with a did-you-mean suggestion', () => {

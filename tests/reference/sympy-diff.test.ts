@@ -7,6 +7,8 @@ import {
   type Expr, vec, derivative, nthDerivative, partial, compileVector, toPython, toCalc,
   seeded, randomExpr, isZero, CALCULUS_FUNCTIONS,
 } from '../../server/src/core/calculus/index';
+import { analyze } from '../../server/src/core/analysis';
+import type { ValueResult } from '../../server/src/core/results';
 import { findPython, runPythonJson } from './python';
 
 const CORPUS = 1000;
@@ -100,6 +102,41 @@ test('first, second and mixed partial derivatives agree with SymPy at random poi
   assert.deepEqual(failures.slice(0, 20), []);
   // the domain filter must not hollow the test out
   assert.ok(casesCompared >= 0.9 * (cases.length - undefinedEverywhere), `only ${casesCompared} expressions had a point in their domain`);
+});
+
+test('grad(f) at a point, through the language, agrees with SymPy\'s partial derivatives there', () => {
+  // A value at a point is worked out from unsimplified derivatives (analysis.ts, derivativesAt),
+  // and from the simplified ones only where those are undefined: every value is checked here.
+  const reply = sympyReply();
+  const failures: string[] = [];
+  let compared = 0;
+  reply.cases.forEach((r, i) => {
+    const c = cases[i]!;
+    if (r.undefined || r.error) return;
+    c.points.forEach((p, j) => {
+      const x = r.values.x?.[j], y = r.values.y?.[j];
+      if (!x || !y) return;
+      const text = `f(${VARS.join(', ')}) = ${toCalc(c.expr)}\ngrad(f) at [${p.join(', ')}]`;
+      const a = analyze(text);
+      const result = a.results.get(a.program.statements[1]!) as ValueResult | undefined;
+      const value = result?.value;
+      const problems = a.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
+      if (!Array.isArray(value) || problems.length > 0) {
+        failures.push(`${text}: ${JSON.stringify(value)} ${problems.map((d) => d.message).join('; ')}`);
+        return;
+      }
+      [x, y].forEach((pair, k) => {
+        const ours = value[k] as number, theirs = Number(pair[1]);
+        compared++;
+        if (!(Math.abs(ours - theirs) <= REL * Math.max(Math.abs(ours), Math.abs(theirs)) + ABS)) {
+          failures.push(`${text}: component ${k + 1} is ${ours}, SymPy ${theirs}`);
+        }
+      });
+    });
+  });
+  console.log(`# grad(f) at a point against SymPy: ${compared} values`);
+  assert.deepEqual(failures.slice(0, 20), []);
+  assert.ok(compared >= 2 * 0.9 * cases.length, `only ${compared} values compared`);
 });
 
 test('our simplified derivatives are never much larger than SymPy\'s simplify(diff(...))', () => {

@@ -324,6 +324,10 @@ function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | u
     const direct = directCall(ctx, e);
     if (direct !== undefined) return { kind: 'value', value: direct, variables: [] };
   }
+  if (at) {
+    const quick = derivativesAt(ctx, e, at);
+    if (quick) return quick;
+  }
   const { expr, vars } = targetOf(ctx, e);
   if (at) {
     const point = pointFor(ctx, at, vars);
@@ -335,6 +339,26 @@ function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | u
   }
   const simplified = simplify(expr);
   return { kind: 'value', value: toCalc(simplified), expr: simplified, variables: vars };
+}
+
+/**
+ * The value of `grad(f) at [1, 2]` or `jacobian(u) at [1, 2]` (a named function's first
+ * derivatives at a point) from the derivatives as the rules give them, without simplifying
+ * them, which is most of the work of a symbolic derivative and changes nothing in a value.
+ * Undefined for any other expression, and when that evaluation meets a domain problem or a
+ * value that is not finite: the unsimplified form can be undefined where the simplified one
+ * is not (`x^2/x` at 0), so the caller then works it out as usual, and what it reports is
+ * what the simplified derivatives give.
+ */
+function derivativesAt(ctx: StatementContext, e: Expression, at: PointSpec): ValueResult | undefined {
+  if (e.kind !== 'call' || e.primes !== 0 || e.args.length !== 1 || e.args[0]!.kind !== 'ident') return undefined;
+  if ((e.callee.name !== 'grad' && e.callee.name !== 'jacobian') || ctx.symbols.globals.has(e.callee.name)) return undefined;
+  const f = ctx.lowering.functionBody(e.args[0]!.name);
+  if (!f) return undefined;
+  const point = pointFor(ctx, at, f.params);
+  const quiet: StatementContext = { ...ctx, diagnostics: [] };
+  const value = evaluateReporting(quiet, ctx.lowering.lowerForValue(e), new Map(Object.entries(point)), e);
+  return quiet.diagnostics.length === 0 ? { kind: 'value', value, variables: f.params } : undefined;
 }
 
 /**

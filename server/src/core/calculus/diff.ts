@@ -139,6 +139,21 @@ export function derivative(e: Expr, x: string, opts?: SimplifyOptions): Expr {
 }
 
 /**
+ * The derivative of `e` with respect to `x` as the differentiation rules give it, not simplified:
+ * for a value at a point, where no one reads the form, and simplifying is most of the work.
+ * Equal to `derivative(e, x)` wherever both are defined; it may be undefined where the
+ * simplified form is not (`x^2/x` at 0), so a caller that finds a domain problem or a
+ * non-finite value there should fall back to `derivative`.
+ *
+ * @example unsimplifiedDerivative(parseExpr('x^2*y'), 'x') // 2*x^(2 - 1)*y
+ * @throws ExprTooLarge when the input exceeds the node budget or nests too deeply.
+ */
+export function unsimplifiedDerivative(e: Expr, x: string): Expr {
+  checkBounds(e);
+  return d(e, x, new Map());
+}
+
+/**
  * Simplified derivatives by expression and variable. A plain Map with a size bound rather than
  * a WeakMap, for the same reason as the simplifier's caches (simplify.ts): WeakMap entries are
  * ephemerons that every garbage collection has to process.

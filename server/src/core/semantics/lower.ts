@@ -10,8 +10,8 @@
 import {
   add, call, type Expr, ExprTooLarge, freeSymbols, largerThan, mul, neg, num, pow, shapeOf, substitute, sym, vec,
 } from '../calculus/expr';
-import { derivative } from '../calculus/diff';
-import { gradient, hessian, jacobian } from '../calculus/matrices';
+import { derivative, unsimplifiedDerivative } from '../calculus/diff';
+import { hessian } from '../calculus/matrices';
 import type { Call, Expression, FunctionDefinition, Span } from '../syntax/ast';
 import { Codes } from '../syntax/diagnostics';
 import { parseExpressionText } from '../syntax/parser';
@@ -38,7 +38,42 @@ export class Lowering {
   private readonly constants = new Map<string, Expr | 'pending'>();
   private readonly bodies = new Map<string, { params: string[]; body: Expr } | 'pending'>();
 
+  /** Set while lowering for a value only (`lowerForValue`): first derivatives are then left unsimplified. */
+  private forValue = false;
+
   constructor(private readonly symbols: SymbolTable) {}
+
+  /**
+   * Lowers an expression whose value at a point is all that is wanted (`grad(f) at [1, 2]`):
+   * its first derivatives (grad, jacobian, diff by one variable) are left as the rules give
+   * them, unsimplified (see `unsimplifiedDerivative`: the caller falls back to `lower` when
+   * evaluating this meets a problem). Function bodies and constants are lowered as usual, and
+   * higher derivatives are simplified, as unsimplified ones grow quickly.
+   */
+  lowerForValue(e: Expression): Expr {
+    this.forValue = true;
+    try {
+      return this.lower(e);
+    } finally {
+      this.forValue = false;
+    }
+  }
+
+  /** Runs `f` lowering as usual, whatever the caller is lowering for (a cached body or constant must be the usual one). */
+  private asUsual<T>(f: () => T): T {
+    const was = this.forValue;
+    this.forValue = false;
+    try {
+      return f();
+    } finally {
+      this.forValue = was;
+    }
+  }
+
+  /** The first derivative, unsimplified when lowering for a value only. */
+  private firstDerivative(e: Expr, x: string): Expr {
+    return this.forValue ? unsimplifiedDerivative(e, x) : derivative(e, x);
+  }
 
   /**
    * Lowers an expression. `scope` maps local names (parameters, bound variables) to Exprs;
@@ -63,7 +98,7 @@ export class Lowering {
     this.bodies.set(name, 'pending');
     let body: Expr;
     try {
-      body = this.lower(stmt.body, scope);
+      body = this.asUsual(() => this.lower(stmt.body, scope));
     } finally {
       this.bodies.delete(name);
     }
@@ -82,7 +117,7 @@ export class Lowering {
     try {
       const stmt = def.statement;
       if (stmt.kind !== 'constant') throw new LowerError(Codes.InvalidTarget, at, `'${name}' is not a constant.`);
-      const lowered = this.lower(stmt.value);
+      const lowered = this.asUsual(() => this.lower(stmt.value));
       const value = toConstantExpr(evaluate(lowered, NO_NAMES));
       this.constants.set(name, value);
       return value;
@@ -180,6 +215,7 @@ export class Lowering {
     if (name === 'diff') {
       let d = this.lowerNode(e.args[0]!, scope);
       const rest = e.args.slice(1);
+      if (rest.length === 1 && rest[0]!.kind === 'ident') return this.firstDerivative(d, rest[0]!.name);
       for (let i = 0; i < rest.length; i++) {
         const v = rest[i]!;
         if (v.kind === 'number') continue;
@@ -196,9 +232,9 @@ export class Lowering {
     const { expr, vars } = this.differentiable(e.args[0]!, scope);
     if (name === 'grad') {
       if (expr.kind === 'vec') throw new LowerError(Codes.ShapeMismatch, e.args[0]!, 'grad is for scalar functions; for a vector-valued function use jacobian.');
-      return gradient(expr, vars);
+      return vec(vars.map((v) => this.firstDerivative(expr, v)));
     }
-    if (name === 'jacobian') return jacobian(expr.kind === 'vec' ? expr : vec([expr]), vars);
+    if (name === 'jacobian') return vec((expr.kind === 'vec' ? expr.items : [expr]).map((u) => vec(vars.map((v) => this.firstDerivative(u, v)))));
     if (name === 'hessian') {
       if (expr.kind === 'vec') throw new LowerError(Codes.ShapeMismatch, e.args[0]!, 'hessian is for scalar functions.');
       return hessian(expr, vars);
