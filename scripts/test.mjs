@@ -14,6 +14,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SUITES = ['core', 'service', 'grammar', 'protocol', 'reference', 'browser', 'neovim', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const suites = wanted.length ? wanted : SUITES;
+const unknown = suites.filter((s) => !SUITES.includes(s));
+if (unknown.length) {
+  console.error(`unknown suite${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (the suites: ${SUITES.join(', ')})`);
+  process.exit(2);
+}
 
 function testFiles(dir) {
   if (!existsSync(dir)) return [];
