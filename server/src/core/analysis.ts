@@ -355,9 +355,11 @@ function derivativesAt(ctx: StatementContext, e: Expression, at: PointSpec): Val
   if ((e.callee.name !== 'grad' && e.callee.name !== 'jacobian') || ctx.symbols.globals.has(e.callee.name)) return undefined;
   const f = ctx.lowering.functionBody(e.args[0]!.name);
   if (!f) return undefined;
+  // the target before the point, as the usual path does, so that the same problem is reported first
+  const expr = ctx.lowering.lowerForValue(e);
   const point = pointFor(ctx, at, f.params);
   const quiet: StatementContext = { ...ctx, diagnostics: [] };
-  const value = evaluateReporting(quiet, ctx.lowering.lowerForValue(e), new Map(Object.entries(point)), e);
+  const value = evaluateReporting(quiet, expr, new Map(Object.entries(point)), e);
   return quiet.diagnostics.length === 0 ? { kind: 'value', value, variables: f.params } : undefined;
 }
 

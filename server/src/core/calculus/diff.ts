@@ -115,14 +115,27 @@ function outer(fn: string, u: Expr, self: Expr): Expr {
   }
 }
 
+export interface DerivativeOptions extends SimplifyOptions {
+  /**
+   * false: the derivative as the differentiation rules give it, not simplified, for a value at a
+   * point, where no one reads the form and simplifying is most of the work. It equals the
+   * simplified one wherever both are defined, but may be undefined where that is not (`x^2/x`
+   * at 0), so a caller that meets a domain problem or a non-finite value there falls back to
+   * the simplified one. Not cached.
+   */
+  simplified?: boolean;
+}
+
 /**
  * The simplified derivative of `e` with respect to `x`; vectors differentiate item by item.
  *
  * @example derivative(parseExpr('x^2*y + sin(x*y)'), 'x') // 2*x*y + y*cos(x*y)
+ * @example derivative(parseExpr('x^2*y'), 'x', { simplified: false }) // 2*x^(2 - 1)*y
  * @throws ExprTooLarge when the input or the result exceeds the node budget or nests too deeply.
  */
-export function derivative(e: Expr, x: string, opts?: SimplifyOptions): Expr {
+export function derivative(e: Expr, x: string, opts?: DerivativeOptions): Expr {
   checkBounds(e, opts?.maxNodes);
+  if (opts?.simplified === false) return d(e, x, new Map());
   // A worksheet differentiates the same function body many times (its diff lines, grad,
   // hessian, check, the hover): the simplified result is kept, for the default options.
   const cacheable = opts === undefined;
@@ -136,21 +149,6 @@ export function derivative(e: Expr, x: string, opts?: SimplifyOptions): Expr {
     byVar.set(x, r);
   }
   return r;
-}
-
-/**
- * The derivative of `e` with respect to `x` as the differentiation rules give it, not simplified:
- * for a value at a point, where no one reads the form, and simplifying is most of the work.
- * Equal to `derivative(e, x)` wherever both are defined; it may be undefined where the
- * simplified form is not (`x^2/x` at 0), so a caller that finds a domain problem or a
- * non-finite value there should fall back to `derivative`.
- *
- * @example unsimplifiedDerivative(parseExpr('x^2*y'), 'x') // 2*x^(2 - 1)*y
- * @throws ExprTooLarge when the input exceeds the node budget or nests too deeply.
- */
-export function unsimplifiedDerivative(e: Expr, x: string): Expr {
-  checkBounds(e);
-  return d(e, x, new Map());
 }
 
 /**

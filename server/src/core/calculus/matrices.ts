@@ -4,7 +4,7 @@
  */
 import { eigs } from 'mathjs';
 import { type Expr, type Vec, vec } from './expr';
-import { derivative } from './diff';
+import { derivative, type DerivativeOptions } from './diff';
 import type { SimplifyOptions } from './simplify';
 
 /**
@@ -12,7 +12,7 @@ import type { SimplifyOptions } from './simplify';
  *
  * @example gradient(parseExpr('x^2*y'), ['x', 'y']) // [2*x*y, x^2]
  */
-export function gradient(e: Expr, vars: readonly string[], opts?: SimplifyOptions): Vec {
+export function gradient(e: Expr, vars: readonly string[], opts?: DerivativeOptions): Vec {
   return vec(vars.map((v) => derivative(e, v, opts)));
 }
 
@@ -21,7 +21,7 @@ export function gradient(e: Expr, vars: readonly string[], opts?: SimplifyOption
  *
  * @example jacobian(parseExpr('[x*y, x + y]'), ['x', 'y']) // [[y, x], [1, 1]]
  */
-export function jacobian(e: Expr, vars: readonly string[], opts?: SimplifyOptions): Vec {
+export function jacobian(e: Expr, vars: readonly string[], opts?: DerivativeOptions): Vec {
   const items = e.kind === 'vec' ? e.items : [e];
   return vec(items.map((u) => gradient(u, vars, opts)));
 }

@@ -10,8 +10,8 @@
 import {
   add, call, type Expr, ExprTooLarge, freeSymbols, largerThan, mul, neg, num, pow, shapeOf, substitute, sym, vec,
 } from '../calculus/expr';
-import { derivative, unsimplifiedDerivative } from '../calculus/diff';
-import { hessian } from '../calculus/matrices';
+import { derivative, type DerivativeOptions } from '../calculus/diff';
+import { gradient, hessian, jacobian } from '../calculus/matrices';
 import type { Call, Expression, FunctionDefinition, Span } from '../syntax/ast';
 import { Codes } from '../syntax/diagnostics';
 import { parseExpressionText } from '../syntax/parser';
@@ -32,6 +32,8 @@ export const NO_NAMES: ReadonlyMap<string, never> = new Map<string, never>();
 /** The largest expression lowering builds before it reports the statement as too large. */
 export const MAX_NODES = 200_000;
 
+const UNSIMPLIFIED: DerivativeOptions = { simplified: false };
+
 export class Lowering {
   /** Where each power and call built from source came from, for the domain problems evaluation finds there. */
   readonly origins = new Map<Expr, Span>();
@@ -46,7 +48,7 @@ export class Lowering {
   /**
    * Lowers an expression whose value at a point is all that is wanted (`grad(f) at [1, 2]`):
    * its first derivatives (grad, jacobian, diff by one variable) are left as the rules give
-   * them, unsimplified (see `unsimplifiedDerivative`: the caller falls back to `lower` when
+   * them, unsimplified (see `DerivativeOptions.simplified`: the caller falls back to `lower` when
    * evaluating this meets a problem). Function bodies and constants are lowered as usual, and
    * higher derivatives are simplified, as unsimplified ones grow quickly.
    */
@@ -70,9 +72,9 @@ export class Lowering {
     }
   }
 
-  /** The first derivative, unsimplified when lowering for a value only. */
-  private firstDerivative(e: Expr, x: string): Expr {
-    return this.forValue ? unsimplifiedDerivative(e, x) : derivative(e, x);
+  /** How first derivatives are taken: unsimplified when lowering for a value only. */
+  private firstDerivatives(): DerivativeOptions | undefined {
+    return this.forValue ? UNSIMPLIFIED : undefined;
   }
 
   /**
@@ -215,7 +217,7 @@ export class Lowering {
     if (name === 'diff') {
       let d = this.lowerNode(e.args[0]!, scope);
       const rest = e.args.slice(1);
-      if (rest.length === 1 && rest[0]!.kind === 'ident') return this.firstDerivative(d, rest[0]!.name);
+      if (rest.length === 1 && rest[0]!.kind === 'ident') return derivative(d, rest[0]!.name, this.firstDerivatives());
       for (let i = 0; i < rest.length; i++) {
         const v = rest[i]!;
         if (v.kind === 'number') continue;
@@ -232,9 +234,9 @@ export class Lowering {
     const { expr, vars } = this.differentiable(e.args[0]!, scope);
     if (name === 'grad') {
       if (expr.kind === 'vec') throw new LowerError(Codes.ShapeMismatch, e.args[0]!, 'grad is for scalar functions; for a vector-valued function use jacobian.');
-      return vec(vars.map((v) => this.firstDerivative(expr, v)));
+      return gradient(expr, vars, this.firstDerivatives());
     }
-    if (name === 'jacobian') return vec((expr.kind === 'vec' ? expr.items : [expr]).map((u) => vec(vars.map((v) => this.firstDerivative(u, v)))));
+    if (name === 'jacobian') return jacobian(expr.kind === 'vec' ? expr : vec([expr]), vars, this.firstDerivatives());
     if (name === 'hessian') {
       if (expr.kind === 'vec') throw new LowerError(Codes.ShapeMismatch, e.args[0]!, 'hessian is for scalar functions.');
       return hessian(expr, vars);
