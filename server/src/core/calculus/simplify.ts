@@ -75,13 +75,15 @@ function trimCaches(): void {
  * the keys made with the same `memo` (the key of each node met) and `table`.
  */
 function keyOf(e: Expr, memo: Map<Expr, string>, table: KeyTable): string {
+  // a leaf is its own key (short, and cheaper to build than to look up); an interned id starts
+  // with '#', so it never equals a leaf's
+  if (e.kind === 'num') return `n${Object.is(e.value, -0) ? '0' : String(e.value)}`;
+  if (e.kind === 'sym') return `s${e.name}`;
   let k = memo.get(e);
   if (k !== undefined) return k;
   let structure: string;
   const of = (c: Expr): string => keyOf(c, memo, table);
   switch (e.kind) {
-    case 'num': structure = `n${Object.is(e.value, -0) ? '0' : String(e.value)}`; break;
-    case 'sym': structure = `s${e.name}`; break;
     case 'call': structure = `c${e.fn}(${e.args.map(of).join(',')})`; break;
     case 'pow': structure = `^${of(e.base)},${of(e.exp)}`; break;
     case 'add': structure = `+${e.terms.map(of).join(',')}`; break;
@@ -90,7 +92,7 @@ function keyOf(e: Expr, memo: Map<Expr, string>, table: KeyTable): string {
   }
   k = table.ids.get(structure);
   if (k === undefined) {
-    k = (table.next++).toString(36);
+    k = `#${(table.next++).toString(36)}`;
     table.ids.set(structure, k);
   }
   memo.set(e, k);
@@ -296,7 +298,7 @@ export function simplifyDerivative(raw: Expr, of: Expr, opts?: SimplifyOptions):
     const stack = [of];
     while (stack.length > 0) {
       const n = stack.pop()!;
-      if (ctx.memo.has(n)) continue;
+      if (n.kind === 'num' || n.kind === 'sym' || ctx.memo.has(n)) continue;
       ctx.memo.set(n, n);
       for (const c of children(n)) stack.push(c);
     }
@@ -331,14 +333,15 @@ function fixpoint(e: Expr, ctx: Ctx): Expr {
 }
 
 function simp(e: Expr, ctx: Ctx): Expr {
+  // leaves, about half the nodes, without the memo's lookups
+  if (e.kind === 'sym') return e;
+  if (e.kind === 'num') return Object.is(e.value, -0) ? num(0) : e;
   const hit = ctx.memo.get(e);
   if (hit) return hit;
   // a part that is itself a recent result (expect's A − B, a gradient's entries in a vector)
   if (ctx.distribute && recentOutputs.has(e)) return e;
   let r: Expr;
   switch (e.kind) {
-    case 'num': r = Object.is(e.value, -0) ? num(0) : e; break;
-    case 'sym': r = e; break;
     case 'call': r = simpCall(canonicalFunctionName(e.fn), e.args.map((a) => simp(a, ctx)), ctx); break;
     case 'pow': {
       const x = simp(e.exp, ctx);

@@ -192,7 +192,7 @@ export function resolveNames(
   function resolveExpr(e: Expression, scope: ReadonlyMap<string, Definition>, policy: FreeNamePolicy, s: Statement, used?: Set<string>): void {
     // An explicit stack: expressions can be deep, and the parser bounds only their nesting.
     const stack: Expression[] = [e];
-    diffVariables.clear();
+    if (diffVariables.size > 0) diffVariables.clear(); // (clear() allocates a new table even when empty)
     while (stack.length) {
       const n = stack.pop()!;
       switch (n.kind) {
