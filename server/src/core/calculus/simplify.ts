@@ -99,6 +99,28 @@ function keyOf(e: Expr, memo: Map<Expr, string>, table: KeyTable): string {
   return k;
 }
 
+/**
+ * Like terms or like factors grouped by structural key, in order of first appearance. Most sums
+ * and products have two to four parts, and a scan of so few short keys costs less than making
+ * a Map; past eight groups a Map index takes over.
+ */
+class Groups<G extends { readonly key: string }> {
+  readonly list: G[] = [];
+  private index: Map<string, G> | undefined;
+
+  find(key: string): G | undefined {
+    if (this.index) return this.index.get(key);
+    for (const g of this.list) if (g.key === key) return g;
+    return undefined;
+  }
+
+  add(g: G): void {
+    this.list.push(g);
+    if (this.index) this.index.set(g.key, g);
+    else if (this.list.length > 8) this.index = new Map(this.list.map((x) => [x.key, x]));
+  }
+}
+
 const RANK: Record<Expr['kind'], number> = { num: 0, sym: 1, pow: 2, call: 3, mul: 4, add: 5, vec: 6 };
 
 /** A total order on expressions, used to sort the factors of a product. */
@@ -511,19 +533,19 @@ function simpMul(input: Expr[], ctx: Ctx, rounds = 0): Expr {
     if (k) coef = coefMul(coef, k); else flat.push(merged);
   }
   // like factors: u^a · u^b = u^(a+b), where sqrt(u)^k counts as u^(k/2): u/sqrt(u) = sqrt(u)
-  const groups = new Map<string, { first: Expr; base: Expr; exps: Expr[] }>();
+  const groups = new Groups<{ key: string; first: Expr; base: Expr; exps: Expr[] }>();
   for (const f of flat) {
     const { base, exp } = likeFactor(f, ctx);
-    const k = keyOf(base, ctx.keys, ctx.table);
-    const g = groups.get(k);
-    if (g) g.exps.push(exp); else groups.set(k, { first: f, base, exps: [exp] });
+    const key = keyOf(base, ctx.keys, ctx.table);
+    const g = groups.find(key);
+    if (g) g.exps.push(exp); else groups.add({ key, first: f, base, exps: [exp] });
   }
   const factors: Expr[] = [];
   // A combined power can come back with another base, which may be like another group's:
   // (xy)^-1 comes back as x^-1·y^-1 (and y·(xy)^-1 is 1/x), (u^(1/2))^-2 as u^-1. Then the
   // factors are grouped again.
   let regroup = false;
-  for (const [key, { first, base, exps }] of groups) {
+  for (const { key, first, base, exps } of groups.list) {
     const p = exps.length === 1 ? first : powOfSum(base, simpAdd(exps, ctx), ctx);
     const k = asCoef(p);
     if (k) coef = coefMul(coef, k);
@@ -567,7 +589,7 @@ function withCoef(coef: Coef, factors: Expr[], ctx: Ctx): Expr {
 function simpAdd(input: Expr[], ctx: Ctx): Expr {
   let constant = ZERO;
   const pending = [...input];
-  const groups = new Map<string, { coef: Coef; rest: Expr[] }>();
+  const groups = new Groups<{ key: string; coef: Coef; rest: Expr[] }>();
   const vecs: Expr[] = [];
   for (let i = 0; i < pending.length; i++) {
     const t = pending[i]!;
@@ -576,19 +598,19 @@ function simpAdd(input: Expr[], ctx: Ctx): Expr {
     const { coef, rest } = splitCoef(t);
     if (rest.length === 0) { constant = coefAdd(constant, coef); continue; }
     // like terms: a·u + b·u = (a + b)·u
-    const k = rest.map((r) => keyOf(r, ctx.keys, ctx.table)).join('·');
-    const g = groups.get(k);
-    if (g) g.coef = coefAdd(g.coef, coef); else groups.set(k, { coef, rest });
+    const key = rest.length === 1 ? keyOf(rest[0]!, ctx.keys, ctx.table) : rest.map((r) => keyOf(r, ctx.keys, ctx.table)).join('·');
+    const g = groups.find(key);
+    if (g) g.coef = coefAdd(g.coef, coef); else groups.add({ key, coef, rest });
   }
   if (vecs.length > 0) {
     // vectors of one length add item by item; anything else is left for the caller to report
     const n = (vecs[0] as { items: readonly Expr[] }).items.length;
-    if (groups.size === 0 && coefIs(constant, 0) && vecs.every((v) => (v as { items: readonly Expr[] }).items.length === n)) {
+    if (groups.list.length === 0 && coefIs(constant, 0) && vecs.every((v) => (v as { items: readonly Expr[] }).items.length === n)) {
       return vec(Array.from({ length: n }, (_, i) => simpAdd(vecs.map((v) => (v as { items: readonly Expr[] }).items[i]!), ctx)));
     }
   }
   const terms: Expr[] = [];
-  for (const { coef, rest } of groups.values()) {
+  for (const { coef, rest } of groups.list) {
     if (coefIs(coef, 0)) continue;
     const t = withCoef(coef, [...rest], ctx);
     if (t.kind === 'add') terms.push(...t.terms); else if (!(t.kind === 'num' && t.value === 0)) terms.push(t);
