@@ -115,3 +115,13 @@ test('simplification does not mutate its input tree', () => {
   assert.equal(JSON.stringify(e), before);
   assert.equal(toCalc(simplify(pow(sym('x'), num(1)))), 'x');
 });
+
+test('like terms are told apart by structure whatever characters a name holds', () => {
+  // the simplifier keys terms by strings built from names; a name made of their separators must
+  // not make a·b and one odd symbol alike (names built through the API need not be identifiers)
+  const [a, b, c] = [sym('a'), sym('b'), sym('c')];
+  assert.equal(toCalc(simplify(add(sym('x·sy'), mul(sym('x'), sym('y'))))), 'x*y + x·sy');
+  assert.doesNotMatch(toCalc(simplify(mul(add(a, b, c), add(sym('a,sb'), c)))), /\^2/);
+  assert.doesNotMatch(toCalc(simplify(mul(add(a, b, c), add(sym('a,s1:b'), c)))), /\^2/);
+  assert.equal(toCalc(simplify(add(mul(num(2), sym('x')), sym('x')))), '3*x');
+});

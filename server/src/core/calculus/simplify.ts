@@ -75,10 +75,11 @@ function trimCaches(): void {
  * the keys made with the same `memo` (the key of each node met) and `table`.
  */
 function keyOf(e: Expr, memo: Map<Expr, string>, table: KeyTable): string {
-  // a leaf is its own key (short, and cheaper to build than to look up); an interned id starts
-  // with '#', so it never equals a leaf's
+  // A leaf is its own key (short, and cheaper to build than to look up). An interned id starts
+  // with '#', a number's key with 'n', a name's with 's' and its length, so that a key read from
+  // the left ends in one place whatever characters a name holds: a structure never reads two ways.
   if (e.kind === 'num') return `n${Object.is(e.value, -0) ? '0' : String(e.value)}`;
-  if (e.kind === 'sym') return `s${e.name}`;
+  if (e.kind === 'sym') return `s${e.name.length}:${e.name}`;
   let k = memo.get(e);
   if (k !== undefined) return k;
   let structure: string;
