@@ -49,8 +49,9 @@ function addOf(terms: Expr[]): Expr {
 // Canonical keys and order.
 
 /**
- * Structural keys are interned: a node's key is a short id for (kind, children's ids), so
- * building and hashing a key costs O(children), not O(size of the subtree). Keys are compared
+ * Structural keys are interned: a compound node's key is a short id for (kind, children's keys),
+ * and a number or a name is its own key, so building and hashing a key costs O(children), not
+ * O(size of the subtree). Keys are compared
  * only within one simplification, so the ids and the key of each node live as long as it does.
  *
  * No table here outlives a simplification, except the few recent results below. Global tables
