@@ -1,5 +1,5 @@
 // Benchmark of the calculus engine against mathjs.derivative (with its simplify), same
-// expressions, same run. Run: node --import tsx bench/calculus.bench.ts [--quick]
+// expressions, same run. Run: node scripts/bench.mjs calculus [--quick]
 // Figures go into docs/performance.md (section "Calculus").
 //
 // Functions of n variables:

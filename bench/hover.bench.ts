@@ -1,6 +1,6 @@
 /**
  * Hover timings: the hover of a 10-variable function (ten partials, a 10×10 Hessian, typeset),
- * the target being under 50 ms. Run: `node --expose-gc --import tsx bench/hover.bench.ts`.
+ * the target being under 50 ms. Run: `node --expose-gc scripts/bench.mjs hover`.
  *
  * Every sample hovers a freshly analysed document (analysis is the server's work on each edit,
  * not the hover's, and is not timed), so the derivatives are worked out each time. Columns:

@@ -1,7 +1,7 @@
 // Accuracy and cost of the optimisation and regression solvers against scipy, in one run.
 //
-//   node --import tsx bench/numeric.bench.ts            # prints Markdown tables for docs/performance.md
-//   CALC_SHARED=/path/to/shared node --import tsx bench/numeric.bench.ts
+//   node scripts/bench.mjs numeric            # prints Markdown tables for docs/performance.md
+//   CALC_SHARED=/path/to/shared node scripts/bench.mjs numeric
 //
 // scipy runs in tests/reference/nist_mgh_scipy.py, which builds every model itself with SymPy
 // (independently of our evaluator). NIST: least_squares(method='lm') with default settings and
@@ -9,14 +9,12 @@
 // gradient and Hessian, default tolerances.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fitNonlinear, minimize, type MinimizeResult } from '../server/src/core/numeric/index.js';
 import {
-  findScipyPython, listNist, loadMgh, lre, mghSolverObjective, mghTarget, nistModel, readNistNonlinear, sharedDir,
+  findScipyPython, listNist, loadMgh, lre, mghSolverObjective, mghTarget, nistModel, readNistNonlinear, repoRoot, sharedDir,
 } from '../tests/reference/nist_mgh_support.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const script = path.resolve(here, '../tests/reference/nist_mgh_scipy.py');
+const script = path.join(repoRoot, 'tests/reference/nist_mgh_scipy.py');
 
 function scipy(what: 'nist' | 'mgh'): Record<string, Record<string, unknown>> | null {
   const py = findScipyPython();

@@ -7,7 +7,7 @@
  *
  * (the LSP and webview transports and the 250 ms edit debounce come on top).
  *
- *   node scripts/build.mjs && node --import tsx bench/plot.bench.ts
+ *   node scripts/build.mjs && node scripts/bench.mjs plot
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

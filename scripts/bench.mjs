@@ -21,6 +21,8 @@ const outfile = join(root, 'dist', 'bench', `${name.replace(/\.ts$/, '').replace
 await esbuild.build({
   entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20',
   sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root,
+  // the browser driver is a tool of the benchmark, not code that ships, and finds its files from its own path
+  external: ['playwright-core'],
   // CommonJS dependencies bundled into an ES module need require
   banner: { js: "import { createRequire as __calcRequire } from 'node:module'; const require = __calcRequire(import.meta.url);" },
 });

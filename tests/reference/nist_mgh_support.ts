@@ -16,7 +16,8 @@ import type { ModelFunction } from '../../server/src/core/numeric/regress.js';
 import { modelFromExpr, objectiveFromExpr } from '../../server/src/core/numeric/fromExpr.js';
 import { add, call, div, mul, neg, num, pow, sub, sym, type Expr } from '../../server/src/core/calculus/expr.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository: two levels above this file, and above its bundle in dist/bench/ (scripts/bench.mjs). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedDir = process.env.CALC_SHARED ?? path.resolve(repoRoot, '../shared');
 
 /** LRE = −log10(|est − cert|/|cert|) (or absolute when cert = 0), clipped to [0, digits]. */
