@@ -98,7 +98,7 @@ export function sigmoidP(u: P): P {
 /** Shortest round-tripping decimal text for a finite number, without exponent notation when it is short. */
 export function plainNumber(v: number): string {
   const s = String(v);
-  if (!/e/i.test(s)) return s;
+  if (!s.includes('e')) return s; // String(v) writes an exponent with a lower-case e
   const fixed = Math.abs(v) >= 1 ? BigInt(Math.round(v)).toString() : v.toFixed(20).replace(/0+$/, '');
   return fixed.length <= 24 && Number(fixed) === v ? fixed : s;
 }

@@ -20,28 +20,34 @@ interface Dialect {
 }
 
 function format(p: P, d: Dialect): string {
-  // a child needs parentheses when it binds more weakly than its slot demands
-  const at = (q: P, min: number): string => {
-    const s = format(q, d);
-    return precOf(q) < min || (d.parenNegPow && q.t === 'neg' && min > PREC.add) ? `(${s})` : s;
-  };
   switch (p.t) {
     case 'num': return d.number(p.v);
     case 'sym': return d.consts[p.name] ?? p.name;
     // JavaScript rejects -a ** b, and -x ** 2/y starts the same way: parenthesise any compound operand
-    case 'neg': return `-${d.parenNegPow && precOf(p.a) < PREC.atom ? `(${format(p.a, d)})` : at(p.a, PREC.mul)}`;
-    case 'add': return p.terms.map(({ minus, p: q }, i) =>
-      i === 0 ? (minus ? format({ t: 'neg', a: q }, d) : at(q, PREC.neg)) : `${minus ? ' - ' : ' + '}${at(q, PREC.mul)}`).join('');
-    case 'mul': return p.fs.map((f) => at(f, PREC.mul)).join('*');
-    case 'div': return `${at(p.n, PREC.mul)}/${at(p.d, PREC.pow)}`;
+    case 'neg': return `-${d.parenNegPow && precOf(p.a) < PREC.atom ? `(${format(p.a, d)})` : at(p.a, PREC.mul, d)}`;
+    case 'add': {
+      let out = '';
+      p.terms.forEach(({ minus, p: q }, i) => {
+        out += i === 0 ? (minus ? format({ t: 'neg', a: q }, d) : at(q, PREC.neg, d)) : `${minus ? ' - ' : ' + '}${at(q, PREC.mul, d)}`;
+      });
+      return out;
+    }
+    case 'mul': return p.fs.map((f) => at(f, PREC.mul, d)).join('*');
+    case 'div': return `${at(p.n, PREC.mul, d)}/${at(p.d, PREC.pow, d)}`;
     // ^ is right-associative: a^b^c is a^(b^c), so a pow exponent needs no parentheses but a pow base does
-    case 'pow': return `${at(p.b, PREC.atom)}${d.pow}${at(p.e, PREC.pow)}`;
+    case 'pow': return `${at(p.b, PREC.atom, d)}${d.pow}${at(p.e, PREC.pow, d)}`;
     case 'call': {
-      if (p.fn === 'sigmoid' && d.expandSigmoid && p.args.length === 1) return at(sigmoidP(p.args[0]!), PREC.atom);
+      if (p.fn === 'sigmoid' && d.expandSigmoid && p.args.length === 1) return at(sigmoidP(p.args[0]!), PREC.atom, d);
       return `${d.fns[p.fn] ?? p.fn}(${p.args.map((a) => format(a, d)).join(', ')})`;
     }
     case 'vec': return d.vec(p.items.map((q) => format(q, d)));
   }
+}
+
+/** `q` printed in a slot that binds at least as tightly as `min`: in parentheses when it binds more weakly. */
+function at(q: P, min: number, d: Dialect): string {
+  const s = format(q, d);
+  return precOf(q) < min || (d.parenNegPow && q.t === 'neg' && min > PREC.add) ? `(${s})` : s;
 }
 
 function nonFinite(v: number, nan: string, inf: string): string | undefined {
