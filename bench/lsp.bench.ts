@@ -74,8 +74,8 @@ async function main(): Promise<void> {
   //    spent in garbage collection during the timed runs is reported with it.
   //    The first analyses in a process run while V8 is still compiling and optimising the code:
   //    the cold curve below (fresh processes) shows them, and the steady state takes about fifteen
-  //    analyses to reach, so that many are run before timing (as the evaluation worker has done
-  //    after the first few pauses in typing).
+  //    analyses to reach, so that many are run before timing (as the evaluation worker has after
+  //    some minutes of editing: each pause in typing is an analysis, most of them partial).
   const everything = { budgetMs: 600_000 };
   const cold = Array.from({ length: 3 }, () => coldCurve(LINES));
   report.coldFirstMs = percentile(cold.map((c) => c[0]!), 50);
