@@ -73,20 +73,31 @@ const PLOT_RUN_BUDGET_MS = 3_000;
 /** The longest the debounce can be set to. */
 const MAX_DEBOUNCE_MS = 5_000;
 
-/** Results of runs of a document, kept across versions while its definitions stay the same. */
-interface RunCache {
-  /** The text of every constant, function and data statement: what a run's answer depends on. */
-  fingerprint: string;
-  /** By statement text; diagnostic offsets are relative to the statement's start. */
-  results: Map<string, { result?: StatementResult; diagnostics: readonly CoreDiagnostic[] }>;
+/**
+ * What a run of a statement gave, kept across versions under the statement's key (`Analysis.keyOf`:
+ * its text and that of every definition it uses), so that editing anything else keeps it.
+ */
+interface RunRecord {
+  readonly result?: StatementResult;
+  /** Relative to the statement's start. */
+  readonly diagnostics: readonly CoreDiagnostic[];
+  /**
+   * Set when a diagnostic lies outside the statement (in a definition it uses): its offset
+   * relative to the statement holds only in that version, so the record is used in no other.
+   */
+  readonly onlyInVersion?: number;
 }
+
+/** Run records kept per document (the least recently recorded dropped first). */
+const MAX_RUN_RECORDS = 256;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const analysed = new Map<string, CalcDocument>();
   /** Per document, the outcomes of its last evaluation's statements by key: what the next version can reuse. */
   const outcomeTables = new Map<string, Map<string, StatementOutcome>>();
-  const runCaches = new Map<string, RunCache>();
+  /** Per document, the records of its runs by statement key. */
+  const runRecords = new Map<string, Map<string, RunRecord>>();
   const settingsCache = new Map<string, Promise<Settings>>();
   const timers = new Map<string, NodeJS.Timeout>();
   const preparers = new Map<string, NodeJS.Timeout>();
@@ -225,54 +236,42 @@ export function startServer(connection: Connection): void {
     return { documentPath, workspaceRoot: folder ?? dirname(documentPath) };
   }
 
-  /** What every run depends on: the definitions' texts, and the values of csv data (a file can change on disk). */
-  function fingerprintOf(doc: CalcDocument): string {
-    const text = doc.analysis.text;
-    return doc.analysis.program.statements
-      .filter((s) => s.kind === 'constant' || s.kind === 'function' || s.kind === 'data')
-      .map((s) => (s.kind === 'data' && s.csv ? `${text.slice(s.start, s.end)}\u0000${JSON.stringify(doc.analysis.data.get(s.name.name) ?? null)}` : text.slice(s.start, s.end)))
-      .join('\n');
+  /** The record of an earlier run of `s` that holds in this version of its document, if any. */
+  function runRecordOf(doc: CalcDocument, s: Statement): RunRecord | undefined {
+    const key = doc.analysis.keyOf(s);
+    const r = key === undefined ? undefined : runRecords.get(doc.uri)?.get(key);
+    return r && (r.onlyInVersion === undefined || r.onlyInVersion === doc.version) ? r : undefined;
   }
 
-  function statementText(doc: CalcDocument, s: Statement): string {
-    return doc.analysis.text.slice(s.start, s.end);
-  }
-
-  /** Carries earlier run results into a new version when nothing they depend on changed. */
+  /** Carries the results of earlier runs into a new version, for the statements whose key is unchanged. */
   function restoreRuns(doc: CalcDocument): void {
-    const cache = runCaches.get(doc.uri);
-    if (!cache) return;
-    if (cache.fingerprint !== fingerprintOf(doc)) { runCaches.delete(doc.uri); return; }
     for (const s of doc.analysis.program.statements) {
       if (!isRunnable(s)) continue;
-      const r = cache.results.get(statementText(doc, s));
+      const r = runRecordOf(doc, s);
       if (r?.result) doc.runs.set(s.start, r.result);
     }
   }
 
   function recordRun(doc: CalcDocument, s: Statement, result: StatementResult | undefined, diagnostics: readonly CoreDiagnostic[]): void {
-    const fingerprint = fingerprintOf(doc);
-    let cache = runCaches.get(doc.uri);
-    if (!cache || cache.fingerprint !== fingerprint) {
-      cache = { fingerprint, results: new Map() };
-      runCaches.set(doc.uri, cache);
+    const key = doc.analysis.keyOf(s);
+    if (key !== undefined) {
+      let records = runRecords.get(doc.uri);
+      if (!records) runRecords.set(doc.uri, records = new Map());
+      const inside = diagnostics.every((d) => d.offset >= s.start && d.offset + d.length <= s.end);
+      records.delete(key); // re-inserted last: the most recent
+      records.set(key, { ...(result ? { result } : {}), diagnostics: diagnostics.map((d) => moved(d, -s.start)), ...(inside ? {} : { onlyInVersion: doc.version }) });
+      if (records.size > MAX_RUN_RECORDS) records.delete(records.keys().next().value!);
     }
-    const relative = diagnostics.map((d) => moved(d, -s.start));
-    cache.results.set(statementText(doc, s), { ...(result ? { result } : {}), diagnostics: relative });
     if (result) doc.runs.set(s.start, result);
   }
 
   /** Diagnostics from runs (an unknown method, a run that did not converge), moved to where their statements are now. */
   function runDiagnostics(doc: CalcDocument): CoreDiagnostic[] {
-    const cache = runCaches.get(doc.uri);
-    if (!cache || cache.fingerprint !== fingerprintOf(doc)) return [];
     const out: CoreDiagnostic[] = [];
     for (const s of doc.analysis.program.statements) {
       if (!isRunnable(s)) continue;
-      const r = cache.results.get(statementText(doc, s));
-      if (!r) continue;
       // Kept relative to the statement's start, so that they move with it.
-      for (const d of r.diagnostics) out.push(moved(d, s.start));
+      for (const d of runRecordOf(doc, s)?.diagnostics ?? []) out.push(moved(d, s.start));
     }
     return out;
   }
@@ -354,9 +353,8 @@ export function startServer(connection: Connection): void {
   /** Runs the statements without a result within the auto-run budget, then refreshes lenses and hints. */
   function autoRun(doc: CalcDocument, budgetMs: number): void {
     autoRuns.get(doc.uri)?.stop();
-    const cache = runCaches.get(doc.uri);
     const todo = doc.analysis.program.statements.filter((s) => isRunnable(s) && !doc.analysis.broken.has(s)
-      && !doc.runs.has(s.start) && !cache?.results.has(statementText(doc, s)));
+      && !doc.runs.has(s.start) && !runRecordOf(doc, s));
     if (todo.length === 0 || budgetMs <= 0) return;
     const handle = pool.start({ ...job(doc), offsets: todo.map((s) => s.start), budgetMs, auto: true });
     autoRuns.set(doc.uri, handle);
@@ -395,7 +393,7 @@ export function startServer(connection: Connection): void {
     if (doc.analysis.broken.has(s)) return { error: 'This statement has an error; fix it (see Problems), then run it.' };
 
     const progress = await progressFor(params, token);
-    const title = `Calc: ${statementText(doc, s).split(/\r?\n/)[0]!.slice(0, 60)}`;
+    const title = `Calc: ${doc.analysis.text.slice(s.start, s.end).split(/\r?\n/)[0]!.slice(0, 60)}`;
     progress.begin(title, undefined, 'starting', true);
     const handle = pool.start({ ...job(doc), offsets: [s.start] }, (_offset, iteration, value) => {
       progress.report(`iteration ${iteration}: ${Number.isFinite(value) ? Number(value.toPrecision(6)) : value}`);
@@ -500,7 +498,7 @@ export function startServer(connection: Connection): void {
     preparers.delete(uri);
     analysed.delete(uri);
     outcomeTables.delete(uri);
-    runCaches.delete(uri);
+    runRecords.delete(uri);
     settingsCache.delete(uri);
     pool.stopWhere((j) => j.uri === uri);
     evaluator.stopWhere((j) => j.uri === uri);

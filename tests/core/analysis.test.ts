@@ -193,3 +193,38 @@ test('results are found by statement and listed in document order', () => {
   assert.equal(a.results.get(other), undefined);
   assert.equal(a.results.size, 4);
 });
+
+test("a statement's key changes with its text and the definitions it uses (directly or through others), and with nothing else", () => {
+  const base = ['a = 2', 'f(x, y) = (x - a)^2 + y^2', 'g(x) = x^3', 'data pts {', '  x  y', '  0  1', '  1  3', '}', 'minimize f from [0, 0]', 'fit y = m*x + c to pts'];
+  const keysOf = (lines: string[]): [string, string] => {
+    const a = analyze(lines.join('\n'), { evaluate: false });
+    const key = (prefix: string): string => {
+      const s = a.program.statements.find((x) => a.text.slice(x.start, x.end).startsWith(prefix));
+      assert.ok(s, prefix);
+      const k = a.keyOf(s);
+      assert.equal(typeof k, 'string');
+      return k!;
+    };
+    return [key('minimize'), key('fit')];
+  };
+  const edited = (line: number, text: string): string[] => base.map((l, i) => (i === line ? text : l));
+  const [minimize, fit] = keysOf(base);
+  // Unrelated edits, and moving the statements, keep both keys.
+  assert.deepEqual(keysOf(edited(2, 'g(x) = x^4')), [minimize, fit]);
+  assert.deepEqual(keysOf(['# a comment', '', ...base]), [minimize, fit]);
+  // A definition used directly, or through another, changes the key of what uses it, and only that.
+  const [m1, f1] = keysOf(edited(1, 'f(x, y) = (x - a)^2 + 2*y^2'));
+  assert.notEqual(m1, minimize);
+  assert.equal(f1, fit);
+  const [m2, f2] = keysOf(edited(0, 'a = 3'));
+  assert.notEqual(m2, minimize);
+  assert.equal(f2, fit);
+  const [m3, f3] = keysOf(edited(6, '  1  3.5'));
+  assert.equal(m3, minimize);
+  assert.notEqual(f3, fit);
+  // The statement's own text.
+  assert.notEqual(keysOf(edited(8, 'minimize f from [1, 0]'))[0], minimize);
+  // A statement of another program has no key here.
+  const other = analyze('minimize f from [0, 0]', { evaluate: false }).program.statements[0]!;
+  assert.equal(analyze(base.join('\n'), { evaluate: false }).keyOf(other), undefined);
+});

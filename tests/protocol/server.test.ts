@@ -97,6 +97,38 @@ test('running a statement reports work-done progress and answers with its result
   assert.ok(lenses.some((l) => l.command?.title === result.summary), 'the summary becomes a lens');
 });
 
+test("a run's result is kept across edits that leave what it uses unchanged, and dropped by an edit of a definition it uses", async () => {
+  const uri = uriOf('examples', 'kept.calc');
+  // No auto-run: a result after an edit can then only be the one kept from the explicit run.
+  server.settings.calc = { autoRun: { enabled: false } };
+  await server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
+  try {
+    const version = async (n: number, lines: string[]): Promise<string> => {
+      const text = lines.join('\n') + '\n';
+      const published = server.diagnostics(uri, (p) => p.version === n);
+      if (n === 1) server.open(uri, text); else server.change(uri, n, text);
+      await published;
+      return text;
+    };
+    const titles = async (): Promise<string[]> => ((await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? []).map((l) => l.command?.title ?? '');
+    const f = 'f(x, y) = (x - 1)^2 + (y + 2)^2';
+    const run = 'minimize f from [0, 0] by newton';
+    const text = await version(1, [f, 'g(x) = x^3', run]);
+    const result = await server.connection.sendRequest(RunStatementRequest.method, { uri, offset: text.indexOf('minimize') }) as RunStatementRequest.Result;
+    assert.ok(!('error' in result), JSON.stringify(result));
+    assert.ok((await titles()).includes(result.summary));
+    // Another definition edited, and the statement moved down: the result stays.
+    await version(2, ['# moved down', f, 'g(x) = x^4', '', run]);
+    assert.ok((await titles()).includes(result.summary), 'kept after an unrelated edit');
+    // The function it minimizes edited: the result goes.
+    await version(3, ['# moved down', 'f(x, y) = (x - 3)^2 + (y + 2)^2', 'g(x) = x^4', '', run]);
+    assert.ok(!(await titles()).includes(result.summary), 'dropped after an edit of f');
+  } finally {
+    server.settings.calc = {};
+    await server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
+  }
+});
+
 test('a long run does not block other requests, is cancelled promptly, and the server keeps answering', async () => {
   const uri = uriOf('examples', 'long.calc');
   const text = 'minimize (x - 3)^2 + (y + 1)^4 from [100, 100] by gradient descent with step = 0.0000001, maxiter = 10000000\n';

@@ -22,7 +22,7 @@ import { parse } from './syntax/parser';
 import { taylorStatement } from './analyses/taylor';
 import { checkStatement } from './analyses/check';
 import { expectStatement } from './analyses/expect';
-import { StatementMap } from './statementMap';
+import { StatementMap, statementIndex } from './statementMap';
 
 export interface AnalyzeOptions {
   /** Reads data files named in `csv("...")`. Without one, csv data reports that it cannot be read. */
@@ -64,6 +64,13 @@ export interface Analysis {
   readonly evaluated: ReadonlyMap<Statement, { readonly key: string; readonly outcome: StatementOutcome }>;
   /** Statements to work out that were not (`evaluate: false`, or past the time budget). */
   readonly pending: readonly Statement[];
+  /**
+   * The key of a statement of this program (undefined for any other): its text and, for every
+   * definition it uses, directly or through others, that definition's text (and a csv data set's
+   * values). Two statements, in this version or another, with the same key have the same outcome
+   * wherever they are; the server keeps the results of runs (minimize, fit, ...) under it.
+   */
+  readonly keyOf: (s: Statement) => string | undefined;
 }
 
 /** What working out one statement gave, with diagnostics relative to the statement's start. */
@@ -151,7 +158,14 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   }
 
   all.sort(byPosition);
-  return { text, program, diagnostics: all, syntaxDiagnostics, symbols: names.symbols, data, results, broken, lowering, outcomes, evaluated, pending };
+  let keys = keyOf;
+  const statementKey = (s: Statement): string | undefined => {
+    const i = statementIndex(statements, s);
+    if (i < 0) return undefined;
+    keys ??= dependencyKeys(program, text, uses, data);
+    return keys(i);
+  };
+  return { text, program, diagnostics: all, syntaxDiagnostics, symbols: names.symbols, data, results, broken, lowering, outcomes, evaluated, pending, keyOf: statementKey };
 }
 
 /** No diagnostics (shared: most statements have none). */

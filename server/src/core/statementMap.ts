@@ -34,7 +34,7 @@ export class StatementMap<V> implements ReadonlyMap<Statement, V> {
   }
 
   get(s: Statement): V | undefined {
-    const i = this.indexOf(s);
+    const i = statementIndex(this.statements, s);
     return i < 0 ? undefined : this.values_[i];
   }
 
@@ -65,17 +65,17 @@ export class StatementMap<V> implements ReadonlyMap<Statement, V> {
     return this.entries();
   }
 
-  /** The index of `s` among the statements, by bisection on its offset; -1 when it is not one of them. */
-  private indexOf(s: Statement): number {
-    const xs = this.statements;
-    let lo = 0, hi = xs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const m = xs[mid]!;
-      if (m.start < s.start) lo = mid + 1;
-      else if (m.start > s.start) hi = mid - 1;
-      else return m === s ? mid : xs.indexOf(s);
-    }
-    return -1;
+}
+
+/** The index of `s` among `statements` (in document order), by bisection on its offset; -1 when it is not one of them. */
+export function statementIndex(statements: readonly Statement[], s: Statement): number {
+  let lo = 0, hi = statements.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const m = statements[mid]!;
+    if (m.start < s.start) lo = mid + 1;
+    else if (m.start > s.start) hi = mid - 1;
+    else return m === s ? mid : statements.indexOf(s);
   }
+  return -1;
 }
