@@ -238,8 +238,10 @@ export function startServer(connection: Connection): void {
 
   /** The record of an earlier run of `s` that holds in this version of its document, if any. */
   function runRecordOf(doc: CalcDocument, s: Statement): RunRecord | undefined {
+    const records = runRecords.get(doc.uri);
+    if (!records) return undefined; // nothing has run: no key to work out
     const key = doc.analysis.keyOf(s);
-    const r = key === undefined ? undefined : runRecords.get(doc.uri)?.get(key);
+    const r = key === undefined ? undefined : records.get(key);
     return r && (r.onlyInVersion === undefined || r.onlyInVersion === doc.version) ? r : undefined;
   }
 
