@@ -4,7 +4,8 @@
  *     fresh processes (the cold curve),
  *   - hover latency p50/p95 (in process, and through the real server over stdio),
  *   - edit-to-diagnostics latency through the real server over stdio (debounce reported separately),
- *   - server memory (resident set of the server process).
+ *   - server memory (resident set of the server process), and the heap one analysis keeps (what
+ *     the collector copies from the young generation while the analysis runs).
  *
  *   node scripts/build.mjs && node scripts/bench.mjs lsp [--lines 5000] [--json]
  *
@@ -18,6 +19,8 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { HoverRequest, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
@@ -59,6 +62,22 @@ function coldCurve(lines: number): number[] {
 function coldRun(): void {
   const texts = Array.from({ length: 5 }, (_, i) => generateWorksheet(LINES, 500 + i));
   console.log(JSON.stringify(texts.map((t) => { const t0 = performance.now(); analyze(t, everything); return performance.now() - t0; })));
+}
+
+/**
+ * The heap that what `make` returns keeps alive, in MB, measured between two full collections
+ * (with the caches it fills on the way, as an analysis in the server does).
+ */
+function keptHeapMB(make: () => unknown): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const kept = make();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  if (kept === undefined) throw new Error('nothing was kept');
+  return (after - before) / 2 ** 20;
 }
 
 const fmt = (ms: number): string => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
@@ -103,6 +122,7 @@ async function main(): Promise<void> {
   const once = analyze(text, everything);
   report.statementsEvaluated = once.results.size;
   report.distinctOutcomes = once.outcomes.size;
+  report.analysisKeptMB = keptHeapMB(() => analyze(generateWorksheet(LINES, 99), everything));
 
   // Re-analysis of an edited version with the last version's outcomes (what the evaluation
   // worker does per edit): a local edit (one value line), and a constant that most of the
@@ -222,6 +242,7 @@ async function main(): Promise<void> {
   console.log(`Full analysis (in process, 20 worksheets): median ${fmt(report.analysisMedianMs as number)}, min ${fmt(report.analysisMinMs as number)}, p90 ${fmt(report.analysisP90Ms as number)}, max ${fmt(report.analysisMaxMs as number)}`);
   console.log(`  (after ${WARM_UP} warm-up analyses; in a fresh process the first takes ${fmt(report.coldFirstMs as number)}, the second ${fmt(report.coldSecondMs as number)}, the fifth ${fmt(report.coldFifthMs as number)})`);
   console.log(`  (${report.statementsEvaluated} statements with a result, ${report.distinctOutcomes} distinct outcomes; garbage collection ${fmt(report.analysisGcMs as number)} per analysis)`);
+  console.log(`  (one analysis keeps ${(report.analysisKeptMB as number).toFixed(1)} MB of heap)`);
   console.log(`Re-analysis after a local edit:    median ${fmt(report.reanalysisLocalMedianMs as number)} (${((report.reanalysisLocalReusedShare as number) * 100).toFixed(1)} % of outcomes reused)`);
   console.log(`Re-analysis after editing c0:      median ${fmt(report.reanalysisConstantMedianMs as number)} (${((report.reanalysisConstantReusedShare as number) * 100).toFixed(1)} % of outcomes reused)`);
   console.log(`Parse + data + names (in process): median ${fmt(report.syntacticMedianMs as number)}`);

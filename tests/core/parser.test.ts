@@ -103,6 +103,21 @@ test('a bracket open across lines continues the statement', () => {
   assert.deepEqual(r.program.statements.map((s) => s.kind), ['constant', 'expression']);
 });
 
+test('lists nested in lists keep their own items, also after a statement gave up inside one', () => {
+  assert.equal(expr('f(g(1, [2, h(3, 4), [5]], 6), [7, k(8)], 9)'), 'f(g(1, [2, h(3, 4), [5]], 6), [7, k(8)], 9)');
+  assert.equal(expr('f([], g(), [[]])'), 'f([], g(), [[]])');
+  // The first statement gives up inside a call inside a vector inside a named point.
+  const text = 'minimize f from x = [1, g(2, \ny = f(1, [2, 3]) + u(4)\ntaylor f at x = 1, y = h(2, 3) order 2';
+  const { program } = parse(text);
+  assert.deepEqual(program.statements.map((s) => s.kind), ['optimize', 'constant', 'taylor']);
+  const constant = program.statements[1]!;
+  assert.ok(constant.kind === 'constant');
+  assert.equal(show(constant.value), '(f(1, [2, 3]) + u(4))');
+  const taylor = program.statements[2]!;
+  assert.ok(taylor.kind === 'taylor' && taylor.at?.kind === 'named-point');
+  assert.deepEqual(taylor.at.bindings.map((b) => `${b.name.name} = ${show(b.value)}`), ['x = 1', 'y = h(2, 3)']);
+});
+
 test('syntax errors report once per statement and recovery continues', () => {
   assert.deepEqual(codes('f(x) = x +\ng(x) = 2'), [Codes.ExpectedExpression]);
   assert.deepEqual(kinds('f(x) = x +\ng(x) = 2'), ['function', 'function']);

@@ -199,17 +199,18 @@ function dependencies(program: Program, symbols: SymbolTable): (number[] | undef
   const uses = new Array<number[] | undefined>(statements.length);
   let k = 0;
   const refs = symbols.references;
+  const found: number[] = []; // copied out at its exact length (see Parser.listEnd)
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i]!;
     while (k < refs.length && refs[k]!.span.start < s.start) k++;
-    let list: number[] | undefined;
+    let n = 0;
     for (let j = k; j < refs.length && refs[j]!.span.start <= s.end; j++) {
       const t = refs[j]!.target;
       if (!t || refs[j]!.isDefinition || (t.kind !== 'function' && t.kind !== 'constant' && t.kind !== 'data') || t.statement === s) continue;
       const at = definitionAt.get(t.statement);
-      if (at !== undefined) (list ??= []).push(at);
+      if (at !== undefined) found[n++] = at;
     }
-    uses[i] = list;
+    uses[i] = n === 0 ? undefined : found.slice(0, n);
   }
   return uses;
 }

@@ -71,6 +71,14 @@ class Parser {
    */
   private readonly open: Token[] = [];
   private depth = 0;
+  /**
+   * Items of the lists being parsed (call arguments, vector items, bindings), innermost list
+   * last, from `listStart()` to `listTop`. A finished list is copied out at its exact length:
+   * an array grown by `push` from empty keeps room for 16 more items, about 150 bytes a call
+   * that every analysis would keep (and the collector copy) for the document's lifetime.
+   */
+  private readonly listItems: unknown[] = [];
+  private listTop = 0;
   /** True once the current statement has reported an error: one error per statement. */
   private statementHasError = false;
   private nesting = 0;
@@ -104,6 +112,21 @@ class Parser {
   }
 
   // ------------------------------------------------------------ tokens
+
+  private listStart(): number {
+    return this.listTop;
+  }
+
+  private listPush(item: unknown): void {
+    this.listItems[this.listTop++] = item;
+  }
+
+  /** The items pushed since `mark`, as an array of their exact length. */
+  private listEnd<T>(mark: number): T[] {
+    const items = this.listItems.slice(mark, this.listTop) as T[];
+    this.listTop = mark;
+    return items;
+  }
 
   private advance(): void {
     this.prevEnd = this.tok.end;
@@ -219,6 +242,7 @@ class Parser {
     this.statementHasError = false;
     this.nesting = 0;
     this.depth = 0;
+    this.listTop = 0; // a statement that bailed out may have left lists unfinished
     const start = this.tok.start;
     let stmt: Statement;
     try {
@@ -513,17 +537,17 @@ class Parser {
   }
 
   private bindingList(help: string): Binding[] {
-    const bindings: Binding[] = [];
+    const mark = this.listStart();
     for (;;) {
       const name = this.name(help);
       if (!this.isPunct('=')) throw this.fail(Codes.ExpectedExpression, help);
       this.advance();
       const value = this.expression();
-      bindings.push({ name, value, start: name.start, end: value.end });
+      this.listPush({ name, value, start: name.start, end: value.end });
       if (!this.isPunct(',')) break;
       this.advance();
     }
-    return bindings;
+    return this.listEnd<Binding>(mark);
   }
 
   private options(): Binding[] {
@@ -724,11 +748,12 @@ class Parser {
     if (this.isPunct('(')) {
       this.enter();
       const open = this.openBracket();
-      const args: Expression[] = [];
+      const mark = this.listStart();
       if (!this.isPunct(')')) {
-        args.push(this.expression());
-        while (this.isPunct(',')) { this.advance(); args.push(this.expression()); }
+        this.listPush(this.expression());
+        while (this.isPunct(',')) { this.advance(); this.listPush(this.expression()); }
       }
+      const args = this.listEnd<Expression>(mark);
       const end = this.closeBracket(open);
       this.leave();
       return { kind: 'call', callee, primes, args, start: t.start, end };
@@ -746,15 +771,16 @@ class Parser {
 
   private vector(): VectorLiteral {
     const open = this.openBracket();
-    const items: Expression[] = [];
+    const mark = this.listStart();
     if (!this.isPunct(']')) {
-      items.push(this.expression());
+      this.listPush(this.expression());
       while (this.isPunct(',')) {
         this.advance();
         if (this.isPunct(']')) break; // a trailing comma is fine
-        items.push(this.expression());
+        this.listPush(this.expression());
       }
     }
+    const items = this.listEnd<Expression>(mark);
     const end = this.closeBracket(open);
     return { kind: 'vector', items, start: open.start, end };
   }
