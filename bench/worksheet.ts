@@ -1,7 +1,7 @@
 /**
  * The generated worksheet the language-server benchmarks analyse (seeded: the same text on every run).
  *
- *   generateWorksheet(5000) // 5,000 lines, 136,588 characters
+ *   generateWorksheet(5000) // 5,000 lines, 138,514 characters
  */
 import { seeded as random } from '../server/src/core/calculus/random';
 
@@ -12,6 +12,8 @@ export function generateWorksheet(lines: number, seed = 1): string {
   const out: string[] = [];
   const constants: string[] = [];
   const functions: string[] = [];
+  /** Each function's ∂/∂x, worked out by hand, as a student would write the answer to check. */
+  const answers = new Map<string, string>();
   let data = 0;
   while (out.length < lines) {
     const n = out.length;
@@ -32,12 +34,13 @@ export function generateWorksheet(lines: number, seed = 1): string {
       constants.push(name);
     } else if (r < 0.35 || functions.length < 3) {
       const name = `f${functions.length}`;
-      const body = pick([
-        `x^2*y + ${pick(constants)}*sin(x*y)`, `exp(-x^2 - y^2)*${pick(constants)}`, `(1 - x)^2 + ${pick(constants)}*(y - x^2)^2`,
-        `log(1 + x^2) + cos(y)/${pick(constants)}`, `sigmoid(x*y) - tanh(x - y)`,
-      ]);
+      // (one constant drawn per body that has one, then the body: the same draws as ever, so the same worksheet)
+      const cs = BODIES.slice(0, 4).map(() => pick(constants));
+      const b = Math.floor(next() * BODIES.length);
+      const [body, dx] = BODIES[b]!(cs[b] ?? '');
       out.push(`${name}(x, y) = ${body}`);
       functions.push(name);
+      answers.set(name, dx);
     } else if (r < 0.6) {
       out.push(`${pick(functions)}(${(next() * 2).toFixed(2)}, ${(next() * 2).toFixed(2)})   # a value`);
     } else if (r < 0.75) {
@@ -50,10 +53,19 @@ export function generateWorksheet(lines: number, seed = 1): string {
       out.push(`minimize ${pick(functions)} from [${(next()).toFixed(1)}, ${(next()).toFixed(1)}]`);
     } else if (r < 0.96) {
       const f = pick(functions);
-      out.push(`expect diff(${f}(x, y), x) == diff(${f}(x, y), x)`);
+      out.push(`expect diff(${f}(x, y), x) == ${answers.get(f)!}`);
     } else {
       out.push('');
     }
   }
   return out.slice(0, lines).join('\n') + '\n';
 }
+
+/** The function bodies, each with its partial derivative in x as written by hand, given a constant's name. */
+const BODIES: readonly ((c: string) => readonly [body: string, dx: string])[] = [
+  (c) => [`x^2*y + ${c}*sin(x*y)`, `2*x*y + ${c}*y*cos(x*y)`],
+  (c) => [`exp(-x^2 - y^2)*${c}`, `-2*${c}*x*exp(-x^2 - y^2)`],
+  (c) => [`(1 - x)^2 + ${c}*(y - x^2)^2`, `-2*(1 - x) - 4*${c}*x*(y - x^2)`],
+  (c) => [`log(1 + x^2) + cos(y)/${c}`, `2*x/(1 + x^2)`],
+  () => ['sigmoid(x*y) - tanh(x - y)', 'y*sigmoid(x*y)*(1 - sigmoid(x*y)) - (1 - tanh(x - y)^2)'],
+];
