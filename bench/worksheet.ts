@@ -34,10 +34,11 @@ export function generateWorksheet(lines: number, seed = 1): string {
       constants.push(name);
     } else if (r < 0.35 || functions.length < 3) {
       const name = `f${functions.length}`;
-      // (one constant drawn per body that has one, then the body: the same draws as ever, so the same worksheet)
-      const cs = BODIES.slice(0, 4).map(() => pick(constants));
+      // A constant is drawn for every body that takes one, then the body: the draws the generator has always
+      // made, so that the worksheet stays the same.
+      const cs = BODIES.map((body) => (body.length > 0 ? pick(constants) : ''));
       const b = Math.floor(next() * BODIES.length);
-      const [body, dx] = BODIES[b]!(cs[b] ?? '');
+      const [body, dx] = BODIES[b]!(cs[b]!);
       out.push(`${name}(x, y) = ${body}`);
       functions.push(name);
       answers.set(name, dx);
