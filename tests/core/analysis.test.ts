@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyze, type Analysis } from '../../server/src/core/analysis';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { analyze, type Analysis, type StatementOutcome } from '../../server/src/core/analysis';
 import type { FileHost } from '../../server/src/core/semantics/data';
 import { Codes } from '../../server/src/core/syntax/diagnostics';
 import { toCalc } from '../../server/src/core/calculus/index';
@@ -227,4 +229,28 @@ test("a statement's key changes with its text and the definitions it uses (direc
   // A statement of another program has no key here.
   const other = analyze('minimize f from [0, 0]', { evaluate: false }).program.statements[0]!;
   assert.equal(analyze(base.join('\n'), { evaluate: false }).keyOf(other), undefined);
+});
+
+test('outcomes pass between two analysers that have analysed different things before (the evaluation worker and the main thread)', () => {
+  // Each side runs in a fresh process, with module state of its own, as each thread of the server has.
+  type Side = { outcomes: [string, StatementOutcome][]; messages: string[]; pending: number[] };
+  const side = (job: { before?: string[]; text: string; evaluate: boolean; previous?: [string, StatementOutcome][] }): Side => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'freshProcess.ts')], { input: JSON.stringify({ before: [], ...job }), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as Side;
+  };
+  const v1 = 'f(x) = x\nexpect f(1) == 2\n';
+  const v2 = 'f(x) = 2*x\nexpect f(1) == 2\n';
+
+  // The worker evaluates version 1 (the expect fails: f(1) is 1); the main thread has keyed nothing yet.
+  const worker = side({ text: v1, evaluate: true });
+  assert.match(worker.messages.join(), /left side is 1/);
+  // Version 2 changes f: the main thread's syntactic pass must not take version 1's outcome for the expect.
+  const main = side({ text: v2, evaluate: false, previous: worker.outcomes });
+  assert.deepEqual(main.messages, []);
+  assert.deepEqual(main.pending, [0, 1], 'the new f and the expect are left to evaluate');
+  // What did not change is reused, whatever either side analysed before.
+  const busy = side({ before: ['g(x) = x\nh(x) = g(x) + 1\nexpect h(1) == 2\n'], text: v1, evaluate: false, previous: worker.outcomes });
+  assert.deepEqual(busy.pending, []);
+  assert.match(busy.messages.join(), /left side is 1/);
 });

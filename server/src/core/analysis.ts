@@ -23,6 +23,7 @@ import { taylorStatement } from './analyses/taylor';
 import { checkStatement } from './analyses/check';
 import { expectStatement } from './analyses/expect';
 import { StatementMap, statementIndex } from './statementMap';
+import { contentHash } from './contentHash';
 
 export interface AnalyzeOptions {
   /** Reads data files named in `csv("...")`. Without one, csv data reports that it cannot be read. */
@@ -219,20 +220,23 @@ function dependencies(program: Program, symbols: SymbolTable): (number[] | undef
  * A key per statement (by index) that changes whenever anything its outcome depends on
  * changes: its own text, and the text of every definition it uses, directly or through others
  * (with a data set's values, which a csv file can change without the text changing). A
- * definition stands in the key for an interned id of its own key, so keys stay short however
- * deep the chain of definitions; ids are never reused for another key, so a key can only
- * miss, never mislead.
+ * definition stands in the key for a 64-bit hash of its own key, so keys stay short however
+ * deep the chain of definitions. A key is a function of the text (and data) alone: the same
+ * in the evaluation worker as on the main thread, which look up each other's outcomes by it,
+ * and whatever either analysed before. (Ids interned in a table per thread were not: the two
+ * threads could give one id to two versions of a definition, and the main thread then showed
+ * the old version's outcomes until the worker's came.)
  */
 function dependencyKeys(program: Program, text: string, uses: readonly (readonly number[] | undefined)[], data: ReadonlyMap<string, DataSet>): (i: number) => string {
   const statements = program.statements;
   const keys = new Array<string | undefined>(statements.length);
-  const ids = new Array<number | undefined>(statements.length);
+  const ids = new Array<string | undefined>(statements.length);
   const CYCLE = '\u0000cycle'; // a cycle is an error, reported elsewhere; it must not recurse forever
-  const idOf = (i: number): number => {
+  const idOf = (i: number): string => {
     const known = ids[i];
     if (known !== undefined) return known;
     const key = keyOf(i);
-    const id = definitionId(key);
+    const id = contentHash(key);
     if (key !== CYCLE) ids[i] = id; // inside a cycle the key is not known yet
     return id;
   };
@@ -249,21 +253,6 @@ function dependencyKeys(program: Program, text: string, uses: readonly (readonly
     return key;
   };
   return keyOf;
-}
-
-const definitionIds = new Map<string, number>();
-let nextDefinitionId = 0;
-/** Bound on the interned keys; past it the table starts afresh (later keys get new ids, so they only miss). */
-const MAX_DEFINITION_IDS = 100_000;
-
-function definitionId(key: string): number {
-  let id = definitionIds.get(key);
-  if (id === undefined) {
-    if (definitionIds.size >= MAX_DEFINITION_IDS) definitionIds.clear();
-    id = nextDefinitionId++;
-    definitionIds.set(key, id);
-  }
-  return id;
 }
 
 /** What statement evaluators share. */
