@@ -225,7 +225,9 @@ function dependencies(program: Program, symbols: SymbolTable): (number[] | undef
  * in the evaluation worker as on the main thread, which look up each other's outcomes by it,
  * and whatever either analysed before. (Ids interned in a table per thread were not: the two
  * threads could give one id to two versions of a definition, and the main thread then showed
- * the old version's outcomes until the worker's came.)
+ * the old version's outcomes until the worker's came.) A key can mislead only when two versions
+ * of a definition share a hash, with a probability of about 2^-64: it then shows an outcome that
+ * should have been worked out again, nothing worse.
  */
 function dependencyKeys(program: Program, text: string, uses: readonly (readonly number[] | undefined)[], data: ReadonlyMap<string, DataSet>): (i: number) => string {
   const statements = program.statements;
