@@ -20,12 +20,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PlotDataRequest } from '../../protocol/plot';
 import { type InitializationOptions, RunStatementRequest } from '../../protocol/requests';
-import { moved, type StatementOutcome } from './core/analysis';
-import type { StatementResult } from './core/results';
+import type { StatementOutcome } from './core/analysis';
 import { summarize } from './core/run';
-import type { RunnableStatement, Statement } from './core/syntax/ast';
+import type { RunnableStatement } from './core/syntax/ast';
 import { isRunnable } from './core/syntax/ast';
-import type { Diagnostic as CoreDiagnostic } from './core/syntax/diagnostics';
 import { createNodeFileHost } from './node/fileHost';
 import { isRunWorker, RunPool, startRunWorker, type RunHandle } from './runWorker';
 import { getCodeLenses } from './service/codeLens';
@@ -33,6 +31,7 @@ import { doComplete } from './service/completion';
 import { findDefinition } from './service/definition';
 import { doValidation } from './service/diagnostics';
 import { type CalcDocument, createSyntacticDocument, statementAt, withEvaluation } from './service/document';
+import { RunRecords } from './service/runRecords';
 import { findDocumentHighlights } from './service/documentHighlights';
 import { findDocumentSymbols } from './service/documentSymbols';
 import { getFoldingRanges } from './service/folding';
@@ -73,31 +72,13 @@ const PLOT_RUN_BUDGET_MS = 3_000;
 /** The longest the debounce can be set to. */
 const MAX_DEBOUNCE_MS = 5_000;
 
-/**
- * What a run of a statement gave, kept across versions under the statement's key (`Analysis.keyOf`:
- * its text and that of every definition it uses), so that editing anything else keeps it.
- */
-interface RunRecord {
-  readonly result?: StatementResult;
-  /** Relative to the statement's start. */
-  readonly diagnostics: readonly CoreDiagnostic[];
-  /**
-   * Set when a diagnostic lies outside the statement (in a definition it uses): its offset
-   * relative to the statement holds only in that version, so the record is used in no other.
-   */
-  readonly onlyInVersion?: number;
-}
-
-/** Run records kept per document (the least recently recorded dropped first). */
-const MAX_RUN_RECORDS = 256;
-
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const analysed = new Map<string, CalcDocument>();
   /** Per document, the outcomes of its last evaluation's statements by key: what the next version can reuse. */
   const outcomeTables = new Map<string, Map<string, StatementOutcome>>();
-  /** Per document, the records of its runs by statement key. */
-  const runRecords = new Map<string, Map<string, RunRecord>>();
+  /** The records of runs, per document and statement key. */
+  const runRecords = new RunRecords();
   const settingsCache = new Map<string, Promise<Settings>>();
   const timers = new Map<string, NodeJS.Timeout>();
   const preparers = new Map<string, NodeJS.Timeout>();
@@ -172,7 +153,7 @@ export function startServer(connection: Connection): void {
     const doc = createSyntacticDocument(snapshot, hostFor(uri), known ? { outcomes: known } : undefined);
     // Every statement's outcome is known from earlier versions: nothing is left to evaluate.
     if (doc.analysis.pending.length === 0) evaluated.add(doc);
-    restoreRuns(doc);
+    runRecords.restore(doc);
     analysed.set(uri, doc);
     return doc;
   }
@@ -234,48 +215,6 @@ export function startServer(connection: Connection): void {
       .filter((f) => documentPath === f || documentPath.startsWith(f.endsWith(sep) ? f : f + sep))
       .sort((a, b) => b.length - a.length)[0];
     return { documentPath, workspaceRoot: folder ?? dirname(documentPath) };
-  }
-
-  /** The record of an earlier run of `s` that holds in this version of its document, if any. */
-  function runRecordOf(doc: CalcDocument, s: Statement): RunRecord | undefined {
-    const records = runRecords.get(doc.uri);
-    if (!records) return undefined; // nothing has run: no key to work out
-    const key = doc.analysis.keyOf(s);
-    const r = key === undefined ? undefined : records.get(key);
-    return r && (r.onlyInVersion === undefined || r.onlyInVersion === doc.version) ? r : undefined;
-  }
-
-  /** Carries the results of earlier runs into a new version, for the statements whose key is unchanged. */
-  function restoreRuns(doc: CalcDocument): void {
-    for (const s of doc.analysis.program.statements) {
-      if (!isRunnable(s)) continue;
-      const r = runRecordOf(doc, s);
-      if (r?.result) doc.runs.set(s.start, r.result);
-    }
-  }
-
-  function recordRun(doc: CalcDocument, s: Statement, result: StatementResult | undefined, diagnostics: readonly CoreDiagnostic[]): void {
-    const key = doc.analysis.keyOf(s);
-    if (key !== undefined) {
-      let records = runRecords.get(doc.uri);
-      if (!records) runRecords.set(doc.uri, records = new Map());
-      const inside = diagnostics.every((d) => d.offset >= s.start && d.offset + d.length <= s.end);
-      records.delete(key); // re-inserted last: the most recent
-      records.set(key, { ...(result ? { result } : {}), diagnostics: diagnostics.map((d) => moved(d, -s.start)), ...(inside ? {} : { onlyInVersion: doc.version }) });
-      if (records.size > MAX_RUN_RECORDS) records.delete(records.keys().next().value!);
-    }
-    if (result) doc.runs.set(s.start, result);
-  }
-
-  /** Diagnostics from runs (an unknown method, a run that did not converge), moved to where their statements are now. */
-  function runDiagnostics(doc: CalcDocument): CoreDiagnostic[] {
-    const out: CoreDiagnostic[] = [];
-    for (const s of doc.analysis.program.statements) {
-      if (!isRunnable(s)) continue;
-      // Kept relative to the statement's start, so that they move with it.
-      for (const d of runRecordOf(doc, s)?.diagnostics ?? []) out.push(moved(d, s.start));
-    }
-    return out;
   }
 
   // ---------------------------------------------------------------- settings
@@ -340,7 +279,7 @@ export function startServer(connection: Connection): void {
   /** Publishes a version's diagnostics, unless the document has moved on since. */
   function publish(doc: CalcDocument): void {
     if (documents.get(doc.uri)?.version !== doc.version) return;
-    const diagnostics = doValidation(doc, runDiagnostics(doc));
+    const diagnostics = doValidation(doc, runRecords.diagnostics(doc));
     connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   }
 
@@ -348,7 +287,7 @@ export function startServer(connection: Connection): void {
   function republish(uri: string): void {
     const current = getDocument(uri);
     if (!current) return;
-    restoreRuns(current);
+    runRecords.restore(current);
     if (evaluated.has(current)) publish(current);
   }
 
@@ -356,7 +295,7 @@ export function startServer(connection: Connection): void {
   function autoRun(doc: CalcDocument, budgetMs: number): void {
     autoRuns.get(doc.uri)?.stop();
     const todo = doc.analysis.program.statements.filter((s) => isRunnable(s) && !doc.analysis.broken.has(s)
-      && !doc.runs.has(s.start) && !runRecordOf(doc, s));
+      && !doc.runs.has(s.start) && !runRecords.recordOf(doc, s));
     if (todo.length === 0 || budgetMs <= 0) return;
     const handle = pool.start({ ...job(doc), offsets: todo.map((s) => s.start), budgetMs, auto: true });
     autoRuns.set(doc.uri, handle);
@@ -365,7 +304,7 @@ export function startServer(connection: Connection): void {
       if (outcomes.length === 0) return;
       for (const o of outcomes) {
         const s = doc.analysis.program.statements.find((x) => x.start === o.offset);
-        if (s) recordRun(doc, s, o.result, o.diagnostics);
+        if (s) runRecords.record(doc, s, o.result, o.diagnostics);
       }
       republish(doc.uri);
       refreshResults();
@@ -407,7 +346,7 @@ export function startServer(connection: Connection): void {
       const outcome = outcomes.find((o) => o.offset === s.start);
       if (stopped && (token.isCancellationRequested || !outcome?.result)) return { error: 'The run was cancelled.' };
       if (!outcome) return { error: 'The run failed; see the Calc output channel.' };
-      recordRun(doc, s, outcome.result, outcome.diagnostics);
+      runRecords.record(doc, s, outcome.result, outcome.diagnostics);
       republish(doc.uri);
       refreshResults();
       if (!outcome.result) {
@@ -500,7 +439,7 @@ export function startServer(connection: Connection): void {
     preparers.delete(uri);
     analysed.delete(uri);
     outcomeTables.delete(uri);
-    runRecords.delete(uri);
+    runRecords.forget(uri);
     settingsCache.delete(uri);
     pool.stopWhere((j) => j.uri === uri);
     evaluator.stopWhere((j) => j.uri === uri);
@@ -568,7 +507,7 @@ export function startServer(connection: Connection): void {
     try {
       const { outcomes } = await handle.done;
       const outcome = outcomes.find((o) => o.offset === stmt.start);
-      if (outcome) recordRun(doc, stmt, outcome.result, outcome.diagnostics);
+      if (outcome) runRecords.record(doc, stmt, outcome.result, outcome.diagnostics);
     } finally {
       stop.dispose();
     }
