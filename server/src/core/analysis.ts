@@ -329,8 +329,7 @@ function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | u
   if (!at) {
     const direct = directCall(ctx, e);
     if (direct !== undefined) return { kind: 'value', value: direct, variables: [] };
-  }
-  if (at) {
+  } else {
     const quick = derivativesAt(ctx, e, at);
     if (quick) return quick;
   }
