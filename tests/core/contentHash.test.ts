@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { contentHash } from '../../server/src/core/contentHash';
 
-const bits = (h: string): bigint => { const [a, b] = h.split('.').map((p) => BigInt(parseInt(p, 36))); return (a! << 32n) | b!; };
+const bits = (h: string): bigint => { assert.match(h, /^[0-9a-v]{14}$/); return (BigInt(parseInt(h.slice(0, 7), 32)) << 32n) | BigInt(parseInt(h.slice(7), 32)); };
 const popcount = (x: bigint): number => { let n = 0; for (; x; x >>= 1n) n += Number(x & 1n); return n; };
 
 test('content hashes of many near-identical definitions are all distinct', () => {
@@ -37,4 +37,16 @@ test('the hash is the same in every call, and differs for the same text in anoth
   assert.equal(contentHash('f(x) = x^2'), contentHash(['f(x) = ', 'x^2'].join('')));
   assert.notEqual(contentHash('ab'), contentHash('ba'));
   assert.notEqual(contentHash(''), contentHash('\u0000'));
+});
+
+test('the hash of a range of a string and a suffix is the hash of the string they make', () => {
+  const text = 'a = 2\nf(x) = x^2 + a\nééé ∂ 𝑥\n';
+  for (let start = 0; start <= text.length; start += 3) {
+    for (let end = start; end <= text.length; end += 5) {
+      for (const more of ['', '\u0001', '\u0001k3.9z,2a.x']) {
+        assert.equal(contentHash(text, start, end, more), contentHash(text.slice(start, end) + more));
+      }
+    }
+  }
+  assert.notEqual(contentHash('ab', 0, 1, 'b'), contentHash('ab', 0, 2, 'b'));
 });

@@ -66,9 +66,9 @@ export interface Analysis {
   /** Statements to work out that were not (`evaluate: false`, or past the time budget). */
   readonly pending: readonly Statement[];
   /**
-   * The key of a statement of this program (undefined for any other): its text and, for every
-   * definition it uses, directly or through others, that definition's text (and a csv data set's
-   * values). Two statements, in this version or another, with the same key have the same outcome
+   * The key of a statement of this program (undefined for any other): a 64-bit hash of its text
+   * and, for every definition it uses, directly or through others, that definition's text (and a
+   * csv data set's values). Two statements, in this version or another, with the same key have the same outcome
    * wherever they are; the server keeps the results of runs (minimize, fit, ...) under it.
    */
   readonly keyOf: (s: Statement) => string | undefined;
@@ -218,39 +218,33 @@ function dependencies(program: Program, symbols: SymbolTable): (number[] | undef
 
 /**
  * A key per statement (by index) that changes whenever anything its outcome depends on
- * changes: its own text, and the text of every definition it uses, directly or through others
- * (with a data set's values, which a csv file can change without the text changing). A
- * definition stands in the key for a 64-bit hash of its own key, so keys stay short however
- * deep the chain of definitions. A key is a function of the text (and data) alone: the same
- * in the evaluation worker as on the main thread, which look up each other's outcomes by it,
- * and whatever either analysed before. (Ids interned in a table per thread were not: the two
- * threads could give one id to two versions of a definition, and the main thread then showed
- * the old version's outcomes until the worker's came.) A key can mislead only when two versions
- * of a definition share a hash, with a probability of about 2^-64: it then shows an outcome that
- * should have been worked out again, nothing worse.
+ * changes: a 64-bit hash of its own text and of the keys of the definitions it uses, so
+ * recursively of everything it depends on (with a data set's values, which a csv file can
+ * change without the text changing). A key is a hash rather than the text it stands for so that
+ * it stays short however long the statement and however deep its chain of definitions: keys are
+ * looked up for every statement of every version, kept for each outcome, and sent between the
+ * threads. A key is a function of the text (and data) alone: the same in the evaluation worker as
+ * on the main thread, which look up each other's outcomes by it, and whatever either analysed
+ * before. (Ids interned in a table per thread were not: the two threads could give one id to two
+ * versions of a definition, and the main thread then showed the old version's outcomes until the
+ * worker's came.) A key can mislead only when two different contents share a hash, with a
+ * probability of about 2^-64: it then shows an outcome that should have been worked out again,
+ * nothing worse.
  */
 function dependencyKeys(program: Program, text: string, uses: readonly (readonly number[] | undefined)[], data: ReadonlyMap<string, DataSet>): (i: number) => string {
   const statements = program.statements;
   const keys = new Array<string | undefined>(statements.length);
-  const ids = new Array<string | undefined>(statements.length);
   const CYCLE = '\u0000cycle'; // a cycle is an error, reported elsewhere; it must not recurse forever
-  const idOf = (i: number): string => {
-    const known = ids[i];
-    if (known !== undefined) return known;
-    const key = keyOf(i);
-    const id = contentHash(key);
-    if (key !== CYCLE) ids[i] = id; // inside a cycle the key is not known yet
-    return id;
-  };
   const keyOf = (i: number): string => {
     const known = keys[i];
     if (known !== undefined) return known;
     keys[i] = CYCLE;
     const d = statements[i]!;
-    let key = text.slice(d.start, d.end);
-    if (d.kind === 'data' && d.csv) key += `\u0000${JSON.stringify(data.get(d.name.name) ?? null)}`;
+    let more = '';
+    if (d.kind === 'data' && d.csv) more += `\u0000${JSON.stringify(data.get(d.name.name) ?? null)}`;
     const deps = uses[i];
-    if (deps) key += `\u0001${deps.map(idOf).join(',')}`;
+    if (deps) more += `\u0001${deps.map(keyOf).join(',')}`;
+    const key = contentHash(text, d.start, d.end, more);
     keys[i] = key;
     return key;
   };
