@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseExpr } from '../../server/src/core/semantics/lower';
+import { checkBounds, MAX_DEPTH } from '../../server/src/core/calculus/simplify';
 import {
   simplify, expand, derivative, toCalc, compile, freeSymbols, seeded, randomExpr, ExprTooLarge, num, sym, add, mul, pow,
   type Expr,
@@ -69,6 +70,20 @@ test('simplification is bounded: an expansion past the node budget throws ExprTo
   let big: Expr = sym('x');
   for (let i = 0; i < 12; i++) big = add(mul(big, big), num(i));
   assert.throws(() => simplify(big, { maxNodes: 1000 }), ExprTooLarge);
+});
+
+test('the bounds check counts every node and every level exactly, and stops on a chain far deeper than the stack', () => {
+  // x + (x + (x + ...)): n levels of sums, 2n + 1 nodes, nested n + 1 deep
+  const chain = (n: number, leaf: Expr = sym('x')): Expr => { let e = leaf; for (let i = 0; i < n; i++) e = add(sym('x'), e); return e; };
+  const e = chain(10);
+  assert.equal(checkBounds(e, 21), e);
+  assert.throws(() => checkBounds(e, 20), ExprTooLarge);
+  // a power counts its base and its exponent
+  assert.equal(checkBounds(pow(sym('x'), num(2)), 3).kind, 'pow');
+  assert.throws(() => checkBounds(pow(sym('x'), pow(sym('y'), num(2))), 4), ExprTooLarge);
+  assert.ok(checkBounds(chain(MAX_DEPTH - 1), 1e9));
+  assert.throws(() => checkBounds(chain(MAX_DEPTH), 1e9), ExprTooLarge);
+  assert.throws(() => checkBounds(chain(200_000), 1e9), ExprTooLarge);
 });
 
 test('simplification preserves the value of 1,000 random expressions and is idempotent', () => {

@@ -18,6 +18,8 @@ function dMul(...factors: Expr[]): Expr {
   return mul(...factors.filter((x) => !(x.kind === 'num' && x.value === 1)));
 }
 const isZeroNum = (e: Expr): boolean => e.kind === 'num' && e.value === 0;
+/** The derivatives of leaves, shared (nodes are immutable): most of a raw derivative's nodes are these. */
+const ZERO = num(0), ONE = num(1);
 const recip = (e: Expr): Expr => pow(e, num(-1));
 const minus = (e: Expr): Expr => dMul(num(-1), e);
 
@@ -33,8 +35,8 @@ function d(e: Expr, x: string, memo: Map<Expr, Expr>): Expr {
 function rule(e: Expr, x: string, memo: Map<Expr, Expr>): Expr {
   switch (e.kind) {
     // d/dx c = 0;  d/dx x = 1;  d/dx y = 0 (pi and e are constants like any other symbol)
-    case 'num': return num(0);
-    case 'sym': return num(e.name === x ? 1 : 0);
+    case 'num': return ZERO;
+    case 'sym': return e.name === x ? ONE : ZERO;
     // sum rule: (u + v)' = u' + v'
     case 'add': return dAdd(...e.terms.map((t) => d(t, x, memo)));
     // product rule: (u·v·w)' = u'·v·w + u·v'·w + u·v·w'
@@ -44,7 +46,10 @@ function rule(e: Expr, x: string, memo: Map<Expr, Expr>): Expr {
       for (let i = 0; i < fs.length; i++) {
         const di = d(fs[i]!, x, memo);
         if (isZeroNum(di)) continue;
-        terms.push(dMul(...fs.slice(0, i), di, ...fs.slice(i + 1)));
+        // the factors with the i-th replaced by its derivative
+        const factors = fs.slice();
+        factors[i] = di;
+        terms.push(dMul(...factors));
       }
       return dAdd(...terms);
     }

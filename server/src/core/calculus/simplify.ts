@@ -61,8 +61,12 @@ function addOf(terms: Expr[]): Expr {
  * twice. That upkeep was half the time of a simplification, and then a sixth. (WeakMaps are
  * worse: V8 treats every entry as an ephemeron at each garbage collection.)
  */
-/** Structural ids of one simplification: the id of each structure met, and the next id to give. */
+/**
+ * The structural keys of one simplification: the key of each node met, the id of each structure
+ * met, and the next id to give.
+ */
 interface KeyTable {
+  readonly memo: Map<Expr, string>;
   readonly ids: Map<string, string>;
   next: number;
 }
@@ -73,18 +77,23 @@ function trimCaches(): void {
 
 /**
  * A string that two expressions share when they are structurally equal (and only then), among
- * the keys made with the same `memo` (the key of each node met) and `table`.
+ * the keys of one simplification (made on its first use: a simplification of a sum or product needs
+ * it, one that finds its input already simplified does not).
  */
-function keyOf(e: Expr, memo: Map<Expr, string>, table: KeyTable): string {
+function keyIn(e: Expr, ctx: Ctx): string {
+  return keyOf(e, ctx.keys ??= { memo: new Map(), ids: new Map(), next: 0 });
+}
+
+function keyOf(e: Expr, table: KeyTable): string {
   // A leaf is its own key (short, and cheaper to build than to look up). An interned id starts
   // with '#', a number's key with 'n', a name's with 's' and its length, so that a key read from
   // the left ends in one place whatever characters a name holds: a structure never reads two ways.
   if (e.kind === 'num') return `n${Object.is(e.value, -0) ? '0' : String(e.value)}`;
   if (e.kind === 'sym') return `s${e.name.length}:${e.name}`;
-  let k = memo.get(e);
+  let k = table.memo.get(e);
   if (k !== undefined) return k;
   let structure: string;
-  const of = (c: Expr): string => keyOf(c, memo, table);
+  const of = (c: Expr): string => keyOf(c, table);
   switch (e.kind) {
     case 'call': structure = `c${e.fn}(${e.args.map(of).join(',')})`; break;
     case 'pow': structure = `^${of(e.base)},${of(e.exp)}`; break;
@@ -97,7 +106,7 @@ function keyOf(e: Expr, memo: Map<Expr, string>, table: KeyTable): string {
     k = `#${(table.next++).toString(36)}`;
     table.ids.set(structure, k);
   }
-  memo.set(e, k);
+  table.memo.set(e, k);
   return k;
 }
 
@@ -123,6 +132,9 @@ class Groups<G extends { readonly key: string }> {
   }
 }
 
+/** The exponent of a factor that is not a power (shared: nodes are immutable). */
+const UNIT = num(1);
+
 const RANK: Record<Expr['kind'], number> = { num: 0, sym: 1, pow: 2, call: 3, mul: 4, add: 5, vec: 6 };
 
 /** A total order on expressions, used to sort the factors of a product. */
@@ -132,7 +144,7 @@ export function compareExpr(a: Expr, b: Expr): number {
   if (a.kind === 'pow' || b.kind === 'pow') {
     const c = compareExpr(a.kind === 'pow' ? a.base : a, b.kind === 'pow' ? b.base : b);
     if (c !== 0) return c;
-    return compareExpr(a.kind === 'pow' ? a.exp : num(1), b.kind === 'pow' ? b.exp : num(1));
+    return compareExpr(a.kind === 'pow' ? a.exp : UNIT, b.kind === 'pow' ? b.exp : UNIT);
   }
   if (a.kind !== b.kind) return RANK[a.kind] - RANK[b.kind];
   switch (a.kind) {
@@ -176,7 +188,11 @@ function degree(e: Expr): number {
   switch (e.kind) {
     case 'sym': return e.name === 'pi' || e.name === 'e' ? 0 : 1;
     case 'pow': return e.exp.kind === 'num' && e.base.kind === 'sym' ? e.exp.value * degree(e.base) : 0;
-    case 'mul': return e.factors.reduce((d, f) => d + degree(f), 0);
+    case 'mul': {
+      let d = 0;
+      for (const f of e.factors) d += degree(f);
+      return d;
+    }
     default: return 0;
   }
 }
@@ -216,11 +232,12 @@ function isConstant(e: Expr): boolean {
   switch (e.kind) {
     case 'num': return true;
     case 'sym': return e.name === 'pi' || e.name === 'e';
-    case 'add': return e.terms.every(isConstant);
-    case 'mul': return e.factors.every(isConstant);
     case 'pow': return isConstant(e.base) && isConstant(e.exp);
-    case 'call': return e.args.every(isConstant);
     case 'vec': return false;
+    default: {
+      for (const c of children(e)) if (!isConstant(c)) return false;
+      return true;
+    }
   }
 }
 
@@ -246,10 +263,8 @@ interface Ctx {
   readonly distribute: boolean;
   /** Simplified forms of the nodes seen in this simplification (canonical nodes map to themselves). */
   readonly memo: Map<Expr, Expr>;
-  /** Structural keys of the nodes seen in this simplification (see keyOf). */
-  readonly keys: Map<Expr, string>;
-  /** The structure ids they are made of. */
-  readonly table: KeyTable;
+  /** Structural keys of the nodes seen in this simplification (see keyIn), made on first use. */
+  keys: KeyTable | undefined;
 }
 
 /**
@@ -264,7 +279,7 @@ const MAX_RECENT_OUTPUTS = 1024;
 
 function context(opts?: SimplifyOptions): Ctx {
   const distribute = opts?.distributeNumbers ?? true;
-  return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute, memo: new Map(), keys: new Map(), table: { ids: new Map(), next: 0 } };
+  return { maxNodes: opts?.maxNodes ?? DEFAULT_MAX_NODES, distribute, memo: new Map(), keys: undefined };
 }
 
 /**
@@ -284,22 +299,30 @@ export const MAX_DEPTH = 400;
 
 /**
  * Throws `ExprTooLarge` when `e` has more than `maxNodes` nodes or nests deeper than
- * `MAX_DEPTH`, so that no later recursion can overflow the stack. Iterative, and it stops
- * at the limit, so it costs O(min(size, maxNodes)).
+ * `MAX_DEPTH`, so that no later recursion can overflow the stack. It stops at either limit, so
+ * it costs O(min(size, maxNodes)) and recurses at most MAX_DEPTH deep; it allocates nothing.
  *
  * @example checkBounds(parseExpr('sin(x)'), 1000) // returns its argument
  */
 export function checkBounds<E extends Expr>(e: E, maxNodes = DEFAULT_MAX_NODES): E {
-  let left = maxNodes;
-  const stack: Expr[] = [e];
-  const depths: number[] = [1];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    const depth = depths.pop()!;
-    if (--left < 0 || depth > MAX_DEPTH) throw new ExprTooLarge(maxNodes);
-    for (const c of children(n)) { stack.push(c); depths.push(depth + 1); }
-  }
+  if (nodesLeft(e, 1, maxNodes - 1) < 0) throw new ExprTooLarge(maxNodes);
   return e;
+}
+
+/** `left` less the nodes below `e` (at depth `depth`); negative once past a limit. */
+function nodesLeft(e: Expr, depth: number, left: number): number {
+  if (left < 0 || depth > MAX_DEPTH) return -1;
+  switch (e.kind) {
+    case 'num': case 'sym': return left;
+    case 'pow': return nodesLeft(e.exp, depth + 1, nodesLeft(e.base, depth + 1, left - 1) - 1);
+    default: {
+      for (const c of children(e)) {
+        left = nodesLeft(c, depth + 1, left - 1);
+        if (left < 0) return -1;
+      }
+      return left;
+    }
+  }
 }
 
 /**
@@ -309,6 +332,8 @@ export function checkBounds<E extends Expr>(e: E, maxNodes = DEFAULT_MAX_NODES):
  * @throws ExprTooLarge when the input or result exceeds `maxNodes`.
  */
 export function simplify(e: Expr, opts?: SimplifyOptions): Expr {
+  // a recent result under the default rules (and within the default budget) is its own simplification
+  if (opts === undefined && recentOutputs.has(e)) return e;
   return simplifyIn(e, context(opts));
 }
 
@@ -335,7 +360,7 @@ function simplifyIn(e: Expr, ctx: Ctx): Expr {
   checkSize(e, ctx);
   if (ctx.distribute && recentOutputs.has(e)) return e;
   const r = checkSize(simp(e, ctx), ctx);
-  if (ctx.distribute) recentOutputs.add(r);
+  if (ctx.distribute && ctx.maxNodes <= DEFAULT_MAX_NODES) recentOutputs.add(r);
   return r;
 }
 
@@ -492,7 +517,7 @@ function simpPow(b: Expr, x: Expr, ctx: Ctx): Expr {
 }
 
 /** Base and exponent of a factor: x^2 is (x, 2), x is (x, 1). */
-const baseExp = (f: Expr): [Expr, Expr] => (f.kind === 'pow' ? [f.base, f.exp] : [f, num(1)]);
+const baseExp = (f: Expr): [Expr, Expr] => (f.kind === 'pow' ? [f.base, f.exp] : [f, UNIT]);
 
 /** The base and exponent a factor is grouped by in a product: sqrt(u)^k counts as u^(k/2). */
 function likeFactor(f: Expr, ctx: Ctx): { base: Expr; exp: Expr } {
@@ -538,7 +563,7 @@ function simpMul(input: Expr[], ctx: Ctx, rounds = 0): Expr {
   const groups = new Groups<{ key: string; first: Expr; base: Expr; exps: Expr[] }>();
   for (const f of flat) {
     const { base, exp } = likeFactor(f, ctx);
-    const key = keyOf(base, ctx.keys, ctx.table);
+    const key = keyIn(base, ctx);
     const g = groups.find(key);
     if (g) g.exps.push(exp); else groups.add({ key, first: f, base, exps: [exp] });
   }
@@ -558,7 +583,7 @@ function simpMul(input: Expr[], ctx: Ctx, rounds = 0): Expr {
         if (kq) coef = coefMul(coef, kq); else factors.push(q);
       }
     } else {
-      if (p !== first && keyOf(likeFactor(p, ctx).base, ctx.keys, ctx.table) !== key) regroup = true;
+      if (p !== first && keyIn(likeFactor(p, ctx).base, ctx) !== key) regroup = true;
       factors.push(p);
     }
   }
@@ -600,7 +625,7 @@ function simpAdd(input: Expr[], ctx: Ctx): Expr {
     const { coef, rest } = splitCoef(t);
     if (rest.length === 0) { constant = coefAdd(constant, coef); continue; }
     // like terms: a·u + b·u = (a + b)·u
-    const key = rest.length === 1 ? keyOf(rest[0]!, ctx.keys, ctx.table) : rest.map((r) => keyOf(r, ctx.keys, ctx.table)).join('·');
+    const key = rest.length === 1 ? keyIn(rest[0]!, ctx) : rest.map((r) => keyIn(r, ctx)).join('·');
     const g = groups.find(key);
     if (g) g.coef = coefAdd(g.coef, coef); else groups.add({ key, coef, rest });
   }
