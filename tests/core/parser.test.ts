@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Expression, Statement } from '../../server/src/core/syntax/ast';
 import { Codes } from '../../server/src/core/syntax/diagnostics';
 import { parse, parseExpressionText } from '../../server/src/core/syntax/parser';
+import { Scanner } from '../../server/src/core/syntax/scanner';
 
 /** A fully parenthesised rendering of an expression, to assert precedence and associativity. */
 function show(e: Expression): string {
@@ -157,4 +158,21 @@ test('CRLF line ends, a BOM and non-ASCII names parse', () => {
 test('parsing does not mutate its input and gives the same tree twice', () => {
   const text = 'f(x, y) = x^2*y\nminimize f from [1, 1]';
   assert.deepEqual(parse(text).program, parse(text).program);
+});
+
+test('every name reads as it is written, among more distinct names than the table of names holds, and after other scripts', () => {
+  const names: string[] = [];
+  for (let i = 0; i < 30_000; i++) names.push(`n${i.toString(36)}_${i % 7}`);
+  // names that continue past ASCII, and ones that differ only in length or in a last character
+  names.push('xé', 'a\u0301b', 'ab', 'abc', 'abd', 'Ab', '_', 'x2', 'x20', 'π', 'αβ');
+  const text = [...names, ...names.slice(0, 5_000).reverse()].join(' + ');
+  const scanner = new Scanner(text);
+  const read: string[] = [];
+  for (let t = scanner.next(); t.kind !== 'eof'; t = scanner.next()) {
+    if (t.kind === 'ident') {
+      assert.equal(t.text, text.slice(t.start, t.end));
+      read.push(t.text);
+    }
+  }
+  assert.deepEqual(read, [...names, ...names.slice(0, 5_000).reverse()]);
 });

@@ -147,12 +147,15 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     }
     if (!working || Date.now() > deadline) { pending.push(s); continue; }
     const before = all.length;
-    guard(ctx, s, () => {
+    try {
       const r = evaluateStatement(ctx, s);
       if (r) results.setAt(i, r);
-    });
+    } catch (e) {
+      all.push(diagnosticFor(e, s)); // as guard() does: nothing a statement does throws out of the analysis
+    }
     const found = all.length === before ? NONE : all.slice(before);
-    const portable = found.every((d) => d.offset >= s.start && d.offset + d.length <= s.end);
+    let portable = true;
+    for (const d of found) if (d.offset < s.start || d.offset + d.length > s.end) portable = false;
     const outcome: StatementOutcome = { result: results.getAt(i), diagnostics: found === NONE ? NONE : found.map((d) => moved(d, -s.start)), portable };
     if (portable) outcomes.set(key, outcome);
     evaluated.setAt(i, { key, outcome });
@@ -243,7 +246,10 @@ function dependencyKeys(program: Program, text: string, uses: readonly (readonly
     let more = '';
     if (d.kind === 'data' && d.csv) more += `\u0000${JSON.stringify(data.get(d.name.name) ?? null)}`;
     const deps = uses[i];
-    if (deps) more += `\u0001${deps.map(keyOf).join(',')}`;
+    if (deps) {
+      more += '\u0001';
+      for (let j = 0; j < deps.length; j++) more += j === 0 ? keyOf(deps[j]!) : `,${keyOf(deps[j]!)}`;
+    }
     const key = contentHash(text, d.start, d.end, more);
     keys[i] = key;
     return key;

@@ -65,7 +65,17 @@ export class Scanner {
     if (isDigit(c) || (c === 46 /* . */ && isDigit(text.charCodeAt(start + 1)))) return this.number(start, space);
     // ASCII names take the fast path; other scripts go through the Unicode property classes.
     if (isAsciiIdentStart(c)) {
-      this.pos++;
+      // ASCII names, almost all of them, are read with their hash and taken from the table of names
+      let h = Math.imul(0x811c9dc5 ^ c, 0x01000193);
+      let i = start + 1;
+      for (;;) {
+        const d = text.charCodeAt(i);
+        if (!(isAsciiIdentStart(d) || isDigit(d))) break;
+        h = Math.imul(h ^ d, 0x01000193);
+        i++;
+      }
+      this.pos = i;
+      if (!(text.charCodeAt(i) >= 128)) return { kind: 'ident', start, end: i, text: NAMES.get(text, start, i, h), spaceBefore: space };
       this.identTail();
       return this.make('ident', start, space);
     }
@@ -143,6 +153,45 @@ export class Scanner {
     return { kind, start, end: this.pos, text: this.text.slice(start, this.pos), spaceBefore: space };
   }
 }
+
+/**
+ * The names met, each held once: a document names the same few hundred things thousands of
+ * times, and a name's string is kept by every identifier in the syntax tree (and hashed again by
+ * every Map that looks it up, unless it is the same string). Open addressing on the hash the
+ * scanner computes as it reads the name, compared in place, so a name seen before costs no new
+ * string. Shared by every parse (names do not depend on the document) and emptied when full.
+ */
+const NAME_SLOTS = 1 << 13;
+
+class NameTable {
+  private slots = new Array<string | undefined>(NAME_SLOTS);
+  private readonly hashes = new Int32Array(NAME_SLOTS);
+  private count = 0;
+
+  get(text: string, start: number, end: number, hash: number): string {
+    const mask = NAME_SLOTS - 1;
+    const length = end - start;
+    for (let k = hash & mask; ; k = (k + 1) & mask) {
+      const name = this.slots[k];
+      if (name === undefined) break;
+      if (this.hashes[k] === hash && name.length === length && text.startsWith(name, start)) return name;
+    }
+    if (this.count >= NAME_SLOTS / 2) {
+      this.slots = new Array<string | undefined>(NAME_SLOTS);
+      this.hashes.fill(0);
+      this.count = 0;
+    }
+    let k = hash & mask;
+    while (this.slots[k] !== undefined) k = (k + 1) & mask;
+    const name = text.slice(start, end);
+    this.slots[k] = name;
+    this.hashes[k] = hash;
+    this.count++;
+    return name;
+  }
+}
+
+const NAMES = new NameTable();
 
 function isAsciiIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
