@@ -121,3 +121,17 @@ test('the Hessian of Rosenbrock\'s function at its minimum is positive definite'
   const textbook = parseExpr('[400*x^3 - 400*x*y + 2*x - 2, 200*y - 200*x^2]');
   assert.deepEqual(checkEquivalent(gradient(f, ['x', 'y']), textbook), { equal: true, method: 'symbolic' });
 });
+
+test('a derivative asked for again is the one worked out before, while later ones keep coming, and stays right after it has aged out', () => {
+  const f = parseExpr('x^2*y + sin(x*y)');
+  const first = derivative(f, 'x');
+  // several generations of the cache (4,096 expressions each) go by
+  for (let i = 0; i < 12_000; i++) {
+    derivative(parseExpr(`x^${i + 2}*y`), 'x');
+    if (i % 1_000 === 0) assert.equal(derivative(f, 'x'), first, `kept while it is in use (${i})`);
+  }
+  for (let i = 0; i < 10_000; i++) derivative(parseExpr(`x^${i + 2}`), 'y');
+  const again = derivative(f, 'x');
+  assert.equal(toCalc(again), toCalc(first));
+  assert.equal(toCalc(again), '2*x*y + y*cos(x*y)');
+});

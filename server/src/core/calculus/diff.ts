@@ -144,25 +144,51 @@ export function derivative(e: Expr, x: string, opts?: DerivativeOptions): Expr {
   // A worksheet differentiates the same function body many times (its diff lines, grad,
   // hessian, check, the hover): the simplified result is kept, for the default options.
   const cacheable = opts === undefined;
-  const hit = cacheable ? DERIVATIVES.get(e)?.get(x) : undefined;
+  const hit = cacheable ? DERIVATIVES.get(e, x) : undefined;
   if (hit) return hit;
   const r = simplifyDerivative(d(e, x, new Map()), e, opts);
-  if (cacheable) {
-    if (DERIVATIVES.size >= MAX_CACHED_DERIVATIVES) DERIVATIVES.clear();
-    let byVar = DERIVATIVES.get(e);
-    if (!byVar) { byVar = new Map(); DERIVATIVES.set(e, byVar); }
-    byVar.set(x, r);
-  }
+  if (cacheable) DERIVATIVES.set(e, x, r);
   return r;
 }
 
 /**
- * Simplified derivatives by expression and variable. A plain Map with a size bound rather than
- * a WeakMap, for the same reason as the simplifier's caches (simplify.ts): WeakMap entries are
- * ephemerons that every garbage collection has to process.
+ * The latest simplified derivatives, by expression (its identity) and variable, in two
+ * generations: a full generation becomes the old one and the one before it is dropped, and a
+ * derivative found in the old generation moves to the new one. So the derivatives that an analysis
+ * keeps asking for stay (a 5,000-line worksheet asks for about 1,500), and those of the analyses
+ * before it, whose expressions no one holds any more, go: a single Map of 20,000 emptied when full
+ * kept up to 20 MB of them in each thread. Plain Maps rather than a WeakMap, for the same reason as
+ * the simplifier's caches (simplify.ts): WeakMap entries are ephemerons that every garbage
+ * collection has to process.
  */
-const DERIVATIVES = new Map<Expr, Map<string, Expr>>();
-const MAX_CACHED_DERIVATIVES = 20_000;
+class DerivativeCache {
+  private current = new Map<Expr, Map<string, Expr>>();
+  private old = new Map<Expr, Map<string, Expr>>();
+  constructor(private readonly generation: number) {}
+
+  get(e: Expr, x: string): Expr | undefined {
+    const hit = this.current.get(e)?.get(x);
+    if (hit) return hit;
+    const aged = this.old.get(e)?.get(x);
+    if (aged) this.set(e, x, aged);
+    return aged;
+  }
+
+  set(e: Expr, x: string, r: Expr): void {
+    let byVar = this.current.get(e);
+    if (!byVar) {
+      if (this.current.size >= this.generation) {
+        this.old = this.current;
+        this.current = new Map();
+      }
+      byVar = new Map();
+      this.current.set(e, byVar);
+    }
+    byVar.set(x, r);
+  }
+}
+
+const DERIVATIVES = new DerivativeCache(4096);
 
 /**
  * The n-th derivative, simplifying after each step so the intermediate forms stay small.
