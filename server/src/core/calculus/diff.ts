@@ -139,13 +139,13 @@ export interface DerivativeOptions extends SimplifyOptions {
  * @throws ExprTooLarge when the input or the result exceeds the node budget or nests too deeply.
  */
 export function derivative(e: Expr, x: string, opts?: DerivativeOptions): Expr {
-  checkBounds(e, opts?.maxNodes);
-  if (opts?.simplified === false) return d(e, x, new Map());
   // A worksheet differentiates the same function body many times (its diff lines, grad,
   // hessian, check, the hover): the simplified result is kept, for the default options.
   const cacheable = opts === undefined;
   const hit = cacheable ? DERIVATIVES.get(e, x) : undefined;
-  if (hit) return hit;
+  if (hit) return hit; // (e was within bounds when it was differentiated)
+  checkBounds(e, opts?.maxNodes);
+  if (opts?.simplified === false) return d(e, x, new Map());
   const r = simplifyDerivative(d(e, x, new Map()), e, opts);
   if (cacheable) DERIVATIVES.set(e, x, r);
   return r;
