@@ -164,7 +164,7 @@ test('every name reads as it is written, among more distinct names than the tabl
   const names: string[] = [];
   for (let i = 0; i < 30_000; i++) names.push(`n${i.toString(36)}_${i % 7}`);
   // names that continue past ASCII, and ones that differ only in length or in a last character
-  names.push('xé', 'a\u0301b', 'ab', 'abc', 'abd', 'Ab', '_', 'x2', 'x20', 'π', 'αβ');
+  names.push('xé', 'a\u0301b', 'ab', 'abc', 'abd', 'Ab', '_', 'x2', 'x20', 'π', 'αβ', 'twelve_chars', 'thirteen_char', 'a_much_longer_name_1', 'a_much_longer_name_2');
   const text = [...names, ...names.slice(0, 5_000).reverse()].join(' + ');
   const scanner = new Scanner(text);
   const read: string[] = [];

@@ -75,7 +75,7 @@ export class Scanner {
         i++;
       }
       this.pos = i;
-      if (!(text.charCodeAt(i) >= 128)) return { kind: 'ident', start, end: i, text: NAMES.get(text, start, i, h), spaceBefore: space };
+      if (i - start < SHARED_SLICE && !(text.charCodeAt(i) >= 128)) return { kind: 'ident', start, end: i, text: NAMES.get(text, start, i, h), spaceBefore: space };
       this.identTail();
       return this.make('ident', start, space);
     }
@@ -155,13 +155,19 @@ export class Scanner {
 }
 
 /**
- * The names met, each held once: a document names the same few hundred things thousands of
+ * The names met (shorter than SHARED_SLICE), each held once: a document names the same few hundred things thousands of
  * times, and a name's string is kept by every identifier in the syntax tree (and hashed again by
  * every Map that looks it up, unless it is the same string). Open addressing on the hash the
  * scanner computes as it reads the name, compared in place, so a name seen before costs no new
  * string. Shared by every parse (names do not depend on the document) and emptied when full.
  */
 const NAME_SLOTS = 1 << 13;
+/**
+ * Names this long or longer are not kept in the table: V8 makes a slice of 13 characters or more
+ * share the document's string, and the table, which outlives documents, would keep a closed
+ * document's whole text alive through one long name. (Such names are rare.)
+ */
+const SHARED_SLICE = 13;
 
 class NameTable {
   private slots = new Array<string | undefined>(NAME_SLOTS);
