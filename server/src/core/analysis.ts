@@ -68,8 +68,9 @@ export interface Analysis {
   /**
    * The key of a statement of this program (undefined for any other): a 64-bit hash of its text
    * and, for every definition it uses, directly or through others, that definition's text (and a
-   * csv data set's values). Two statements, in this version or another, with the same key have the same outcome
-   * wherever they are; the server keeps the results of runs (minimize, fit, ...) under it.
+   * csv data set's values). Two statements, in this version or another, with the same key have
+   * the same outcome wherever they are; the server keeps the results of runs (minimize, fit, ...)
+   * under it.
    */
   readonly keyOf: (s: Statement) => string | undefined;
 }
@@ -151,7 +152,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       const r = evaluateStatement(ctx, s);
       if (r) results.setAt(i, r);
     } catch (e) {
-      all.push(diagnosticFor(e, s)); // as guard() does: nothing a statement does throws out of the analysis
+      all.push(diagnosticFor(e, s)); // nothing a statement does throws out of the analysis
     }
     const found = all.length === before ? NONE : all.slice(before);
     let portable = true;
@@ -263,18 +264,6 @@ export interface StatementContext {
   readonly symbols: SymbolTable;
   readonly data: ReadonlyMap<string, DataSet>;
   readonly diagnostics: Diagnostic[];
-}
-
-/**
- * Runs `f` for statement `s`, turning every failure into a diagnostic on `s`:
- * nothing a statement does can throw out of the analysis.
- */
-export function guard(ctx: StatementContext, s: Statement, f: () => void): void {
-  try {
-    f();
-  } catch (e) {
-    ctx.diagnostics.push(diagnosticFor(e, s));
-  }
 }
 
 /** The diagnostic for an error thrown while analysing statement `s`. */

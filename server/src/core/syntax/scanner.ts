@@ -154,13 +154,7 @@ export class Scanner {
   }
 }
 
-/**
- * The names met (shorter than SHARED_SLICE), each held once: a document names the same few hundred things thousands of
- * times, and a name's string is kept by every identifier in the syntax tree (and hashed again by
- * every Map that looks it up, unless it is the same string). Open addressing on the hash the
- * scanner computes as it reads the name, compared in place, so a name seen before costs no new
- * string. Shared by every parse (names do not depend on the document) and emptied when full.
- */
+/** Slots of the table of names (a power of two). */
 const NAME_SLOTS = 1 << 13;
 /**
  * Names this long or longer are not kept in the table: V8 makes a slice of 13 characters or more
@@ -169,6 +163,14 @@ const NAME_SLOTS = 1 << 13;
  */
 const SHARED_SLICE = 13;
 
+/**
+ * The names met (shorter than SHARED_SLICE), each held once: a document names the same few
+ * hundred things thousands of times, and a name's string is kept by every identifier in the
+ * syntax tree (and hashed again by every Map that looks it up, unless it is the same string).
+ * Open addressing on the hash the scanner computes as it reads the name, compared in place, so a
+ * name seen before costs no new string. Shared by every parse (names do not depend on the
+ * document) and emptied when half full.
+ */
 class NameTable {
   private slots = new Array<string | undefined>(NAME_SLOTS);
   private readonly hashes = new Int32Array(NAME_SLOTS);
