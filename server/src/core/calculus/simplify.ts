@@ -77,8 +77,8 @@ function trimCaches(): void {
 
 /**
  * A string that two expressions share when they are structurally equal (and only then), among
- * the keys of one simplification (made on its first use: a simplification of a sum or product needs
- * it, one that finds its input already simplified does not).
+ * the keys of one simplification (made on its first use: a simplification of a sum or product
+ * needs them, one that finds its input already simplified does not).
  */
 function keyIn(e: Expr, ctx: Ctx): string {
   return keyOf(e, ctx.keys ??= { memo: new Map(), ids: new Map(), next: 0 });
