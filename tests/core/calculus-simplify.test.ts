@@ -72,6 +72,18 @@ test('simplification is bounded: an expansion past the node budget throws ExprTo
   assert.throws(() => simplify(big, { maxNodes: 1000 }), ExprTooLarge);
 });
 
+test('like terms and like factors combine wherever they stand, among a few groups or past the eight that switch to an index', () => {
+  const names = ['a', 'b', 'c', 'd', 'e1', 'f', 'g', 'h', 'k', 'm', 'n', 'p'];
+  const terms = names.map((v) => `sin(${v})`);
+  // the like one second (scanned) and last (indexed)
+  assert.equal(s(`sin(a) + sin(b) + 2*sin(a)`), '3*sin(a) + sin(b)');
+  assert.equal(s(`${terms.join(' + ')} + 4*sin(b) - sin(p)`), s(`${terms.filter((t) => t !== 'sin(b)' && t !== 'sin(p)').join(' + ')} + 5*sin(b)`));
+  // products: a base met again after more than eight others, and a power whose base is a product
+  assert.equal(s(`${names.join('*')}*a^2`), s(`a^3*${names.slice(1).join('*')}`));
+  assert.equal(s('x*y*(x*y)^-1'), '1');
+  assert.equal(s('2*x*y - x*y*2'), '0');
+});
+
 test('the bounds check counts every node and every level exactly, and stops on a chain far deeper than the stack', () => {
   // x + (x + (x + ...)): n levels of sums, 2n + 1 nodes, nested n + 1 deep
   const chain = (n: number, leaf: Expr = sym('x')): Expr => { let e = leaf; for (let i = 0; i < n; i++) e = add(sym('x'), e); return e; };

@@ -77,8 +77,8 @@ function trimCaches(): void {
 
 /**
  * A string that two expressions share when they are structurally equal (and only then), among
- * the keys of one simplification (made on its first use: a simplification of a sum or product
- * needs them, one that finds its input already simplified does not).
+ * the keys of one simplification (made on first use: only a sum or product of more than eight
+ * groups of like parts needs them, see Groups).
  */
 function keyIn(e: Expr, ctx: Ctx): string {
   return keyOf(e, ctx.keys ??= { memo: new Map(), ids: new Map(), next: 0 });
@@ -111,25 +111,39 @@ function keyOf(e: Expr, table: KeyTable): string {
 }
 
 /**
- * Like terms or like factors grouped by structural key, in order of first appearance. Most sums
- * and products have two to four parts, and a scan of so few short keys costs less than making
- * a Map; past eight groups a Map index takes over.
+ * Like terms or like factors grouped by structure (what `like` gives of a group), in order of
+ * first appearance. Most sums and products have two to four parts: comparing a new part with so
+ * few groups, which mostly differ at their root, costs less than a structural key for each; past
+ * eight groups an index by structural key takes over.
  */
-class Groups<G extends { readonly key: string }> {
+class Groups<G, L> {
   readonly list: G[] = [];
   private index: Map<string, G> | undefined;
 
-  find(key: string): G | undefined {
-    if (this.index) return this.index.get(key);
-    for (const g of this.list) if (g.key === key) return g;
+  constructor(
+    private readonly like: (g: G) => L,
+    private readonly same: (a: L, b: L) => boolean,
+    private readonly key: (l: L) => string,
+  ) {}
+
+  find(l: L): G | undefined {
+    if (this.index) return this.index.get(this.key(l));
+    for (const g of this.list) if (this.same(this.like(g), l)) return g;
     return undefined;
   }
 
   add(g: G): void {
     this.list.push(g);
-    if (this.index) this.index.set(g.key, g);
-    else if (this.list.length > 8) this.index = new Map(this.list.map((x) => [x.key, x]));
+    if (this.index) this.index.set(this.key(this.like(g)), g);
+    else if (this.list.length > 8) this.index = new Map(this.list.map((x) => [this.key(this.like(x)), x]));
   }
+}
+
+/** Structural equality of two lists of expressions. */
+function sameList(a: readonly Expr[], b: readonly Expr[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!equals(a[i]!, b[i]!)) return false;
+  return true;
 }
 
 /** The exponent of a factor that is not a power (shared: nodes are immutable). */
@@ -560,19 +574,18 @@ function simpMul(input: Expr[], ctx: Ctx, rounds = 0): Expr {
     if (k) coef = coefMul(coef, k); else flat.push(merged);
   }
   // like factors: u^a · u^b = u^(a+b), where sqrt(u)^k counts as u^(k/2): u/sqrt(u) = sqrt(u)
-  const groups = new Groups<{ key: string; first: Expr; base: Expr; exps: Expr[] }>();
+  const groups = new Groups<{ first: Expr; base: Expr; exps: Expr[] }, Expr>((g) => g.base, equals, (b) => keyIn(b, ctx));
   for (const f of flat) {
     const { base, exp } = likeFactor(f, ctx);
-    const key = keyIn(base, ctx);
-    const g = groups.find(key);
-    if (g) g.exps.push(exp); else groups.add({ key, first: f, base, exps: [exp] });
+    const g = groups.find(base);
+    if (g) g.exps.push(exp); else groups.add({ first: f, base, exps: [exp] });
   }
   const factors: Expr[] = [];
   // A combined power can come back with another base, which may be like another group's:
   // (xy)^-1 comes back as x^-1·y^-1 (and y·(xy)^-1 is 1/x), (u^(1/2))^-2 as u^-1. Then the
   // factors are grouped again.
   let regroup = false;
-  for (const { key, first, base, exps } of groups.list) {
+  for (const { first, base, exps } of groups.list) {
     const p = exps.length === 1 ? first : powOfSum(base, simpAdd(exps, ctx), ctx);
     const k = asCoef(p);
     if (k) coef = coefMul(coef, k);
@@ -583,7 +596,7 @@ function simpMul(input: Expr[], ctx: Ctx, rounds = 0): Expr {
         if (kq) coef = coefMul(coef, kq); else factors.push(q);
       }
     } else {
-      if (p !== first && keyIn(likeFactor(p, ctx).base, ctx) !== key) regroup = true;
+      if (p !== first && !equals(likeFactor(p, ctx).base, base)) regroup = true;
       factors.push(p);
     }
   }
@@ -616,7 +629,8 @@ function withCoef(coef: Coef, factors: Expr[], ctx: Ctx): Expr {
 function simpAdd(input: Expr[], ctx: Ctx): Expr {
   let constant = ZERO;
   const pending = [...input];
-  const groups = new Groups<{ key: string; coef: Coef; rest: Expr[] }>();
+  const groups = new Groups<{ coef: Coef; rest: Expr[] }, readonly Expr[]>(
+    (g) => g.rest, sameList, (rest) => (rest.length === 1 ? keyIn(rest[0]!, ctx) : rest.map((r) => keyIn(r, ctx)).join('·')));
   const vecs: Expr[] = [];
   for (let i = 0; i < pending.length; i++) {
     const t = pending[i]!;
@@ -625,9 +639,8 @@ function simpAdd(input: Expr[], ctx: Ctx): Expr {
     const { coef, rest } = splitCoef(t);
     if (rest.length === 0) { constant = coefAdd(constant, coef); continue; }
     // like terms: a·u + b·u = (a + b)·u
-    const key = rest.length === 1 ? keyIn(rest[0]!, ctx) : rest.map((r) => keyIn(r, ctx)).join('·');
-    const g = groups.find(key);
-    if (g) g.coef = coefAdd(g.coef, coef); else groups.add({ key, coef, rest });
+    const g = groups.find(rest);
+    if (g) g.coef = coefAdd(g.coef, coef); else groups.add({ coef, rest });
   }
   if (vecs.length > 0) {
     // vectors of one length add item by item; anything else is left for the caller to report
