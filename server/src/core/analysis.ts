@@ -247,10 +247,7 @@ function dependencyKeys(program: Program, text: string, uses: readonly (readonly
     let more = '';
     if (d.kind === 'data' && d.csv) more += `\u0000${JSON.stringify(data.get(d.name.name) ?? null)}`;
     const deps = uses[i];
-    if (deps) {
-      more += '\u0001';
-      for (let j = 0; j < deps.length; j++) more += j === 0 ? keyOf(deps[j]!) : `,${keyOf(deps[j]!)}`;
-    }
+    if (deps) more += `\u0001${deps.map(keyOf).join(',')}`;
     const key = contentHash(text, d.start, d.end, more);
     keys[i] = key;
     return key;
