@@ -119,6 +119,15 @@ test('lists nested in lists keep their own items, also after a statement gave up
   assert.deepEqual(taylor.at.bindings.map((b) => `${b.name.name} = ${show(b.value)}`), ['x = 1', 'y = h(2, 3)']);
 });
 
+test('lists of every length keep their items in order, inside other lists of every length', () => {
+  // Short lists are built item by item and longer ones by copying: each length is its own path.
+  for (let n = 0; n <= 6; n++) {
+    const items = Array.from({ length: n }, (_, i) => `g(${Array.from({ length: (i + 2) % 6 }, (_, j) => 10 * i + j).join(', ')})`);
+    const text = `f(${items.join(', ')}) + [${items.join(', ')}]`;
+    assert.equal(expr(text), `(${text})`);
+  }
+});
+
 test('syntax errors report once per statement and recovery continues', () => {
   assert.deepEqual(codes('f(x) = x +\ng(x) = 2'), [Codes.ExpectedExpression]);
   assert.deepEqual(kinds('f(x) = x +\ng(x) = 2'), ['function', 'function']);

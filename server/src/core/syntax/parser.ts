@@ -123,9 +123,18 @@ class Parser {
 
   /** The items pushed since `mark`, as an array of their exact length. */
   private listEnd<T>(mark: number): T[] {
-    const items = this.listItems.slice(mark, this.listTop) as T[];
+    const n = this.listTop - mark, l = this.listItems as T[];
     this.listTop = mark;
-    return items;
+    // The usual short lists as array literals: V8 learns at each literal that what it makes is kept
+    // (the syntax tree outlives the parse) and then allocates it with the long-lived objects, where
+    // the collector never copies it; a slice's arrays are copied twice each before they get there.
+    switch (n) {
+      case 0: return [];
+      case 1: return [l[mark]!];
+      case 2: return [l[mark]!, l[mark + 1]!];
+      case 3: return [l[mark]!, l[mark + 1]!, l[mark + 2]!];
+      default: return l.slice(mark, mark + n);
+    }
   }
 
   private advance(): void {
