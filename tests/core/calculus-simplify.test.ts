@@ -9,6 +9,21 @@ import {
 
 const s = (text: string): string => toCalc(simplify(parseExpr(text)));
 
+test('small whole numbers are shared nodes, other numbers and -0 are not', () => {
+  assert.equal(num(2), num(2));
+  assert.equal(num(-16), num(-16));
+  assert.equal(num(16).value, 16);
+  assert.notEqual(num(17), num(17));
+  assert.notEqual(num(0.5), num(0.5));
+  assert.ok(Object.is(num(-0).value, -0));
+  assert.ok(Object.is(num(0).value, 0));
+  assert.ok(Number.isNaN(num(NaN).value));
+  assert.equal(num(Infinity).value, Infinity);
+  // a shared number in many places simplifies and differentiates as a fresh one does
+  assert.equal(s('2*x^2 - 2*x^2 + 2'), '2');
+  assert.equal(toCalc(derivative(parseExpr('x^2*2 + 2^x'), 'x')), '4*x + 2^x*log(2)');
+});
+
 test('a product of a symbol with itself is a square: x*x is x^2', () => {
   assert.equal(s('x*x'), 'x^2');
   assert.equal(s('x*x*x*y*y'), 'x^3*y^2');

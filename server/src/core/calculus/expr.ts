@@ -32,8 +32,21 @@ export interface Call { readonly kind: 'call'; readonly fn: string; readonly arg
 /** A vector; a matrix is a vec whose items are vecs of equal length. */
 export interface Vec { readonly kind: 'vec'; readonly items: readonly Expr[] }
 
-/** `num(2)` */
-export const num = (value: number): Num => ({ kind: 'num', value });
+const MIN_SHARED = -16, MAX_SHARED = 16;
+/** (Not frozen: a frozen object has a map of its own, and every read of a number would then see two shapes.) */
+const SHARED_NUMS: readonly Num[] = Array.from({ length: MAX_SHARED - MIN_SHARED + 1 }, (_, i): Num => ({ kind: 'num', value: i + MIN_SHARED }));
+/**
+ * `num(2)`. The small whole numbers that rules and canonical forms use over and over (the -1 of
+ * every difference and quotient, exponents, coefficients) are shared nodes: nodes are immutable,
+ * and most of an expression's numbers are these, so most numbers cost no allocation, and a
+ * derivative or function body kept for later holds no copies of them.
+ */
+export function num(value: number): Num {
+  // (-0 is not shared: the simplifier tells it apart, and 0 | 0 === -0 would let it through)
+  if ((value | 0) === value && value >= MIN_SHARED && value <= MAX_SHARED && !Object.is(value, -0)) return SHARED_NUMS[value - MIN_SHARED]!;
+  return { kind: 'num', value };
+}
+
 /** `sym('x')` */
 export const sym = (name: string): Sym => ({ kind: 'sym', name });
 /** `call('sin', [sym('x')])` */
