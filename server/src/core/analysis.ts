@@ -173,6 +173,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   return { text, program, diagnostics: all, syntaxDiagnostics, symbols: names.symbols, data, results, broken, lowering, outcomes, evaluated, pending, keyOf: statementKey };
 }
 
+/** No variables: the value of a line without free variables (shared, as most lines' values are). */
+const NO_VARIABLES: readonly string[] = [];
+
 /** No diagnostics (shared: most statements have none). */
 const NONE: readonly Diagnostic[] = Object.freeze([]);
 
@@ -290,7 +293,7 @@ const EVALUATORS: { readonly [K in Statement['kind']]?: (ctx: StatementContext, 
   constant: (ctx, s) => {
     const v = ctx.lowering.lower(s.value);
     const value = evaluateReporting(ctx, v, NO_NAMES, s.value);
-    return { kind: 'value', value, variables: [] };
+    return { kind: 'value', value, variables: NO_VARIABLES };
   },
   // Lowering the body finds shape errors and too-large expansions on the definition itself.
   function: (ctx, s) => { ctx.lowering.functionBody(s.name.name); return undefined; },
@@ -314,7 +317,7 @@ function evaluateStatement(ctx: StatementContext, s: Statement): StatementResult
 function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | undefined): ValueResult {
   if (!at) {
     const direct = directCall(ctx, e);
-    if (direct !== undefined) return { kind: 'value', value: direct, variables: [] };
+    if (direct !== undefined) return { kind: 'value', value: direct, variables: NO_VARIABLES };
   } else {
     const quick = derivativesAt(ctx, e, at);
     if (quick) return quick;
@@ -326,7 +329,7 @@ function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | u
     return { kind: 'value', value, variables: vars };
   }
   if (freeVariables(expr).length === 0) {
-    return { kind: 'value', value: evaluateReporting(ctx, expr, NO_NAMES, e), variables: [] };
+    return { kind: 'value', value: evaluateReporting(ctx, expr, NO_NAMES, e), variables: NO_VARIABLES };
   }
   const simplified = simplify(expr);
   return { kind: 'value', value: toCalc(simplified), expr: simplified, variables: vars };
