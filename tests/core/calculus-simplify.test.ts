@@ -74,6 +74,15 @@ test('quotients, powers of products and exact function values simplify as a text
   assert.equal(s('exp(x)*exp(-x)'), '1');
 });
 
+test('products nested in products, several exp factors and square roots combine as one product', () => {
+  assert.equal(s('2*(3*(x*(y*4)))*x'), '24*x^2*y');
+  assert.equal(s('exp(x)*exp(y)*exp(z)*w'), 'w*exp(x + y + z)');
+  assert.equal(s('(x*y)^-1*y*exp(x)*exp(2*x)'), 'exp(3*x)/x');
+  assert.equal(s('exp(x)*y'), 'y*exp(x)');
+  assert.equal(s('sqrt(x)*x*sqrt(x)'), 'x^2');
+  assert.equal(s('x/sqrt(x)'), 'sqrt(x)');
+});
+
 test('expansion multiplies out products and integer powers of sums', () => {
   assert.equal(toCalc(expand(parseExpr('(x + 1)^2'))), 'x^2 + 2*x + 1');
   assert.equal(toCalc(expand(parseExpr('(x + y)*(x - y)'))), 'x^2 - y^2');

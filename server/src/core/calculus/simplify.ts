@@ -536,11 +536,18 @@ const baseExp = (f: Expr): [Expr, Expr] => (f.kind === 'pow' ? [f.base, f.exp] :
 /** The base and exponent a factor is grouped by in a product: sqrt(u)^k counts as u^(k/2). */
 function likeFactor(f: Expr, ctx: Ctx): { base: Expr; exp: Expr } {
   const [base, exp] = baseExp(f);
-  if (base.kind === 'call' && base.fn === 'sqrt' && base.args.length === 1) {
-    return { base: base.args[0]!, exp: simpMul([exp, pow(num(2), num(-1))], ctx) };
-  }
+  if (isSqrt(base)) return { base: base.args[0]!, exp: simpMul([exp, pow(num(2), num(-1))], ctx) };
   return { base, exp };
 }
+
+/** likeFactor(f).base, without working out the exponent. */
+function likeBase(f: Expr): Expr {
+  const base = f.kind === 'pow' ? f.base : f;
+  return isSqrt(base) ? base.args[0]! : base;
+}
+
+const isExp = (f: Expr): boolean => f.kind === 'call' && f.fn === 'exp' && f.args.length === 1;
+const isSqrt = (e: Expr): e is Extract<Expr, { kind: 'call' }> => e.kind === 'call' && e.fn === 'sqrt' && e.args.length === 1;
 
 /** Bound on the regroupings of one product's factors (see simpMul). */
 const MAX_MUL_ROUNDS = 4;
@@ -548,11 +555,16 @@ const MAX_MUL_ROUNDS = 4;
 function simpMul(input: Expr[], ctx: Ctx, rounds = 0): Expr {
   let coef = ONE;
   const flat: Expr[] = [];
-  const pending = [...input];
+  // the factors of nested products join the list; it is copied first, only then (most have none)
+  let pending = input, copied = false;
   let vecItem: Expr | undefined;
   for (let i = 0; i < pending.length; i++) {
     const f = pending[i]!;
-    if (f.kind === 'mul') { pending.push(...f.factors); continue; }
+    if (f.kind === 'mul') {
+      if (!copied) { pending = pending.slice(); copied = true; }
+      pending.push(...f.factors);
+      continue;
+    }
     const k = asCoef(f);
     if (k) { coef = coefMul(coef, k); continue; }
     if (f.kind === 'vec' && vecItem === undefined) { vecItem = f; continue; }
@@ -566,8 +578,10 @@ function simpMul(input: Expr[], ctx: Ctx, rounds = 0): Expr {
   if (coefIs(coef, 0)) return num(0);
 
   // exp(u)·exp(v) = exp(u + v), as SymPy writes it
-  const exps = flat.filter((f) => f.kind === 'call' && f.fn === 'exp' && f.args.length === 1);
-  if (exps.length > 1) {
+  let expCalls = 0;
+  for (const f of flat) if (isExp(f)) expCalls++;
+  if (expCalls > 1) {
+    const exps = flat.filter(isExp);
     const merged = simpCall('exp', [simpAdd(exps.map((f) => (f as { args: readonly Expr[] }).args[0]!), ctx)], ctx);
     flat.splice(0, flat.length, ...flat.filter((f) => !exps.includes(f)));
     const k = asCoef(merged);
@@ -596,7 +610,7 @@ function simpMul(input: Expr[], ctx: Ctx, rounds = 0): Expr {
         if (kq) coef = coefMul(coef, kq); else factors.push(q);
       }
     } else {
-      if (p !== first && !equals(likeFactor(p, ctx).base, base)) regroup = true;
+      if (p !== first && !equals(likeBase(p), base)) regroup = true;
       factors.push(p);
     }
   }
