@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, type Analysis, type StatementOutcome } from '../../server/src/core/analysis';
 import type { FileHost } from '../../server/src/core/semantics/data';
@@ -56,6 +57,18 @@ test('grad and jacobian at a point: the simplified derivative\'s value where the
   assert.equal(statement.kind, 'expression');
   lowering.lowerForValue((statement as Extract<typeof statement, { kind: 'expression' }>).expr);
   assert.equal(toCalc(lowering.functionBody('g')!.body), 'y');
+});
+
+test('the symbol table lists every reference once, in document order, on the tour of every language form', () => {
+  const text = readFileSync(join(__dirname, '../../examples/tour.calc'), 'utf8');
+  const { symbols, program } = analyze(text, { evaluate: false });
+  const refs = symbols.references;
+  assert.ok(refs.length > 100);
+  for (let i = 1; i < refs.length; i++) assert.ok(refs[i - 1]!.span.start < refs[i]!.span.start, `reference ${i} (${refs[i]!.name}) comes before the one listed ahead of it`);
+  // a fit names its response before its data set, and is listed so
+  const fit = program.statements.find((s) => s.kind === 'fit' && s.data)!;
+  const inFit = refs.filter((r) => r.span.start >= fit.start && r.span.end <= fit.end).map((r) => r.name);
+  assert.equal(inFit[0], 'y');
 });
 
 test('unknown names are errors with a did-you-mean suggestion', () => {

@@ -50,6 +50,9 @@ const diffVariables = new Set<Identifier>();
 /** The scope of a statement without local names (shared: nothing adds to it). */
 const NO_SCOPE: ReadonlyMap<string, Definition> = new Map();
 
+/** The uses of a definition that uses no other (shared). */
+const NO_EDGES: readonly { target: string; span: Span }[] = [];
+
 /** Context for the free names of a statement: what an unknown name means there. */
 type FreeNamePolicy = 'error' | 'variable';
 
@@ -93,7 +96,9 @@ export function resolveNames(
 
   // 2. Uses, statement by statement (a definition's own name first, so references come in document order).
   let nextDefinition = 0;
+  let ordered = true;
   for (const s of program.statements) {
+    const blockStart = references.length;
     const own = definitions[nextDefinition];
     if (own?.statement === s) {
       references.push({ span: own.span, name: own.name, target: own, isDefinition: true });
@@ -105,14 +110,16 @@ export function resolveNames(
     resolveStatement(s);
     // within a statement a few come out of order (a fit names its data set before its response)
     sortTail(references, first);
+    // the list is in order when every statement's part is and every join between parts is
+    ordered &&= inOrderAt(references, blockStart) && inOrderAt(references, first);
   }
 
   // 3. Recursion among constants and functions.
   reportCycles();
 
-  // In order already, since statements come in order and each one's references lie inside it; this
-  // one pass guards that (dependencies() merges references with statements and relies on it).
-  if (!inOrder(references, 0)) references.sort(byStart);
+  // In order already, since statements come in order and each one's references lie inside it; the
+  // joins checked above guard that (dependencies() merges references with statements and relies on it).
+  if (!ordered) references.sort(byStart);
   return { symbols: { globals, definitions, references, columns }, diagnostics };
 
   function resolveStatement(s: Statement): void {
@@ -374,7 +381,7 @@ export function resolveNames(
       state.set(name, 'visiting');
       while (stack.length) {
         const top = stack[stack.length - 1]!;
-        const out = edges.get(top.name) ?? [];
+        const out = edges.get(top.name) ?? NO_EDGES;
         if (top.i >= out.length) { state.set(top.name, 'done'); stack.pop(); continue; }
         const edge = out[top.i++]!;
         const st = state.get(edge.target);
@@ -398,6 +405,11 @@ export function resolveNames(
 function inOrder(refs: readonly Reference[], from: number): boolean {
   for (let i = from + 1; i < refs.length; i++) if (refs[i - 1]!.span.start > refs[i]!.span.start) return false;
   return true;
+}
+
+/** refs[i - 1] does not start after refs[i] (true when either is missing). */
+function inOrderAt(refs: readonly Reference[], i: number): boolean {
+  return i <= 0 || i >= refs.length || refs[i - 1]!.span.start <= refs[i]!.span.start;
 }
 
 const byStart = (a: Reference, b: Reference): number => a.span.start - b.span.start;
