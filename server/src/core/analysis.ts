@@ -450,15 +450,16 @@ function shape(v: Value): number[] {
 
 /** Evaluates, reporting domain problems as warnings on the source they came from. */
 export function evaluateReporting(ctx: StatementContext, expr: Expr, env: ReadonlyMap<string, number>, fallback: Span, atOrigins = true): Value {
-  const reported = new Set<string>();
+  let reported: Set<string> | undefined; // made at the first problem: most evaluations meet none
   const value = evaluate(expr, env, (issue) => {
     const span = (atOrigins ? ctx.lowering.origins.get(issue.node) : undefined) ?? fallback;
     const key = `${span.start}:${issue.message}`;
+    reported ??= new Set();
     if (reported.has(key)) return;
     reported.add(key);
     ctx.diagnostics.push({ code: Codes.DomainWarning, severity: 'warning', offset: span.start, length: span.end - span.start, message: issue.message });
   });
-  if (!isFiniteValue(value) && reported.size === 0) {
+  if (!isFiniteValue(value) && reported === undefined) {
     ctx.diagnostics.push({ code: Codes.DomainWarning, severity: 'warning', offset: fallback.start, length: fallback.end - fallback.start, message: 'The result is not a finite number (an overflow or an undefined operation).' });
   }
   return value;
