@@ -83,6 +83,12 @@ test('products nested in products, several exp factors and square roots combine 
   assert.equal(s('x/sqrt(x)'), 'sqrt(x)');
 });
 
+test('sums nested in sums combine like terms across the levels', () => {
+  assert.equal(s('x + (y + (x + (2*y + 1))) + 1'), '2*x + 3*y + 2');
+  assert.equal(s('(x*y + (y*x + 3)) - 2*(x*y)'), '3');
+  assert.equal(s('(a + b) + (b + a) + (a - b)'), '3*a + b');
+});
+
 test('expansion multiplies out products and integer powers of sums', () => {
   assert.equal(toCalc(expand(parseExpr('(x + 1)^2'))), 'x^2 + 2*x + 1');
   assert.equal(toCalc(expand(parseExpr('(x + y)*(x - y)'))), 'x^2 - y^2');

@@ -642,13 +642,18 @@ function withCoef(coef: Coef, factors: Expr[], ctx: Ctx): Expr {
 
 function simpAdd(input: Expr[], ctx: Ctx): Expr {
   let constant = ZERO;
-  const pending = [...input];
+  // the terms of nested sums join the list; it is copied first, only then (most have none)
+  let pending = input, copied = false;
   const groups = new Groups<{ coef: Coef; rest: Expr[] }, readonly Expr[]>(
     (g) => g.rest, sameList, (rest) => (rest.length === 1 ? keyIn(rest[0]!, ctx) : rest.map((r) => keyIn(r, ctx)).join('·')));
   const vecs: Expr[] = [];
   for (let i = 0; i < pending.length; i++) {
     const t = pending[i]!;
-    if (t.kind === 'add') { pending.push(...t.terms); continue; }
+    if (t.kind === 'add') {
+      if (!copied) { pending = pending.slice(); copied = true; }
+      pending.push(...t.terms);
+      continue;
+    }
     if (t.kind === 'vec') { vecs.push(t); continue; }
     const { coef, rest } = splitCoef(t);
     if (rest.length === 0) { constant = coefAdd(constant, coef); continue; }
@@ -666,7 +671,7 @@ function simpAdd(input: Expr[], ctx: Ctx): Expr {
   const terms: Expr[] = [];
   for (const { coef, rest } of groups.list) {
     if (coefIs(coef, 0)) continue;
-    const t = withCoef(coef, [...rest], ctx);
+    const t = withCoef(coef, rest, ctx); // (rest is this group's own list: splitCoef makes a new one)
     if (t.kind === 'add') terms.push(...t.terms); else if (!(t.kind === 'num' && t.value === 0)) terms.push(t);
   }
   if (Number.isNaN(value(constant))) return num(NaN);
