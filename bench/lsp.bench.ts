@@ -82,6 +82,7 @@ function scavengerCopiedMB(lines: number): number {
   const field = (line: string, name: string): number => Number(new RegExp(` ${name}=(\\d+)`).exec(line)?.[1] ?? 0);
   const traced = out.filter((l) => / gc=s /.test(l)).slice(-scavenges);
   if (traced.length !== scavenges) throw new Error(`expected ${scavenges} scavenges in the trace, found ${traced.length}`);
+  if (!traced.every((l) => / promoted=\d/.test(l) && / new_space_survived=\d/.test(l))) throw new Error('the trace of a scavenge lacks promoted= or new_space_survived=: V8 changed its format');
   const bytes = traced.reduce((sum, l) => sum + field(l, 'promoted') + field(l, 'new_space_survived'), 0);
   return bytes / analyses / 2 ** 20;
 }
