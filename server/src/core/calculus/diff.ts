@@ -18,8 +18,6 @@ function dMul(...factors: Expr[]): Expr {
   return mul(...factors.filter((x) => !(x.kind === 'num' && x.value === 1)));
 }
 const isZeroNum = (e: Expr): boolean => e.kind === 'num' && e.value === 0;
-/** The derivatives of leaves, shared (nodes are immutable): most of a raw derivative's nodes are these. */
-const ZERO = num(0), ONE = num(1);
 const recip = (e: Expr): Expr => pow(e, num(-1));
 const minus = (e: Expr): Expr => dMul(num(-1), e);
 
@@ -35,8 +33,8 @@ function d(e: Expr, x: string, memo: Map<Expr, Expr>): Expr {
 function rule(e: Expr, x: string, memo: Map<Expr, Expr>): Expr {
   switch (e.kind) {
     // d/dx c = 0;  d/dx x = 1;  d/dx y = 0 (pi and e are constants like any other symbol)
-    case 'num': return ZERO;
-    case 'sym': return e.name === x ? ONE : ZERO;
+    case 'num': return num(0); // (0 and 1 are num()'s shared nodes: most of a raw derivative's leaves)
+    case 'sym': return e.name === x ? num(1) : num(0);
     // sum rule: (u + v)' = u' + v'
     case 'add': return dAdd(...e.terms.map((t) => d(t, x, memo)));
     // product rule: (u·v·w)' = u'·v·w + u·v'·w + u·v·w'

@@ -146,9 +146,6 @@ function sameList(a: readonly Expr[], b: readonly Expr[]): boolean {
   return true;
 }
 
-/** The exponent of a factor that is not a power (shared: nodes are immutable). */
-const UNIT = num(1);
-
 const RANK: Record<Expr['kind'], number> = { num: 0, sym: 1, pow: 2, call: 3, mul: 4, add: 5, vec: 6 };
 
 /** A total order on expressions, used to sort the factors of a product. */
@@ -158,7 +155,7 @@ export function compareExpr(a: Expr, b: Expr): number {
   if (a.kind === 'pow' || b.kind === 'pow') {
     const c = compareExpr(a.kind === 'pow' ? a.base : a, b.kind === 'pow' ? b.base : b);
     if (c !== 0) return c;
-    return compareExpr(a.kind === 'pow' ? a.exp : UNIT, b.kind === 'pow' ? b.exp : UNIT);
+    return compareExpr(a.kind === 'pow' ? a.exp : num(1), b.kind === 'pow' ? b.exp : num(1));
   }
   if (a.kind !== b.kind) return RANK[a.kind] - RANK[b.kind];
   switch (a.kind) {
@@ -531,7 +528,7 @@ function simpPow(b: Expr, x: Expr, ctx: Ctx): Expr {
 }
 
 /** Base and exponent of a factor: x^2 is (x, 2), x is (x, 1). */
-const baseExp = (f: Expr): [Expr, Expr] => (f.kind === 'pow' ? [f.base, f.exp] : [f, UNIT]);
+const baseExp = (f: Expr): [Expr, Expr] => (f.kind === 'pow' ? [f.base, f.exp] : [f, num(1)]);
 
 /** The base and exponent a factor is grouped by in a product: sqrt(u)^k counts as u^(k/2). */
 function likeFactor(f: Expr, ctx: Ctx): { base: Expr; exp: Expr } {
