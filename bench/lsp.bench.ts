@@ -1,7 +1,8 @@
 /**
  * Language-server benchmark on a generated 5,000-line worksheet:
  *   - full analysis time (analyze(), in process, once the JIT is warm), and the first analyses in
- *     fresh processes (the cold curve),
+ *     fresh processes (the cold curve), with a fixed reference workload timed after each analysis
+ *     that says how fast the machine was running (machineReference.ts),
  *   - hover latency p50/p95 (in process, and through the real server over stdio),
  *   - edit-to-diagnostics latency through the real server over stdio (debounce reported separately),
  *   - server memory (resident set of the server process), the heap one analysis keeps, and what the
@@ -28,6 +29,7 @@ import { analyze } from '../server/src/core/analysis';
 import { createCalcDocument } from '../server/src/service/document';
 import { doHover } from '../server/src/service/hover';
 import { startServer } from '../tests/protocol/harness';
+import { machineReference } from './machineReference';
 import { generateWorksheet } from './worksheet';
 
 const args = process.argv.slice(2);
@@ -144,7 +146,15 @@ async function main(): Promise<void> {
   const gcObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; });
   gcObserver.observe({ entryTypes: ['gc'] });
   const analysisTimes: number[] = [];
-  for (const other of others) { const t0 = performance.now(); analyze(other, everything); analysisTimes.push(performance.now() - t0); }
+  // The machine reference after each analysis: how fast the machine ran while it ran (machineReference.ts).
+  const reference = machineReference();
+  const referenceTimes: number[] = [];
+  for (const other of others) {
+    const t0 = performance.now();
+    analyze(other, everything);
+    analysisTimes.push(performance.now() - t0);
+    referenceTimes.push(reference.run());
+  }
   await new Promise((r) => setTimeout(r, 0)); // let the observer deliver the last entries
   gcObserver.disconnect();
   report.analysisGcMs = gcMs / others.length;
@@ -156,6 +166,9 @@ async function main(): Promise<void> {
   report.analysisMinMs = Math.min(...analysisTimes);
   report.analysisP90Ms = percentile(analysisTimes, 90);
   report.analysisMaxMs = Math.max(...analysisTimes);
+  report.referenceMedianMs = percentile(referenceTimes, 50);
+  report.referenceMinMs = Math.min(...referenceTimes);
+  report.referenceMaxMs = Math.max(...referenceTimes);
   const once = analyze(text, everything);
   report.statementsEvaluated = once.results.size;
   report.distinctOutcomes = once.outcomes.size;
@@ -281,6 +294,7 @@ async function main(): Promise<void> {
   console.log(`  (after ${WARM_UP} warm-up analyses; in a fresh process the first takes ${fmt(report.coldFirstMs as number)}, the second ${fmt(report.coldSecondMs as number)}, the fifth ${fmt(report.coldFifthMs as number)})`);
   console.log(`  (${report.statementsEvaluated} statements with a result, ${report.distinctOutcomes} distinct outcomes; garbage collection ${fmt(report.analysisGcMs as number)} per analysis)`);
   console.log(`  (one analysis keeps ${(report.analysisKeptMB as number).toFixed(1)} MB of heap; the scavenger copies ${(report.scavengerCopiedMB as number).toFixed(2)} MB per analysis)`);
+  console.log(`  (machine reference after each analysis: median ${fmt(report.referenceMedianMs as number)}, fastest ${fmt(report.referenceMinMs as number)}, slowest ${fmt(report.referenceMaxMs as number)})`);
   console.log(`Re-analysis after a local edit:    median ${fmt(report.reanalysisLocalMedianMs as number)} (${((report.reanalysisLocalReusedShare as number) * 100).toFixed(1)} % of outcomes reused)`);
   console.log(`Re-analysis after editing c0:      median ${fmt(report.reanalysisConstantMedianMs as number)} (${((report.reanalysisConstantReusedShare as number) * 100).toFixed(1)} % of outcomes reused)`);
   console.log(`Parse + data + names (in process): median ${fmt(report.syntacticMedianMs as number)}`);
