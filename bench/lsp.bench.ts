@@ -72,8 +72,9 @@ function coldRun(): void {
  * twenty analyses after the warm-up, in a process of its own run with that flag. An object an
  * analysis keeps is copied twice unless V8 allocated it in the old generation from the start, and
  * what dies young is not copied at all, so this follows what an analysis keeps young; and unlike
- * the times it hardly moves with the machine's load (±0.2 MB between runs), which makes it the
- * figure to compare for the collector's share.
+ * the times it moves little with the machine's load, which makes it the figure to compare for the
+ * collector's share. (It does move from process to process, 8.0 to 9.7 MB on the same code, as V8
+ * decides per process, from what it has seen survive, which allocation sites to allocate old.)
  */
 function scavengerCopiedMB(lines: number): number {
   const r = spawnSync(process.execPath, ['--trace-gc-nvp', process.argv[1]!, '--copied', '--lines', String(lines)], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
