@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { analyze, type Analysis } from './core/analysis';
-import { toUnicode } from './core/calculus/print';
+import { toCalc, toUnicode } from './core/calculus/print';
 import { jsonReport, LineMap } from './core/report';
 import type { StatementResult } from './core/results';
 import { runStatement, summarize } from './core/run';
@@ -94,9 +94,9 @@ function printHuman(o: FileOutcome): void {
 function describe(r: StatementResult): string {
   switch (r.kind) {
     case 'value':
-      if (typeof r.value === 'string') return `= ${r.expr ? toUnicode(r.expr) : r.value}`;
+      if (r.expr) return `= ${toUnicode(r.expr)}`;
       return `= ${showValue(r.value)}`;
-    case 'taylor': return `order ${r.order} about (${Object.entries(r.at).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ')}):\n${r.shifted}\n= ${r.polynomial}`;
+    case 'taylor': return `order ${r.order} about (${Object.entries(r.at).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ')}):\n${toCalc(r.shiftedExpr)}\n= ${toCalc(r.expanded)}`;
     case 'fit': {
       const params = r.parameters.map((p) => `${p.name} = ${p.value.toPrecision(8)} ± ${p.stderr.toPrecision(3)}`).join('\n');
       return `${r.method === 'qr' ? 'linear least squares (QR)' : r.method === 'lm' ? 'Levenberg–Marquardt' : 'gradient descent'}: ${r.message}\n${params}\nχ² = ${fmt(r.chi2)}, dof = ${r.dof}, χ²/dof = ${fmt(r.reducedChi2)}, R² = ${fmt(r.r2)}${r.notes.length ? '\n' + r.notes.join('\n') : ''}`;

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, type Analysis, type StatementOutcome } from '../../server/src/core/analysis';
 import type { FileHost } from '../../server/src/core/semantics/data';
+import { type StatementResult, type TaylorResult, valueOrText } from '../../server/src/core/results';
+import { jsonResult } from '../../server/src/core/report';
 import { Codes } from '../../server/src/core/syntax/diagnostics';
 import { toCalc } from '../../server/src/core/calculus/index';
 import { Lowering } from '../../server/src/core/semantics/lower';
@@ -16,7 +18,10 @@ function resultOn(a: Analysis, line: number): unknown {
   for (const [s, r] of a.results) if (a.text.slice(0, s.start).split('\n').length === line) return r;
   return undefined;
 }
-const value = (text: string, line = text.split('\n').length): unknown => (resultOn(analyze(text), line) as { value: unknown } | undefined)?.value;
+const value = (text: string, line = text.split('\n').length): unknown => {
+  const r = resultOn(analyze(text), line) as StatementResult | undefined;
+  return r?.kind === 'value' ? valueOrText(r) : undefined;
+};
 const close = (a: number, b: number, rel = 1e-12): void => assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${a} ≈ ${b}`);
 
 test('expression lines evaluate with constants, functions and compositions', () => {
@@ -37,6 +42,17 @@ test('an expression with free variables gives its simplified symbolic form', () 
   assert.equal(value('diff(x^2*y, x)'), '2*x*y');
   assert.equal(value('diff(x^2*y, x) at x = 3, y = 1'), 6);
   assert.deepEqual(value('u(x, y) = [x^2 - y^2, 2*x*y]\njacobian(u) at [1, 2]'), [[2, -4], [4, 2]]);
+});
+
+test('symbolic results and Taylor polynomials are kept as expressions, and printed only where they are shown', () => {
+  const a = analyze('diff(x^2*y, x)\ntaylor cos(x) at x = 0 order 4');
+  const [d, t] = [resultOn(a, 1), resultOn(a, 2)] as [StatementResult, StatementResult];
+  // no text in the results themselves: a worksheet's analysis prints nothing no one looks at
+  for (const r of [d, t]) assert.ok(Object.values(r).every((v) => typeof v !== 'string' || v === r.kind), JSON.stringify(Object.keys(r)));
+  assert.equal(d.kind === 'value' && toCalc(d.expr!), '2*x*y');
+  // calc run --json prints them as before
+  assert.deepEqual(jsonResult(d), { kind: 'value', value: '2*x*y' });
+  assert.deepEqual(jsonResult(t), { kind: 'taylor', polynomial: 'x^4/24 - x^2/2 + 1', shifted: '1 - x^2/2 + x^4/24', order: 4, at: { x: 0 } });
 });
 
 test('grad and jacobian at a point: the simplified derivative\'s value where the unsimplified one is undefined, and bodies stay simplified', () => {
@@ -162,8 +178,8 @@ test('check grad compares with finite differences and fails at a kink', () => {
 
 test('taylor of a polynomial of degree n at order n reproduces it', () => {
   const a = analyze('taylor x^3 - 2*x + 1 at x = 2 order 3');
-  const r = resultOn(a, 1) as { polynomial: string };
-  assert.equal(analyze(`expect ${r.polynomial} == x^3 - 2*x + 1`).diagnostics.length, 0);
+  const r = resultOn(a, 1) as TaylorResult;
+  assert.equal(analyze(`expect ${toCalc(r.expanded)} == x^3 - 2*x + 1`).diagnostics.length, 0);
 });
 
 test('taylor about a point where a derivative is infinite or the function undefined says which order fails', () => {

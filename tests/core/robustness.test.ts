@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/core/analysis';
+import { valueOrText } from '../../server/src/core/results';
 import { assertDiagnosticsInside, exerciseFeatures } from './features';
 import { seeded as random } from '../../server/src/core/calculus/random';
 
@@ -66,7 +67,7 @@ test('a CRLF file means the same as its LF version: the same codes and the same 
   const crlf = TOUR.replace(/\n/g, '\r\n');
   const a = analyze(TOUR), b = timed(SMALL_MS, 'analysis', () => assertDiagnosticsInside(crlf));
   assert.deepEqual(b.diagnostics.map((d) => d.code), a.diagnostics.map((d) => d.code));
-  assert.deepEqual([...b.results.values()].map((r) => r.kind === 'value' ? r.value : r.kind), [...a.results.values()].map((r) => r.kind === 'value' ? r.value : r.kind));
+  assert.deepEqual([...b.results.values()].map((r) => r.kind === 'value' ? valueOrText(r) : r.kind), [...a.results.values()].map((r) => r.kind === 'value' ? valueOrText(r) : r.kind));
   const doc = exerciseFeatures(crlf, [0, 300, crlf.length]);
   assert.equal(doc.textDocument.lineCount, TOUR.split('\n').length);
 });

@@ -149,7 +149,7 @@ function corpus(): Case[] {
     const a = analyze(text, { budgetMs: 20_000 });
     const errors = a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
     const result = [...a.results.values()].find((r): r is TaylorResult => r.kind === 'taylor');
-    const ours = result && errors.length === 0 ? result.polynomial : { error: `${text}: ${errors.join('; ') || 'no result'}` };
+    const ours = result && errors.length === 0 ? toCalc(result.expanded) : { error: `${text}: ${errors.join('; ') || 'no result'}` };
     cases.push({ f: toCalc(expr), vars, point, kind, order, ours, via: 'analyze()' });
   }
   return cases;

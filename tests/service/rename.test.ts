@@ -5,6 +5,7 @@ import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { doRename, prepareRename } from '../../server/src/service/rename';
 import { documentOf, withCursor } from './cursor';
 import type { CalcDocument } from '../../server/src/service/document';
+import { valueOrText } from '../../server/src/core/results';
 
 function applied(doc: CalcDocument, edit: WorkspaceEdit | { error: string }): string {
   assert.ok(!('error' in edit), 'error' in edit ? edit.error : '');
@@ -35,7 +36,7 @@ test('the result of a rename analyses the same way: the same diagnostics and val
   const { doc, position } = withCursor('a = 2\nf(x) = a*x^2\nf(3) + |a\n');
   const renamed = documentOf(applied(doc, doRename(doc, position, 'scale')));
   assert.deepEqual(renamed.analysis.diagnostics.map((d) => d.code), doc.analysis.diagnostics.map((d) => d.code));
-  const values = (d: CalcDocument) => [...d.analysis.results.values()].map((r) => (r.kind === 'value' ? r.value : null));
+  const values = (d: CalcDocument) => [...d.analysis.results.values()].map((r) => (r.kind === 'value' ? valueOrText(r) : null));
   assert.deepEqual(values(renamed), values(doc));
 });
 

@@ -8,7 +8,6 @@
  */
 import { type Expr, ExprTooLarge, freeSymbols, num, substitute } from './calculus/expr';
 import { simplify } from './calculus/simplify';
-import { toCalc } from './calculus/print';
 import type { ExpectResult, Point, StatementResult, TaylorResult, ValueResult, CheckResult } from './results';
 import { loadData, type DataSet, type FileHost } from './semantics/data';
 import { evaluate, fmt, isFiniteValue, type Value } from './semantics/evaluate';
@@ -332,7 +331,7 @@ function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | u
     return { kind: 'value', value: evaluateReporting(ctx, expr, NO_NAMES, e), variables: NO_VARIABLES };
   }
   const simplified = simplify(expr);
-  return { kind: 'value', value: toCalc(simplified), expr: simplified, variables: vars };
+  return { kind: 'value', expr: simplified, variables: vars };
 }
 
 /**

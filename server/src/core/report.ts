@@ -3,7 +3,8 @@
  * the format of `calc run --json`, documented field by field in docs/cli.md.
  */
 import type { Analysis } from './analysis';
-import type { StatementResult } from './results';
+import { toCalc } from './calculus/print';
+import { type StatementResult, valueOrText } from './results';
 import type { Diagnostic } from './syntax/diagnostics';
 
 export interface JsonDiagnostic {
@@ -39,8 +40,8 @@ export function jsonDiagnostic(lines: LineMap, d: Diagnostic): JsonDiagnostic {
 /** The JSON fields of a result, without the symbolic trees. */
 export function jsonResult(r: StatementResult): Record<string, unknown> {
   switch (r.kind) {
-    case 'value': return { kind: 'value', value: r.value };
-    case 'taylor': return { kind: 'taylor', polynomial: r.polynomial, shifted: r.shifted, order: r.order, at: r.at };
+    case 'value': return { kind: 'value', value: valueOrText(r) };
+    case 'taylor': return { kind: 'taylor', polynomial: toCalc(r.expanded), shifted: toCalc(r.shiftedExpr), order: r.order, at: r.at };
     case 'check': return { kind: 'check', passed: r.passed, maxRelError: r.maxRelError, exact: r.exact, numeric: r.numeric, at: r.at, message: r.message };
     case 'expect': return { kind: 'expect', passed: r.passed, method: r.method, counterexample: r.counterexample ?? null, message: r.message };
     case 'root': return {

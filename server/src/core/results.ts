@@ -3,32 +3,59 @@
  * (`calc run --json`, documented field by field in docs/cli.md) and the plots.
  */
 import type { Expr } from './calculus/expr';
+import { toCalc } from './calculus/print';
 import type { FitResult, MinimizeResult, RootResult } from './numeric/types';
 import type { Value } from './semantics/evaluate';
 
 /** A point: each variable's name and value, in the variables' order. */
 export type Point = Record<string, number>;
 
-/** An expression line or a constant: a number, vector, matrix, or a symbolic expression in .calc syntax. */
-export interface ValueResult {
+/**
+ * An expression line or a constant: a number, vector or matrix (`value`), or a symbolic
+ * expression (`expr`), which is printed where it is shown (`valueOrText`; the `value` field of
+ * `calc run --json`), so that working out a worksheet does not print what no one looks at.
+ */
+export type ValueResult = NumericValue | SymbolicValue;
+
+interface NumericValue {
   readonly kind: 'value';
-  /** number | number[] | number[][], or a string holding a symbolic expression in .calc syntax. */
-  readonly value: Value | string;
-  /** The simplified symbolic form, when the result is symbolic. */
-  readonly expr?: Expr;
-  /** The variables of the expression, in order (the order of `at [..]`). */
+  /** number | number[] | number[][] */
+  readonly value: Value;
+  readonly expr?: undefined;
+  /** The variables of the expression, in order (the order of `at [..]`); none when it has none. */
   readonly variables: readonly string[];
 }
 
+interface SymbolicValue {
+  readonly kind: 'value';
+  readonly value?: undefined;
+  /** The simplified symbolic form. */
+  readonly expr: Expr;
+  /** Its variables, in order (the order of `at [..]`). */
+  readonly variables: readonly string[];
+}
+
+/**
+ * A value as .calc writes it: the number, vector or matrix, or the symbolic form in .calc syntax.
+ *
+ * @example valueOrText(analyze('diff(x^2*y, x)').results.values().next().value) // "2*x*y"
+ */
+export function valueOrText(r: ValueResult): Value | string {
+  return r.expr ? toCalc(r.expr) : r.value;
+}
+
+/**
+ * A Taylor polynomial, both ways, as expressions: printed where it is shown (`toCalc`, and the
+ * `polynomial` and `shifted` fields of `calc run --json`), so that working out a worksheet does not
+ * print polynomials no one looks at.
+ */
 export interface TaylorResult {
   readonly kind: 'taylor';
-  /** The expanded polynomial, in .calc syntax. */
-  readonly polynomial: string;
-  /** The same polynomial in powers of (x − a), in .calc syntax. */
-  readonly shifted: string;
   readonly order: number;
   readonly at: Point;
+  /** The polynomial multiplied out, in powers of the variables. */
   readonly expanded: Expr;
+  /** The same polynomial in powers of (x − a). */
   readonly shiftedExpr: Expr;
   /** The function that was expanded, and its variables. */
   readonly function: Expr;

@@ -10,6 +10,7 @@ import { compile } from './calculus/compile';
 import { type Expr, freeSymbols, sub } from './calculus/expr';
 import { derivative } from './calculus/diff';
 import { simplify } from './calculus/simplify';
+import { toCalc } from './calculus/print';
 import { lagrange } from './numeric/lagrange';
 import { maximize, methodName, minimize } from './numeric/minimize';
 import { fitLinear, fitNonlinear } from './numeric/regress';
@@ -281,8 +282,8 @@ export function summarize(r: StatementResult): string {
       return r.answer ? `${r.message}` : r.message;
     case 'fit':
       return `${r.parameters.map((p) => `${p.name} = ${short(p.value)} ± ${short(p.stderr)}`).join(', ')} · χ²/dof = ${short(r.reducedChi2)}${r.converged ? '' : ' · not converged'}`;
-    case 'value': return typeof r.value === 'string' ? r.value : JSON.stringify(r.value);
-    case 'taylor': return r.shifted;
+    case 'value': return r.expr ? toCalc(r.expr) : JSON.stringify(r.value);
+    case 'taylor': return toCalc(r.shiftedExpr);
     case 'check': case 'expect': return r.message;
   }
 }

@@ -10,6 +10,7 @@ import {
   CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position,
 } from 'vscode-languageserver-types';
 import { BUILTINS, type Builtin } from '../core/semantics/builtins';
+import { valueOrText } from '../core/results';
 import { METHODS, OPTIONS } from '../core/run';
 import { STATEMENT_KEYWORDS } from '../core/syntax/parser';
 import type { Statement } from '../core/syntax/ast';
@@ -165,7 +166,7 @@ function definitionItem(doc: CalcDocument, s: Statement, options: CompletionOpti
   }
   const name = s.kind === 'constant' ? s.name.name : '';
   const result = doc.analysis.results.get(s);
-  const value = result?.kind === 'value' ? ` = ${showValue(result.value, 60)}` : '';
+  const value = result?.kind === 'value' ? ` = ${showValue(valueOrText(result), 60)}` : '';
   return { label: name, kind: CompletionItemKind.Constant, detail: `${name}${value}`, sortText: `1${name}` };
 }
 

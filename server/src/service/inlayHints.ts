@@ -3,8 +3,9 @@
  * Taylor polynomials, ✓/✗ for check and expect, and the summary of a run.
  */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver-types';
+import { toCalc } from '../core/calculus/print';
 import { summarize } from '../core/run';
-import type { StatementResult } from '../core/results';
+import { type StatementResult, valueOrText } from '../core/results';
 import type { Expression, Statement } from '../core/syntax/ast';
 import { type CalcDocument, resultOf } from './document';
 import { showValue } from './values';
@@ -41,9 +42,9 @@ function labelOf(s: Statement, r: StatementResult): string | undefined {
   switch (r.kind) {
     case 'value':
       if (s.kind === 'constant' && (s.value.kind === 'number' || (s.value.kind === 'unary' && s.value.operand.kind === 'number'))) return undefined;
-      if (s.kind === 'constant' && s.value.kind === 'vector' && typeof r.value !== 'string' && isLiteral(s.value)) return undefined;
-      return `= ${showValue(r.value, MAX_LABEL * 4)}`;
-    case 'taylor': return `≈ ${r.shifted}`;
+      if (s.kind === 'constant' && s.value.kind === 'vector' && !r.expr && isLiteral(s.value)) return undefined;
+      return `= ${showValue(valueOrText(r), MAX_LABEL * 4)}`;
+    case 'taylor': return `≈ ${toCalc(r.shiftedExpr)}`;
     case 'check': case 'expect': return /^[✓✗]/.test(r.message) ? r.message : `${r.passed ? '✓' : '✗'} ${r.message}`;
     default: return `▸ ${summarize(r)}`;
   }

@@ -507,9 +507,8 @@ export function explainResult(ctx: ExplainContext, s: Statement, r: StatementRes
       const e = s.kind === 'expression' ? s.expr : s.kind === 'constant' ? s.name : undefined;
       if (!e) return undefined;
       const lhs = s.kind === 'constant' ? printed(sym(s.name.name)) : labelOf(ctx, e, source);
-      const exact = typeof r.value === 'string' ? r.expr : valueExpr(r.value, false);
-      if (!exact) return { title: source(e), blocks: [{ kind: 'text', text: `= ${r.value as string}` }] };
-      const shown = typeof r.value === 'string' ? exact : valueExpr(r.value);
+      const exact = r.expr ?? valueExpr(r.value, false);
+      const shown = r.expr ?? valueExpr(r.value);
       const blocks: Block[] = [{ kind: 'math', rows: [row(lhs, printed(shown))], copy: copiesOf(exact) }];
       if (s.kind === 'expression' && s.at) {
         const at = pointOf(ctx, s.at, r.variables);

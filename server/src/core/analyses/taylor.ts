@@ -2,7 +2,6 @@
  * `taylor TARGET at POINT order N`: the Taylor polynomial of order N about a point.
  */
 import { taylor } from '../calculus/taylor';
-import { toCalc } from '../calculus/print';
 import type { StatementContext } from '../analysis';
 import { numberOf, pointFor, targetOf } from '../analysis';
 import type { TaylorResult } from '../results';
@@ -38,8 +37,5 @@ export function taylorStatement(ctx: StatementContext, s: TaylorStatement): Tayl
     const fix = singularOrder === 0 ? 'expand about a point where it is defined' : `expand about another point, or use order ${singularOrder - 1}`;
     throw new LowerError(Codes.EvaluationError, s.at, `The function ${what} at ${where}, so it has no Taylor polynomial of order ${order} there: ${fix}.`);
   }
-  return {
-    kind: 'taylor', polynomial: toCalc(expanded), shifted: toCalc(shifted), order, at,
-    expanded, shiftedExpr: shifted, function: expr, variables: vars,
-  };
+  return { kind: 'taylor', order, at, expanded, shiftedExpr: shifted, function: expr, variables: vars };
 }
