@@ -25,7 +25,7 @@ export function getInlayHints(doc: CalcDocument, range?: Range): InlayHint[] {
     if (s.start > to) break;
     const result = resultOf(doc, s);
     if (!result) continue;
-    const label = labelOf(s, result);
+    const label = labelled(s, result);
     if (!label) continue;
     const line = td.positionAt(s.end).line;
     const end = lineEnd(doc, line);
@@ -36,6 +36,19 @@ export function getInlayHints(doc: CalcDocument, range?: Range): InlayHint[] {
     });
   }
   return out;
+}
+
+/**
+ * Labels by result, made once: results hold expressions, printed where they are shown, and the
+ * editor asks again for the lines on screen at every scroll and edit.
+ */
+const labels = new WeakMap<StatementResult, string | undefined>();
+
+function labelled(s: Statement, r: StatementResult): string | undefined {
+  if (labels.has(r)) return labels.get(r);
+  const label = labelOf(s, r);
+  labels.set(r, label);
+  return label;
 }
 
 function labelOf(s: Statement, r: StatementResult): string | undefined {
