@@ -9,10 +9,11 @@
  * arithmetic loop keeps to 33–35 ms and random reads over 64 MB to 21–25 ms. What slows down is
  * code like the analysis's: branches on the kinds of many small objects, property loads through
  * several hidden classes, Map lookups by object identity. This workload is that kind of code with
- * nothing else in it: it evaluates a seeded random expression graph of 50,000 nodes of five shapes,
- * five times, and allocates nothing while it is timed. It took 14 to 38 ms on the same machine within
- * an hour (docs/performance.md). Its time is not a property of Calc and no change to Calc moves it;
- * it only says how fast the machine was when an analysis took what it took.
+ * nothing else in it: it evaluates a seeded random expression graph of 50,000 nodes of five kinds
+ * (four hidden classes), five times, and allocates nothing while it is timed. It took 14 to 38 ms on
+ * the same machine within an hour (docs/performance.md). Its time is not a property of Calc: a change
+ * to Calc moves it only through what an analysis leaves the collector to finish on the other core
+ * while it runs. It says how fast the machine was when an analysis took what it took.
  */
 
 type RefNode =

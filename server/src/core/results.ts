@@ -31,14 +31,14 @@ interface SymbolicValue {
   readonly value?: undefined;
   /** The simplified symbolic form. */
   readonly expr: Expr;
-  /** Its variables, in order (the order of `at [..]`). */
+  /** Its free variables, in order: a function's parameters for `grad(f)` and the like, else alphabetical. */
   readonly variables: readonly string[];
 }
 
 /**
  * A value as .calc writes it: the number, vector or matrix, or the symbolic form in .calc syntax.
  *
- * @example valueOrText(analyze('diff(x^2*y, x)').results.values().next().value) // "2*x*y"
+ * @example valueOrText({ kind: 'value', expr: parseExpr('2*x*y'), variables: ['x', 'y'] }) // "2*x*y"
  */
 export function valueOrText(r: ValueResult): Value | string {
   return r.expr ? toCalc(r.expr) : r.value;

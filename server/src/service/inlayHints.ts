@@ -40,7 +40,10 @@ export function getInlayHints(doc: CalcDocument, range?: Range): InlayHint[] {
 
 /**
  * Labels by result, made once: results hold expressions, printed where they are shown, and the
- * editor asks again for the lines on screen at every scroll and edit.
+ * editor asks again for the lines on screen at every scroll and edit. (A WeakMap, which the
+ * calculus caches avoid because the collector must process every entry: this one holds only the
+ * results whose lines have been on screen. One result serves only statements with the same text,
+ * so the label, which also reads the statement, is the same for each.)
  */
 const labels = new WeakMap<StatementResult, string | undefined>();
 
