@@ -181,7 +181,8 @@ export function equals(a: Expr, b: Expr): boolean {
   }
 }
 
-function listEquals(a: readonly Expr[], b: readonly Expr[]): boolean {
+/** Structural equality of two lists of expressions, item by item. */
+export function listEquals(a: readonly Expr[], b: readonly Expr[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!equals(a[i]!, b[i]!)) return false;
   return true;

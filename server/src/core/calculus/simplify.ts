@@ -13,7 +13,7 @@
  * the tree smaller or more canonical, and the passes are capped, so nothing can loop.
  */
 import {
-  type Expr, num, call, vec, pow, equals, children, ExprTooLarge,
+  type Expr, num, call, vec, pow, equals, listEquals, children, ExprTooLarge,
 } from './expr';
 import { builtinFunction, canonicalFunctionName } from '../semantics/builtins';
 import {
@@ -137,13 +137,6 @@ class Groups<G, L> {
     if (this.index) this.index.set(this.key(this.like(g)), g);
     else if (this.list.length > 8) this.index = new Map(this.list.map((x) => [this.key(this.like(x)), x]));
   }
-}
-
-/** Structural equality of two lists of expressions. */
-function sameList(a: readonly Expr[], b: readonly Expr[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!equals(a[i]!, b[i]!)) return false;
-  return true;
 }
 
 const RANK: Record<Expr['kind'], number> = { num: 0, sym: 1, pow: 2, call: 3, mul: 4, add: 5, vec: 6 };
@@ -642,7 +635,7 @@ function simpAdd(input: Expr[], ctx: Ctx): Expr {
   // the terms of nested sums join the list; it is copied first, only then (most have none)
   let pending = input, copied = false;
   const groups = new Groups<{ coef: Coef; rest: Expr[] }, readonly Expr[]>(
-    (g) => g.rest, sameList, (rest) => (rest.length === 1 ? keyIn(rest[0]!, ctx) : rest.map((r) => keyIn(r, ctx)).join('·')));
+    (g) => g.rest, listEquals, (rest) => (rest.length === 1 ? keyIn(rest[0]!, ctx) : rest.map((r) => keyIn(r, ctx)).join('·')));
   const vecs: Expr[] = [];
   for (let i = 0; i < pending.length; i++) {
     const t = pending[i]!;
