@@ -1,9 +1,8 @@
 /**
  * Language-server benchmark on a generated 5,000-line worksheet:
- *   - full analysis time (analyze(), once the JIT is warm, in a worker thread with the heap limits of
- *     the server's evaluation worker, where the server analyses), and the first analyses in fresh
- *     processes (the cold curve), with a fixed reference workload timed after each analysis that
- *     says how fast the machine was running (machineReference.ts),
+ *   - full analysis time (analyze(), in process, once the JIT is warm), and the first analyses in
+ *     fresh processes (the cold curve), with a fixed reference workload timed after each analysis
+ *     that says how fast the machine was running (machineReference.ts),
  *   - hover latency p50/p95 (in process, and through the real server over stdio),
  *   - edit-to-diagnostics latency through the real server over stdio (debounce reported separately),
  *   - server memory (resident set of the server process), the heap one analysis keeps, and what the
@@ -24,11 +23,9 @@ import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { pathToFileURL } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { HoverRequest, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { analyze } from '../server/src/core/analysis';
-import { EVALUATION_WORKER_LIMITS } from '../server/src/runWorker';
 import { createCalcDocument } from '../server/src/service/document';
 import { doHover } from '../server/src/service/hover';
 import { startServer } from '../tests/protocol/harness';
@@ -53,28 +50,6 @@ const everything = { budgetMs: 600_000 };
 /** Analyses before the timed ones: enough for the JIT to reach its steady state (see coldCurve). */
 const WARM_UP = 15;
 
-/** Marks a worker thread of this bundle that runs one task of the evaluation worker's share. */
-const EVALUATION_ROLE = 'calc-bench-evaluation';
-type EvaluationTask = 'cold' | 'copied' | 'figures';
-
-/**
- * Runs `task` in a worker thread of this bundle with the server's evaluation-worker heap limits
- * (EVALUATION_WORKER_LIMITS, server/src/runWorker.ts): full analyses and re-analyses are timed
- * where the server runs them. Resolves with what the task posts back.
- */
-function inEvaluationWorker<T>(task: EvaluationTask): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(process.argv[1]!, {
-      argv: args,
-      workerData: { role: EVALUATION_ROLE, task },
-      resourceLimits: EVALUATION_WORKER_LIMITS,
-    });
-    worker.once('message', (m: T) => resolve(m));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the benchmark's evaluation worker exited (code ${code}) without an answer`)));
-  });
-}
-
 /**
  * The first analyses in a new process (one worksheet each, different seeds), in milliseconds: the
  * same bundle run again with `--cold`, so that nothing is compiled or cached yet.
@@ -85,10 +60,10 @@ function coldCurve(lines: number): number[] {
   return JSON.parse(r.stdout) as number[];
 }
 
-/** The cold task: analyses five worksheets in a fresh worker and returns their times. */
-function coldAnalyses(): number[] {
+/** `--cold`: analyses five worksheets in this fresh process and prints their times as JSON. */
+function coldRun(): void {
   const texts = Array.from({ length: 5 }, (_, i) => generateWorksheet(LINES, 500 + i));
-  return texts.map((t) => { const t0 = performance.now(); analyze(t, everything); return performance.now() - t0; });
+  console.log(JSON.stringify(texts.map((t) => { const t0 = performance.now(); analyze(t, everything); return performance.now() - t0; })));
 }
 
 /**
@@ -98,7 +73,7 @@ function coldAnalyses(): number[] {
  * analysis keeps is copied twice unless V8 allocated it in the old generation from the start, and
  * what dies young is not copied at all, so this follows what an analysis keeps young; and unlike
  * the times it moves little with the machine's load, which makes it the figure to compare for the
- * collector's share. (It does move from process to process, 7.3 to 11.1 MB on the same code, as V8
+ * collector's share. (It does move from process to process, 8.0 to 9.7 MB on the same code, as V8
  * decides per process, from what it has seen survive, which allocation sites to allocate old.)
  */
 function scavengerCopiedMB(lines: number): number {
@@ -106,20 +81,17 @@ function scavengerCopiedMB(lines: number): number {
   if (r.status !== 0) throw new Error(`the scavenger run failed: ${r.stderr}`);
   const out = r.stdout.split('\n');
   const { scavenges, analyses } = JSON.parse(out.find((l) => l.startsWith('{"scavenges"'))!) as { scavenges: number; analyses: number };
-  // V8 prints one line per collection, in order, each headed by [pid:isolate]; the timed analyses'
-  // scavenges are the last ones of the worker's isolate, the one that made the last scavenge
+  // V8 prints one line per collection, in order; the timed analyses' scavenges are the last ones
   const field = (line: string, name: string): number => Number(new RegExp(` ${name}=(\\d+)`).exec(line)?.[1] ?? 0);
-  const scavengeLines = out.filter((l) => / gc=s /.test(l));
-  const isolate = /^\[[^\]]*\]/.exec(scavengeLines.at(-1) ?? '')?.[0];
-  const traced = scavengeLines.filter((l) => isolate !== undefined && l.startsWith(isolate)).slice(-scavenges);
+  const traced = out.filter((l) => / gc=s /.test(l)).slice(-scavenges);
   if (traced.length !== scavenges) throw new Error(`expected ${scavenges} scavenges in the trace, found ${traced.length}`);
   if (!traced.every((l) => / promoted=\d/.test(l) && / new_space_survived=\d/.test(l))) throw new Error('the trace of a scavenge lacks promoted= or new_space_survived=: V8 changed its format');
   const bytes = traced.reduce((sum, l) => sum + field(l, 'promoted') + field(l, 'new_space_survived'), 0);
   return bytes / analyses / 2 ** 20;
 }
 
-/** The copied task: the warm-up and twenty analyses, then how many scavenges the twenty took. */
-async function copiedAnalyses(): Promise<{ scavenges: number; analyses: number }> {
+/** `--copied`: the warm-up and twenty analyses, then how many scavenges the twenty took, as JSON. */
+async function copiedRun(): Promise<void> {
   for (let i = 0; i < WARM_UP; i++) analyze(generateWorksheet(LINES, 1000 + i), everything);
   const others = Array.from({ length: 20 }, (_, i) => generateWorksheet(LINES, 2 + i));
   await new Promise((r) => setTimeout(r, 0)); // the warm-up's last collections are delivered before counting
@@ -129,77 +101,7 @@ async function copiedAnalyses(): Promise<{ scavenges: number; analyses: number }
   for (const o of others) analyze(o, everything);
   await new Promise((r) => setTimeout(r, 0));
   observer.disconnect();
-  return { scavenges, analyses: others.length };
-}
-
-/**
- * The figures task, the evaluation worker's share of a version: full analyses of every statement,
- * warm (the first runs compile the code paths), with the collector's time and the machine
- * reference; then re-analyses of edited versions with the last version's outcomes.
- */
-async function evaluationFigures(): Promise<Record<string, number>> {
-  const text = generateWorksheet(LINES);
-  const report: Record<string, number> = {};
-  // Each timed run analyses a worksheet of its own (the same generator with another seed), so
-  // that nothing one analysis leaves in a cache is found again by the next; the time spent in
-  // garbage collection during the timed runs is reported with it. The first analyses in a process
-  // run while V8 is still compiling and optimising the code: the cold curve (fresh processes)
-  // shows them, and the steady state takes about fifteen analyses to reach, so that many are run
-  // before timing (as the evaluation worker has after some minutes of editing: each pause in
-  // typing is an analysis, most of them partial).
-  // The machine reference, timed after each analysis: how fast the machine ran while it ran
-  // (machineReference.ts). Built and warmed up before the analyses, so that its own set-up is not in
-  // their figures; its graph (about 50,000 small objects) stays in the heap while they run.
-  const reference = machineReference();
-  for (let i = 0; i < WARM_UP; i++) analyze(generateWorksheet(LINES, 1000 + i), everything);
-  const others = Array.from({ length: 20 }, (_, i) => generateWorksheet(LINES, 2 + i));
-  let gcMs = 0;
-  const gcObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; });
-  gcObserver.observe({ entryTypes: ['gc'] });
-  const analysisTimes: number[] = [];
-  const referenceTimes: number[] = [];
-  for (const other of others) {
-    const t0 = performance.now();
-    analyze(other, everything);
-    analysisTimes.push(performance.now() - t0);
-    referenceTimes.push(reference.run());
-  }
-  await new Promise((r) => setTimeout(r, 0)); // let the observer deliver the last entries
-  gcObserver.disconnect();
-  report.analysisGcMs = gcMs / others.length;
-  report.analysisMedianMs = percentile(analysisTimes, 50);
-  report.analysisMinMs = Math.min(...analysisTimes);
-  report.analysisP90Ms = percentile(analysisTimes, 90);
-  report.analysisMaxMs = Math.max(...analysisTimes);
-  report.referenceMedianMs = percentile(referenceTimes, 50);
-  report.referenceMinMs = Math.min(...referenceTimes);
-  report.referenceMaxMs = Math.max(...referenceTimes);
-  const once = analyze(text, everything);
-  report.statementsEvaluated = once.results.size;
-  report.distinctOutcomes = once.outcomes.size;
-
-  // Re-analysis of an edited version with the last version's outcomes (what the evaluation
-  // worker does per edit): a local edit (one value line), and a constant that most of the
-  // worksheet depends on (c0: the other constants are multiples of it).
-  const edits: Record<string, string> = {
-    Local: text.replace(/^(f\d+\()([0-9.]+)/m, (_, head: string) => `${head}1.2345`),
-    Constant: text.replace(/^c0 = [0-9.]+/m, 'c0 = 7.5'),
-  };
-  for (const [name, edited] of Object.entries(edits)) {
-    const times: number[] = [];
-    let reused = 0;
-    for (let i = 0; i < 10; i++) {
-      const previous = analyze(text, everything);
-      const t0 = performance.now();
-      const a = analyze(edited, { ...everything, previous });
-      times.push(performance.now() - t0);
-      const old = new Set(previous.outcomes.values());
-      reused = [...a.outcomes.values()].filter((o) => old.has(o)).length / a.outcomes.size;
-    }
-    report[`reanalysis${name}MedianMs`] = percentile(times, 50);
-    report[`reanalysis${name}ReusedShare`] = reused;
-  }
-  return report;
+  console.log(JSON.stringify({ scavenges, analyses: others.length }));
 }
 
 /**
@@ -227,20 +129,76 @@ async function main(): Promise<void> {
   writeFileSync(file, text);
   const report: Record<string, number | string> = { lines: LINES, characters: text.length };
 
-  // 1. Full analysis and re-analyses, in a worker thread with the server's evaluation-worker heap
-  //    (evaluationFigures); the first analyses in fresh processes (the cold curve).
+  // 1. Full analysis, in process (warm: the first runs compile the code paths), of every statement.
+  //    Each timed run analyses a worksheet of its own (the same generator with another seed),
+  //    so that nothing one analysis leaves in a cache is found again by the next; the time
+  //    spent in garbage collection during the timed runs is reported with it.
+  //    The first analyses in a process run while V8 is still compiling and optimising the code:
+  //    the cold curve below (fresh processes) shows them, and the steady state takes about fifteen
+  //    analyses to reach, so that many are run before timing (as the evaluation worker has after
+  //    some minutes of editing: each pause in typing is an analysis, most of them partial).
   const cold = Array.from({ length: 3 }, () => coldCurve(LINES));
   report.coldFirstMs = percentile(cold.map((c) => c[0]!), 50);
   report.coldSecondMs = percentile(cold.map((c) => c[1]!), 50);
   report.coldFifthMs = percentile(cold.map((c) => c[4]!), 50);
-  Object.assign(report, await inEvaluationWorker<Record<string, number>>('figures'));
-  // Parse, data and names only: what the server's main thread does per version (on this thread).
+  // The machine reference, timed after each analysis: how fast the machine ran while it ran
+  // (machineReference.ts). Built and warmed up before the analyses, so that its own set-up is not in
+  // their figures; its graph (about 50,000 small objects) stays in the heap while they run.
+  const reference = machineReference();
+  for (let i = 0; i < WARM_UP; i++) analyze(generateWorksheet(LINES, 1000 + i), everything);
+  const others = Array.from({ length: 20 }, (_, i) => generateWorksheet(LINES, 2 + i));
+  let gcMs = 0;
+  const gcObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  const analysisTimes: number[] = [];
+  const referenceTimes: number[] = [];
+  for (const other of others) {
+    const t0 = performance.now();
+    analyze(other, everything);
+    analysisTimes.push(performance.now() - t0);
+    referenceTimes.push(reference.run());
+  }
+  await new Promise((r) => setTimeout(r, 0)); // let the observer deliver the last entries
+  gcObserver.disconnect();
+  report.analysisGcMs = gcMs / others.length;
+  // Parse, data and names only: what the server's main thread does per version.
   const syntacticTimes: number[] = [];
   for (let i = 0; i < 10; i++) { const t0 = performance.now(); analyze(text, { evaluate: false }); syntacticTimes.push(performance.now() - t0); }
   report.syntacticMedianMs = percentile(syntacticTimes, 50);
+  report.analysisMedianMs = percentile(analysisTimes, 50);
+  report.analysisMinMs = Math.min(...analysisTimes);
+  report.analysisP90Ms = percentile(analysisTimes, 90);
+  report.analysisMaxMs = Math.max(...analysisTimes);
+  report.referenceMedianMs = percentile(referenceTimes, 50);
+  report.referenceMinMs = Math.min(...referenceTimes);
+  report.referenceMaxMs = Math.max(...referenceTimes);
+  const once = analyze(text, everything);
+  report.statementsEvaluated = once.results.size;
+  report.distinctOutcomes = once.outcomes.size;
   report.analysisKeptMB = keptHeapMB(() => analyze(generateWorksheet(LINES, 99), everything));
   report.scavengerCopiedMB = scavengerCopiedMB(LINES);
 
+  // Re-analysis of an edited version with the last version's outcomes (what the evaluation
+  // worker does per edit): a local edit (one value line), and a constant that most of the
+  // worksheet depends on (c0: the other constants are multiples of it).
+  const edits: Record<string, string> = {
+    Local: text.replace(/^(f\d+\()([0-9.]+)/m, (_, head: string) => `${head}1.2345`),
+    Constant: text.replace(/^c0 = [0-9.]+/m, 'c0 = 7.5'),
+  };
+  for (const [name, edited] of Object.entries(edits)) {
+    const times: number[] = [];
+    let reused = 0;
+    for (let i = 0; i < 10; i++) {
+      const previous = analyze(text, everything);
+      const t0 = performance.now();
+      const a = analyze(edited, { ...everything, previous });
+      times.push(performance.now() - t0);
+      const old = new Set(previous.outcomes.values());
+      reused = [...a.outcomes.values()].filter((o) => old.has(o)).length / a.outcomes.size;
+    }
+    report[`reanalysis${name}MedianMs`] = percentile(times, 50);
+    report[`reanalysis${name}ReusedShare`] = reused;
+  }
   const diagnostics = analyze(text).diagnostics;
   report.diagnostics = diagnostics.length;
 
@@ -335,7 +293,7 @@ async function main(): Promise<void> {
 
   if (args.includes('--json')) { console.log(JSON.stringify(report, null, 2)); return; }
   console.log(`Generated worksheet: ${LINES} lines, ${text.length} characters, ${report.diagnostics} diagnostics`);
-  console.log(`Full analysis (evaluation worker, 20 worksheets): median ${fmt(report.analysisMedianMs as number)}, min ${fmt(report.analysisMinMs as number)}, p90 ${fmt(report.analysisP90Ms as number)}, max ${fmt(report.analysisMaxMs as number)}`);
+  console.log(`Full analysis (in process, 20 worksheets): median ${fmt(report.analysisMedianMs as number)}, min ${fmt(report.analysisMinMs as number)}, p90 ${fmt(report.analysisP90Ms as number)}, max ${fmt(report.analysisMaxMs as number)}`);
   console.log(`  (after ${WARM_UP} warm-up analyses; in a fresh process the first takes ${fmt(report.coldFirstMs as number)}, the second ${fmt(report.coldSecondMs as number)}, the fifth ${fmt(report.coldFifthMs as number)})`);
   console.log(`  (${report.statementsEvaluated} statements with a result, ${report.distinctOutcomes} distinct outcomes; garbage collection ${fmt(report.analysisGcMs as number)} per analysis)`);
   console.log(`  (one analysis keeps ${(report.analysisKeptMB as number).toFixed(1)} MB of heap; the scavenger copies ${(report.scavengerCopiedMB as number).toFixed(2)} MB per analysis)`);
@@ -354,11 +312,7 @@ async function main(): Promise<void> {
   console.log(`Server memory:                     ${(report.serverRssMB as number).toFixed(0)} MB resident, peak ${(report.serverPeakRssMB as number).toFixed(0)} MB`);
 }
 
-const isEntry = isMainThread && /lsp\.bench\.m?[jt]s$/.test(process.argv[1] ?? '');
-const fail = (e: unknown): void => { console.error(e); process.exit(1); };
-if (!isMainThread && (workerData as { role?: string } | null)?.role === EVALUATION_ROLE) {
-  const tasks: Record<EvaluationTask, () => unknown> = { cold: coldAnalyses, copied: copiedAnalyses, figures: evaluationFigures };
-  void Promise.resolve(tasks[(workerData as { task: EvaluationTask }).task]()).then((r) => parentPort!.postMessage(r));
-} else if (isEntry && args.includes('--cold')) inEvaluationWorker('cold').then((times) => console.log(JSON.stringify(times)), fail);
-else if (isEntry && args.includes('--copied')) inEvaluationWorker('copied').then((r) => console.log(JSON.stringify(r)), fail);
-else if (isEntry) main().catch(fail);
+const isEntry = /lsp\.bench\.m?[jt]s$/.test(process.argv[1] ?? '');
+if (isEntry && args.includes('--cold')) coldRun();
+else if (isEntry && args.includes('--copied')) void copiedRun();
+else if (isEntry) main().catch((e: unknown) => { console.error(e); process.exit(1); });

@@ -11,7 +11,7 @@
  * stop within a grace period, or outlives its budget, has its worker terminated and a
  * fresh one started. If no worker can be started, jobs run inline with their budget.
  */
-import { isMainThread, parentPort, type ResourceLimits, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { analyze, type Analysis } from './core/analysis';
 import type { StatementResult } from './core/results';
 import { runStatement } from './core/run';
@@ -76,16 +76,6 @@ const EVALUATION_BUDGET_MS = 10_000;
 const MAX_REMEMBERED_DOCUMENTS = 16;
 /** Progress messages per second, at most. */
 const PROGRESS_INTERVAL_MS = 100;
-/**
- * The evaluation worker's heap: a young generation of up to 192 MB (semi-spaces of 64 MB, against
- * V8's 16 MB). A full analysis of a large worksheet allocates about 60 MB and keeps about 8 MB: with
- * the default it meets three or four scavenges, each copying what the analysis has kept so far; with
- * this, about one. V8 grows the young generation only as far as the allocation needs, so a worksheet
- * of a few hundred lines keeps the memory it had. Measured in docs/performance.md (Language server,
- * sixteenth session): on the 5,000-line worksheet the collector's time per full analysis falls from
- * 15–16 to 9–10 ms, and the server's resident memory rises by about 90 MB.
- */
-export const EVALUATION_WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 192 };
 
 // ------------------------------------------------------------------ the worker side
 
@@ -211,11 +201,7 @@ export class RunPool {
   private current: Pending | undefined;
   private nextId = 1;
 
-  constructor(
-    private readonly entry: string,
-    private readonly log: (message: string) => void,
-    private readonly resourceLimits?: ResourceLimits,
-  ) {}
+  constructor(private readonly entry: string, private readonly log: (message: string) => void) {}
 
   /** Starts a job; `stop()` ends it early (its finished statements are kept). */
   start(job: RunJob, onProgress?: (offset: number, iteration: number, value: number) => void): RunHandle {
@@ -299,7 +285,7 @@ export class RunPool {
   private ensureWorker(): Worker | undefined {
     if (this.worker || this.workerFailed) return this.worker;
     try {
-      const worker = new Worker(this.entry, { workerData: { role: WORKER_ROLE }, ...(this.resourceLimits ? { resourceLimits: this.resourceLimits } : {}) });
+      const worker = new Worker(this.entry, { workerData: { role: WORKER_ROLE } });
       worker.on('message', (m: FromWorker) => this.onMessage(m));
       worker.on('error', (e) => {
         this.log(`[run] worker error: ${e.stack ?? e.message}`);

@@ -25,7 +25,7 @@ import { summarize } from './core/run';
 import type { RunnableStatement } from './core/syntax/ast';
 import { isRunnable } from './core/syntax/ast';
 import { createNodeFileHost } from './node/fileHost';
-import { EVALUATION_WORKER_LIMITS, isRunWorker, RunPool, startRunWorker, type RunHandle } from './runWorker';
+import { isRunWorker, RunPool, startRunWorker, type RunHandle } from './runWorker';
 import { getCodeLenses } from './service/codeLens';
 import { doComplete } from './service/completion';
 import { findDefinition } from './service/definition';
@@ -86,7 +86,7 @@ export function startServer(connection: Connection): void {
   const log = (message: string): void => connection.console.log(message);
   const pool = new RunPool(workerEntry(), log);
   /** Evaluations have their own worker, so that diagnostics never wait behind a run. */
-  const evaluator = new RunPool(workerEntry(), log, EVALUATION_WORKER_LIMITS);
+  const evaluator = new RunPool(workerEntry(), log);
   /** Documents whose statements have been evaluated (the others have only parse, data and names). */
   const evaluated = new WeakSet<CalcDocument>();
   const evaluations = new Map<string, { version: number; done: Promise<CalcDocument | undefined> }>();
