@@ -96,10 +96,12 @@ export function startRunWorker(): void {
       if (msg.type === 'evaluate') {
         // The main thread holds the result; this worker keeps only each document's last outcomes,
         // so that the next version re-evaluates just what its edit can affect.
+        // A newer version stops it (RunPool.evaluate) before its next statement.
         const previous = outcomes.get(job.uri);
-        const analysis = analyze(job.text, { ...hostOption(job), budgetMs: EVALUATION_BUDGET_MS, ...(previous ? { previous } : {}) });
+        const analysis = analyze(job.text, { ...hostOption(job), budgetMs: EVALUATION_BUDGET_MS, shouldStop: () => Atomics.load(flag, 0) !== 0, ...(previous ? { previous } : {}) });
         outcomes.delete(job.uri);
-        outcomes.set(job.uri, { outcomes: analysis.outcomes });
+        // Stopped (or out of budget), it did not look up every outcome it could have reused: keep the earlier ones too.
+        outcomes.set(job.uri, { outcomes: analysis.pending.length > 0 && previous ? new Map([...previous.outcomes, ...analysis.outcomes]) : analysis.outcomes });
         if (outcomes.size > MAX_REMEMBERED_DOCUMENTS) outcomes.delete(outcomes.keys().next().value!);
         post(port, { type: 'evaluation', id: msg.id, evaluation: evaluationOf(analysis, new Set(job.known)) });
         post(port, { type: 'done', id: msg.id });
@@ -210,8 +212,9 @@ export class RunPool {
   }
 
   /**
-   * Evaluates a document's statements (a full `analyze`); undefined when stopped or failed.
-   * Evaluations of older versions of the same document still queued are dropped.
+   * Evaluates a document's statements (a full `analyze`); undefined when failed, or stopped while queued.
+   * Evaluations of older versions of the same document are stopped: dropped while queued, and while running
+   * ended before their next statement, with what they finished (which the next version can reuse).
    */
   evaluate(job: Omit<RunJob, 'offsets'>): { done: Promise<Evaluation | undefined>; stop(): void } {
     this.stopWhere((j) => j.uri === job.uri && j.version !== job.version);
@@ -246,7 +249,8 @@ export class RunPool {
     Atomics.store(p.flag, 0, 1);
     const queued = this.queue.indexOf(p);
     if (queued >= 0) { this.queue.splice(queued, 1); p.resolve({ outcomes: [], stopped: true }); return; }
-    // An evaluation cannot be interrupted, and is short: let it finish (its result is dropped as stale).
+    // An evaluation stops before its next statement, which is short, and posts what it has (the main thread keeps its
+    // outcomes for the next version and drops the rest as stale).
     if (p === this.current && p.kind === 'evaluate') return;
     if (p === this.current) {
       clearTimeout(p.timer);

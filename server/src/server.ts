@@ -175,9 +175,12 @@ export function startServer(connection: Connection): void {
       for (const [key, outcome] of evaluation.outcomes) if (outcome.portable) table.set(key, outcome);
       const current = analysed.get(doc.uri);
       const full = current?.version === doc.version ? withEvaluation(current, evaluation, table) : undefined;
-      // Keep what this version needs: the next version's syntactic pass reuses it.
-      const needed = new Set(evaluation.statements.map(([, key]) => key));
-      for (const key of table.keys()) if (!needed.has(key)) table.delete(key);
+      // Keep what this version needs: the next version's syntactic pass reuses it. (A stale version's
+      // evaluation may have been stopped part way: it adds what it finished and takes nothing away.)
+      if (current?.version === doc.version) {
+        const needed = new Set(evaluation.statements.map(([, key]) => key));
+        for (const key of table.keys()) if (!needed.has(key)) table.delete(key);
+      }
       if (documents.get(doc.uri)) outcomeTables.set(doc.uri, table);
       if (current?.version !== doc.version) return undefined;
       // An outcome the worker took as known was dropped here meanwhile: ask for all of them.
@@ -233,16 +236,18 @@ export function startServer(connection: Connection): void {
   // ---------------------------------------------------------------- diagnostics and auto-run
 
   /**
-   * Diagnostics go out `delay` after the last edit. The parse, data and names of the version
-   * (and the outcomes carried over to it) are worked out earlier, as soon as typing pauses for
-   * `PREPARE_MS`, so that when the debounce ends only the publishing is left: on a large
-   * document that pass takes tens of milliseconds, which would otherwise come on top of the delay.
+   * Diagnostics go out `delay` after the last edit. The version is worked out earlier, as soon as
+   * typing pauses for `PREPARE_MS`: its parse, data and names (with the outcomes carried over to it)
+   * here, and its evaluation in the evaluation worker, so that when the debounce ends only the
+   * publishing is left. On a large document the two take tens of milliseconds each, which would
+   * otherwise come on top of the delay. If typing goes on, the next version's evaluation drops this
+   * one's while it is queued; one already running finishes, and its outcomes serve the next version.
    */
   function scheduleValidation(uri: string, delay: number): void {
     clearTimeout(timers.get(uri));
     clearTimeout(preparers.get(uri));
     if (delay > PREPARE_MS) {
-      preparers.set(uri, setTimeout(() => { preparers.delete(uri); safeNotify('prepare', () => void getDocument(uri))(undefined); }, PREPARE_MS));
+      preparers.set(uri, setTimeout(() => { preparers.delete(uri); safeNotify('prepare', () => void evaluate(uri))(undefined); }, PREPARE_MS));
     }
     timers.set(uri, setTimeout(() => { timers.delete(uri); void validate(uri); }, delay));
   }

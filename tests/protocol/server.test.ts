@@ -7,6 +7,7 @@ import {
   type CodeLens, type WorkDoneProgressBegin, type WorkDoneProgressEnd,
 } from 'vscode-languageserver-protocol/node';
 import { PlotDataRequest } from '../../protocol/plot';
+import { analyze } from '../../server/src/core/analysis';
 import { RunStatementRequest } from '../../protocol/requests';
 import { ROOT, startServer, uriOf, type TestServer } from './harness';
 
@@ -199,6 +200,33 @@ test('the plot of a minimize statement that has not run yet is computed after ru
   assert.ok(path.ok && path.plot.kind === 'optimize', JSON.stringify(path).slice(0, 200));
   const missing = await server.connection.sendRequest(PlotDataRequest.method, { textDocument: { uri: 'file:///nowhere.calc' }, position: { line: 0, character: 0 } }) as PlotDataRequest.Result;
   assert.equal(missing.ok, false);
+});
+
+test('an evaluation of a superseded version is stopped part way, and the version after it gets exactly its own diagnostics', async () => {
+  const uri = uriOf('examples', 'superseded.calc');
+  // 300 Taylor expansions that depend on c (tens of milliseconds to evaluate), then ten logarithms that warn where
+  // c < i + 0.5 (the first publication with a diagnostic is the one with the evaluation in it)
+  const doc = (c: number): string => [
+    `c = ${c}`,
+    ...Array.from({ length: 300 }, (_, i) => `taylor exp(c*x)*sin(${i + 1}*y) at [0, 0] order 3`),
+    ...Array.from({ length: 10 }, (_, i) => `log(c - ${i + 0.5})`),
+  ].join('\n') + '\n';
+  const expected = (c: number): string[] => {
+    const text = doc(c);
+    return analyze(text, { budgetMs: 60_000 }).diagnostics.map((d) => `${d.code}@${text.slice(0, d.offset).split('\n').length - 1}`);
+  };
+  const published = (p: { diagnostics: { code?: number | string; range: { start: { line: number } } }[] }): string[] => p.diagnostics.map((d) => `${d.code}@${d.range.start.line}`);
+  const opened = server.diagnostics(uri, (p) => p.version === 1 && p.diagnostics.length > 0);
+  server.open(uri, doc(1));
+  assert.deepEqual(published(await opened), expected(1));
+  // version 2 is evaluated from the pause after it; version 3 comes while that runs, and version 4, with version 2's text, at once
+  const settled = server.diagnostics(uri, (p) => p.version === 4 && p.diagnostics.length > 0);
+  server.change(uri, 2, doc(5));
+  await new Promise((r) => setTimeout(r, 45));
+  server.change(uri, 3, doc(8));
+  server.change(uri, 4, doc(5));
+  assert.deepEqual(published(await settled), expected(5));
+  assert.equal(expected(5).length, 5, 'five logarithms warn at c = 5');
 });
 
 test('the published diagnostics include those found by evaluating statements, not only syntax and names', async () => {

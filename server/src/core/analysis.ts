@@ -42,6 +42,12 @@ export interface AnalyzeOptions {
    * after an edit, only what the edit can affect is evaluated.
    */
   readonly previous?: Pick<Analysis, 'outcomes'>;
+  /**
+   * Asked before each statement is worked out: when it answers true, that statement and the rest are
+   * left pending, as past the budget (the server's evaluation worker stops an evaluation of a version
+   * that a newer one has replaced). What was worked out until then is in `outcomes`.
+   */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface Analysis {
@@ -126,6 +132,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const pending: Statement[] = [];
   const working = options.evaluate !== false;
   const deadline = Date.now() + (options.budgetMs ?? 2000);
+  const shouldStop = options.shouldStop;
   const ctx: StatementContext = { lowering, symbols: names.symbols, data, diagnostics: all };
   // Keys cost a pass over the definitions: not needed when nothing is worked out or reused.
   const keyOf = working || options.previous ? dependencyKeys(program, text, uses, data) : undefined;
@@ -145,7 +152,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       evaluated.setAt(i, { key, outcome: reused });
       continue;
     }
-    if (!working || Date.now() > deadline) { pending.push(s); continue; }
+    if (!working || Date.now() > deadline || shouldStop?.()) { pending.push(s); continue; }
     const before = all.length;
     try {
       const r = evaluateStatement(ctx, s);
