@@ -91,19 +91,21 @@ export function startRunWorker(): void {
   const outcomes = new Map<string, Pick<Analysis, 'outcomes'>>();
   port.on('message', (msg: ToWorker) => {
     const flag = new Int32Array(msg.flag);
+    const shouldStop = (): boolean => Atomics.load(flag, 0) !== 0;
     try {
       const { job } = msg;
       if (msg.type === 'evaluate') {
         // The main thread holds the result; this worker keeps only each document's last outcomes,
         // so that the next version re-evaluates just what its edit can affect.
-        // A newer version stops it (RunPool.evaluate) before its next statement.
+        // A newer version stops it (RunPool.evaluate) before its next statement to work out. Every
+        // outcome it could reuse it has taken by then, so its outcomes serve the next version as well.
         const previous = outcomes.get(job.uri);
-        const analysis = analyze(job.text, { ...hostOption(job), budgetMs: EVALUATION_BUDGET_MS, shouldStop: () => Atomics.load(flag, 0) !== 0, ...(previous ? { previous } : {}) });
+        const analysis = analyze(job.text, { ...hostOption(job), budgetMs: EVALUATION_BUDGET_MS, shouldStop, ...(previous ? { previous } : {}) });
         outcomes.delete(job.uri);
-        // Stopped (or out of budget), it did not look up every outcome it could have reused: keep the earlier ones too.
-        outcomes.set(job.uri, { outcomes: analysis.pending.length > 0 && previous ? new Map([...previous.outcomes, ...analysis.outcomes]) : analysis.outcomes });
+        outcomes.set(job.uri, { outcomes: analysis.outcomes });
         if (outcomes.size > MAX_REMEMBERED_DOCUMENTS) outcomes.delete(outcomes.keys().next().value!);
-        post(port, { type: 'evaluation', id: msg.id, evaluation: evaluationOf(analysis, new Set(job.known)) });
+        const evaluation = evaluationOf(analysis, new Set(job.known));
+        post(port, { type: 'evaluation', id: msg.id, evaluation: shouldStop() && analysis.pending.length > 0 ? { ...evaluation, stopped: true } : evaluation });
         post(port, { type: 'done', id: msg.id });
         return;
       }
@@ -112,7 +114,7 @@ export function startRunWorker(): void {
       // A run needs names, data and lowering, not the evaluation of every other statement.
       const analysis = last?.key === key && last.analysis.text === job.text ? last.analysis : analyze(job.text, { ...hostOption(job), evaluate: false });
       last = { key, analysis };
-      for (const outcome of runJob(analysis, job, () => Atomics.load(flag, 0) !== 0, (offset, iteration, value) => {
+      for (const outcome of runJob(analysis, job, shouldStop, (offset, iteration, value) => {
         port.postMessage({ type: 'progress', id: msg.id, offset, iteration, value } satisfies FromWorker);
       })) {
         post(port, { type: 'outcome', id: msg.id, outcome });
@@ -205,6 +207,11 @@ export class RunPool {
 
   constructor(private readonly entry: string, private readonly log: (message: string) => void) {}
 
+  /** False once starting a worker has failed: jobs then run on the calling thread, and cannot be stopped. */
+  get hasWorker(): boolean {
+    return !this.workerFailed;
+  }
+
   /** Starts a job; `stop()` ends it early (its finished statements are kept). */
   start(job: RunJob, onProgress?: (offset: number, iteration: number, value: number) => void): RunHandle {
     const { handle } = this.enqueue('run', job, onProgress);
@@ -249,9 +256,8 @@ export class RunPool {
     Atomics.store(p.flag, 0, 1);
     const queued = this.queue.indexOf(p);
     if (queued >= 0) { this.queue.splice(queued, 1); p.resolve({ outcomes: [], stopped: true }); return; }
-    // An evaluation stops before its next statement, which is short, and posts what it has (the main thread keeps its
-    // outcomes for the next version and drops the rest as stale).
-    if (p === this.current && p.kind === 'evaluate') return;
+    // A running job stops at its next check (an evaluation before its next statement, posting what it has); one that
+    // does not within the grace period is ended with its worker.
     if (p === this.current) {
       clearTimeout(p.timer);
       p.timer = setTimeout(() => this.kill(p, 'it did not stop when asked'), STOP_GRACE_MS);

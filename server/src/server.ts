@@ -54,7 +54,7 @@ interface Settings {
 
 const DEFAULT_SETTINGS: Settings = { autoRun: { enabled: true, budgetMs: 200 }, inlayHints: { enabled: true }, hover: { typeset: true } };
 const DEFAULT_DEBOUNCE_MS = 100;
-/** The pause in typing after which a new version is parsed, ahead of the diagnostics' debounce. */
+/** The pause in typing after which a new version is parsed and its evaluation started, ahead of the diagnostics' debounce. */
 const PREPARE_MS = 25;
 /**
  * How long diagnostics wait for the evaluation before those of parse and names (with the
@@ -90,7 +90,10 @@ export function startServer(connection: Connection): void {
   /** Documents whose statements have been evaluated (the others have only parse, data and names). */
   const evaluated = new WeakSet<CalcDocument>();
   const evaluations = new Map<string, { version: number; done: Promise<CalcDocument | undefined> }>();
-  /** How long the last evaluation of each document took, in milliseconds. */
+  /**
+   * How long the diagnostics of each document's last version waited for its evaluation after the
+   * debounce, in milliseconds (the evaluation itself starts earlier, when typing pauses).
+   */
   const evaluationMs = new Map<string, number>();
   /** Documents whose inlay hints were answered before their evaluation was done. */
   const answeredEarly = new Set<string>();
@@ -173,16 +176,19 @@ export function startServer(connection: Connection): void {
       if (!evaluation) return undefined;
       const table = outcomeTables.get(doc.uri) ?? new Map<string, StatementOutcome>();
       for (const [key, outcome] of evaluation.outcomes) if (outcome.portable) table.set(key, outcome);
-      const current = analysed.get(doc.uri);
-      const full = current?.version === doc.version ? withEvaluation(current, evaluation, table) : undefined;
-      // Keep what this version needs: the next version's syntactic pass reuses it. (A stale version's
-      // evaluation may have been stopped part way: it adds what it finished and takes nothing away.)
-      if (current?.version === doc.version) {
+      // The evaluation of what is shown: the same version of the same text (a document closed and opened
+      // again numbers its versions again), and whole (one stopped part way is of a version left behind).
+      const latest = analysed.get(doc.uri);
+      const current = latest?.version === doc.version && latest.analysis.text === doc.analysis.text && !evaluation.stopped ? latest : undefined;
+      const full = current ? withEvaluation(current, evaluation, table) : undefined;
+      // Keep what this version needs: the next version's syntactic pass reuses it. (An evaluation of a
+      // version left behind adds what it finished and takes nothing away.)
+      if (current) {
         const needed = new Set(evaluation.statements.map(([, key]) => key));
         for (const key of table.keys()) if (!needed.has(key)) table.delete(key);
       }
       if (documents.get(doc.uri)) outcomeTables.set(doc.uri, table);
-      if (current?.version !== doc.version) return undefined;
+      if (!current) return undefined;
       // An outcome the worker took as known was dropped here meanwhile: ask for all of them.
       if (!full) return known.length ? request([]) : undefined;
       evaluated.add(full);
@@ -241,13 +247,16 @@ export function startServer(connection: Connection): void {
    * here, and its evaluation in the evaluation worker, so that when the debounce ends only the
    * publishing is left. On a large document the two take tens of milliseconds each, which would
    * otherwise come on top of the delay. If typing goes on, the next version's evaluation drops this
-   * one's while it is queued; one already running finishes, and its outcomes serve the next version.
+   * one's while it is queued and stops it before its next statement while it runs; what it finished
+   * serves the next version. (Without a worker thread an evaluation would run here, and could not be
+   * stopped: then it waits for the debounce.)
    */
   function scheduleValidation(uri: string, delay: number): void {
     clearTimeout(timers.get(uri));
     clearTimeout(preparers.get(uri));
     if (delay > PREPARE_MS) {
-      preparers.set(uri, setTimeout(() => { preparers.delete(uri); safeNotify('prepare', () => void evaluate(uri))(undefined); }, PREPARE_MS));
+      const prepare = (): void => void (evaluator.hasWorker ? evaluate(uri) : getDocument(uri));
+      preparers.set(uri, setTimeout(() => { preparers.delete(uri); safeNotify('prepare', prepare)(undefined); }, PREPARE_MS));
     }
     timers.set(uri, setTimeout(() => { timers.delete(uri); void validate(uri); }, delay));
   }

@@ -43,9 +43,10 @@ export interface AnalyzeOptions {
    */
   readonly previous?: Pick<Analysis, 'outcomes'>;
   /**
-   * Asked before each statement is worked out: when it answers true, that statement and the rest are
-   * left pending, as past the budget (the server's evaluation worker stops an evaluation of a version
-   * that a newer one has replaced). What was worked out until then is in `outcomes`.
+   * Asked before each statement that is to be worked out, until it answers true: then that statement
+   * and the later ones are left pending, as past the budget, except those whose outcome is reused (the
+   * server's evaluation worker stops an evaluation of a version that a newer one has replaced). What
+   * was worked out or reused is in `outcomes`.
    */
   readonly shouldStop?: () => boolean;
 }
@@ -133,6 +134,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const working = options.evaluate !== false;
   const deadline = Date.now() + (options.budgetMs ?? 2000);
   const shouldStop = options.shouldStop;
+  let stopped = false;
   const ctx: StatementContext = { lowering, symbols: names.symbols, data, diagnostics: all };
   // Keys cost a pass over the definitions: not needed when nothing is worked out or reused.
   const keyOf = working || options.previous ? dependencyKeys(program, text, uses, data) : undefined;
@@ -152,7 +154,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       evaluated.setAt(i, { key, outcome: reused });
       continue;
     }
-    if (!working || Date.now() > deadline || shouldStop?.()) { pending.push(s); continue; }
+    if (!stopped && shouldStop?.()) stopped = true;
+    if (!working || stopped || Date.now() > deadline) { pending.push(s); continue; }
     const before = all.length;
     try {
       const r = evaluateStatement(ctx, s);

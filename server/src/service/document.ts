@@ -52,6 +52,12 @@ export function createSyntacticDocument(textDocument: TextDocument, host?: FileH
 export interface Evaluation {
   readonly statements: readonly (readonly [start: number, key: string])[];
   readonly outcomes: readonly (readonly [key: string, outcome: StatementOutcome])[];
+  /**
+   * Stopped part way, because a newer version replaced it (or its document was closed): the
+   * outcomes are right, and worth keeping, but the version's other statements are missing, so it
+   * is never the evaluation of a document.
+   */
+  readonly stopped?: true;
 }
 
 /**
