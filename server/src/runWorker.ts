@@ -7,8 +7,8 @@
  * A pool is one worker thread, started from the server's own bundle (the bundle checks
  * `workerData.role`), that runs jobs one at a time; the server keeps one pool for runs
  * and one for evaluations, so that diagnostics never wait behind a run. The main thread stops a job through a
- * shared flag that the solver polls every iteration (`shouldStop`); a job that does not
- * stop within a grace period, or outlives its budget, has its worker terminated and a
+ * shared flag that the solver polls every iteration and an evaluation before each statement (`shouldStop`); a run
+ * that does not stop within a grace period, or any job that outlives its budget, has its worker terminated and a
  * fresh one started. If no worker can be started, jobs run inline with their budget.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -91,7 +91,9 @@ export function startRunWorker(): void {
   const outcomes = new Map<string, Pick<Analysis, 'outcomes'>>();
   port.on('message', (msg: ToWorker) => {
     const flag = new Int32Array(msg.flag);
-    const shouldStop = (): boolean => Atomics.load(flag, 0) !== 0;
+    // Latched: true from the first time it reads the flag set (so an evaluation knows whether it stopped).
+    let stopped = false;
+    const shouldStop = (): boolean => (stopped ||= Atomics.load(flag, 0) !== 0);
     try {
       const { job } = msg;
       if (msg.type === 'evaluate') {
@@ -105,7 +107,7 @@ export function startRunWorker(): void {
         outcomes.set(job.uri, { outcomes: analysis.outcomes });
         if (outcomes.size > MAX_REMEMBERED_DOCUMENTS) outcomes.delete(outcomes.keys().next().value!);
         const evaluation = evaluationOf(analysis, new Set(job.known));
-        post(port, { type: 'evaluation', id: msg.id, evaluation: shouldStop() && analysis.pending.length > 0 ? { ...evaluation, stopped: true } : evaluation });
+        post(port, { type: 'evaluation', id: msg.id, evaluation: stopped ? { ...evaluation, stopped: true } : evaluation });
         post(port, { type: 'done', id: msg.id });
         return;
       }
@@ -207,7 +209,10 @@ export class RunPool {
 
   constructor(private readonly entry: string, private readonly log: (message: string) => void) {}
 
-  /** False once starting a worker has failed: jobs then run on the calling thread, and cannot be stopped. */
+  /**
+   * False once the Worker constructor has thrown: jobs then run on the calling thread, and cannot be
+   * stopped. (True before the first worker is started, and after a worker has crashed: the next job starts another.)
+   */
   get hasWorker(): boolean {
     return !this.workerFailed;
   }
@@ -219,7 +224,7 @@ export class RunPool {
   }
 
   /**
-   * Evaluates a document's statements (a full `analyze`); undefined when failed, or stopped while queued.
+   * Evaluates a document's statements (a full `analyze`); undefined when failed or past its budget, or stopped while queued.
    * Evaluations of older versions of the same document are stopped: dropped while queued, and while running
    * ended before their next statement, with what they finished (which the next version can reuse).
    */
@@ -256,8 +261,11 @@ export class RunPool {
     Atomics.store(p.flag, 0, 1);
     const queued = this.queue.indexOf(p);
     if (queued >= 0) { this.queue.splice(queued, 1); p.resolve({ outcomes: [], stopped: true }); return; }
-    // A running job stops at its next check (an evaluation before its next statement, posting what it has); one that
-    // does not within the grace period is ended with its worker.
+    // A running evaluation stops before its next statement and posts what it has; it is not ended after a grace
+    // period, which could fall while a new worker is still starting, and would lose the outcomes the worker keeps for
+    // every document (its budget's timer still ends one that runs too long).
+    if (p === this.current && p.kind === 'evaluate') return;
+    // A running run stops at its next check; one that does not within the grace period is ended with its worker.
     if (p === this.current) {
       clearTimeout(p.timer);
       p.timer = setTimeout(() => this.kill(p, 'it did not stop when asked'), STOP_GRACE_MS);
