@@ -274,10 +274,10 @@ export function summarize(r: StatementResult): string {
   switch (r.kind) {
     case 'root':
       return r.converged
-        ? `root at ${Object.keys(r.point).length === 1 ? `${Object.keys(r.point)[0]} = ${short(Object.values(r.point)[0]!)}` : at(r.point)} · ${r.iterations} iterations${r.safeguard ? ` · ${r.safeguard}` : ''}`
+        ? `root at ${Object.keys(r.point).length === 1 ? `${Object.keys(r.point)[0]} = ${short(Object.values(r.point)[0]!)}` : at(r.point)} · ${iterations(r.iterations)}${r.safeguard ? ` · ${r.safeguard}` : ''}`
         : `no root: ${r.message}`;
     case 'minimize': case 'maximize':
-      return `${r.converged ? '' : 'not converged: '}${r.kind === 'minimize' ? 'minimum' : 'maximum'} f = ${short(r.value)} at ${at(r.point)} · ${r.iterations} iterations · ${methodName(r.method)}`;
+      return `${r.converged ? '' : 'not converged: '}${r.kind === 'minimize' ? 'minimum' : 'maximum'} f = ${short(r.value)} at ${at(r.point)} · ${iterations(r.iterations)} · ${methodName(r.method)}`;
     case 'lagrange':
       return r.answer ? `${r.message}` : r.message;
     case 'fit':
@@ -286,6 +286,11 @@ export function summarize(r: StatementResult): string {
     case 'taylor': return toCalc(r.shiftedExpr);
     case 'check': case 'expect': return r.message;
   }
+}
+
+/** "1 iteration", "12 iterations". */
+function iterations(n: number): string {
+  return `${n} iteration${n === 1 ? '' : 's'}`;
 }
 
 function short(x: number): string {

@@ -94,7 +94,7 @@ export function fitLinear(problem: LinearFitProblem): FitResult {
   return assemble({
     names, p, residuals, y: problem.y, w, cov: ls.cov, rank: ls.rank, sigmaGiven: !!problem.sigma,
     intercept, method: 'qr', iterations: 1, reason: 'gradient', converged: true,
-    message: 'Solved exactly by QR least squares.', notes,
+    message: 'Solved in one step, as the model is linear in its parameters.', notes,
   });
 }
 
