@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Order matters: fast, foundational suites first.
-const SUITES = ['core', 'service', 'grammar', 'protocol', 'reference', 'browser', 'neovim', 'e2e'];
+const SUITES = ['core', 'service', 'grammar', 'protocol', 'cli', 'reference', 'browser', 'neovim', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const suites = wanted.length ? wanted : SUITES;
 const unknown = suites.filter((s) => !SUITES.includes(s));

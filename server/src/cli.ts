@@ -29,6 +29,8 @@ Data files named in csv("...") must lie inside the workspace: DIR, by default th
 folder (or the file's own folder when the file is outside the current folder).
 `;
 
+const OPTIONS = new Set(['--json', '--help', '-h', '--version']);
+
 interface FileOutcome {
   file: string;
   analysis?: Analysis;
@@ -96,13 +98,19 @@ function describe(r: StatementResult): string {
     case 'value':
       if (r.expr) return `= ${toUnicode(r.expr)}`;
       return `= ${showValue(r.value)}`;
-    case 'taylor': return `order ${r.order} about (${Object.entries(r.at).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ')}):\n${toCalc(r.shiftedExpr)}\n= ${toCalc(r.expanded)}`;
+    case 'taylor': {
+      // the polynomial in powers of (x - a), then multiplied out; about the origin the two are the same polynomial
+      const shifted = toCalc(r.shiftedExpr);
+      const origin = Object.values(r.at).every((v) => v === 0);
+      return `order ${r.order} about (${Object.entries(r.at).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ')}):\n${shifted}${origin ? '' : `\n= ${toCalc(r.expanded)}`}`;
+    }
     case 'fit': {
       const params = r.parameters.map((p) => `${p.name} = ${p.value.toPrecision(8)} ± ${p.stderr.toPrecision(3)}`).join('\n');
       return `${r.method === 'qr' ? 'linear least squares (QR)' : r.method === 'lm' ? 'Levenberg–Marquardt' : 'gradient descent'}: ${r.message}\n${params}\nχ² = ${fmt(r.chi2)}, dof = ${r.dof}, χ²/dof = ${fmt(r.reducedChi2)}, R² = ${fmt(r.r2)}${r.notes.length ? '\n' + r.notes.join('\n') : ''}`;
     }
     case 'lagrange':
-      return [r.message, ...r.candidates.map((c) => `${c.best ? `${c.best}: ` : ''}(${Object.entries(c.point).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ')}) f = ${fmt(c.value)}, λ = ${c.lambda.map(fmt).join(', ')}, ${c.kind}`)].join('\n');
+      // one line per solution of the Lagrange conditions: where, f, λ, and what the bordered Hessian says it is
+      return [r.message, ...r.candidates.map((c) => `(${Object.entries(c.point).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ')}): f = ${fmt(c.value)}, λ = ${c.lambda.map(fmt).join(', ')}, ${c.kind === 'minimum' || c.kind === 'maximum' ? `local ${c.kind}` : c.kind}${c.best ? ` (the ${c.best})` : ''}`)].join('\n');
     case 'root': case 'minimize': case 'maximize':
       return `${summarize(r)}\n${r.message}${r.notes.length ? '\n' + r.notes.join('\n') : ''}`;
     default: return summarize(r);
@@ -129,11 +137,19 @@ function collect(paths: string[]): string[] {
 
 /** Runs the command line; returns the exit status. */
 export function main(argv: string[]): number {
-  const args = argv.filter((a) => !a.startsWith('--'));
-  const flags = new Set(argv.filter((a) => a.startsWith('--')));
-  const wsIndex = argv.indexOf('--workspace');
-  const workspace = wsIndex >= 0 ? argv[wsIndex + 1] : undefined;
-  if (workspace) args.splice(args.indexOf(workspace), 1);
+  const args: string[] = [];
+  const flags = new Set<string>();
+  let workspace: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--workspace' || a.startsWith('--workspace=')) {
+      workspace = a === '--workspace' ? argv[++i] : a.slice('--workspace='.length);
+      if (!workspace) { console.error('calc: --workspace needs a folder: --workspace DIR'); return 2; }
+    } else if (a.startsWith('-') && a !== '-') {
+      if (!OPTIONS.has(a)) { console.error(`calc: unknown option '${a}'\n\n${USAGE}`); return 2; }
+      flags.add(a === '-h' ? '--help' : a);
+    } else args.push(a);
+  }
   const [command, ...rest] = args;
   if (flags.has('--version')) { console.log('calc 0.1.0'); return 0; }
   if (flags.has('--help') || !command) { console.log(USAGE); return command || flags.has('--help') ? 0 : 2; }
@@ -146,6 +162,7 @@ export function main(argv: string[]): number {
     return o.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
   }
   if (command === 'check') {
+    if (flags.has('--json')) { console.error('calc: --json is for calc run; calc check prints one line per file'); return 2; }
     const files = collect(rest);
     if (files.length === 0) { console.error('calc check: no .calc files given'); return 2; }
     let failed = 0;
