@@ -85,7 +85,12 @@ function printHuman(o: FileOutcome): void {
     const p = lines.position(d.offset);
     push(p.line, `${d.severity}[${d.code}] ${p.line}:${p.column}: ${d.message}`);
   }
-  for (const [offset, r] of o.results) push(lines.position(offset).line, describe(r));
+  for (const [offset, r] of o.results) {
+    const line = lines.position(offset).line;
+    // a failed expect or check is already its error diagnostic, word for word
+    if ((r.kind === 'expect' || r.kind === 'check') && o.diagnostics.some((d) => d.message === r.message && lines.position(d.offset).line === line)) continue;
+    push(line, describe(r));
+  }
   for (const line of [...byLine.keys()].sort((x, y) => x - y)) {
     const src = (sourceLines[line - 1] ?? '').replace(/\s+#.*$/, '').trim();
     console.log(`${String(line).padStart(4)} │ ${src.length > 90 ? src.slice(0, 89) + '…' : src}`);

@@ -98,7 +98,7 @@ test('calc run --json: the documented fields, 1-based positions, and values of e
   assert.equal(result('f(x, y) ='), undefined);
 });
 
-test('calc run prints each result under its source line, and says "1 iteration" in the singular', () => {
+test('calc run prints each result under its source line, once, and says "1 iteration" in the singular', () => {
   const dir = folder({
     'r.calc': 'a = 2.5\nmaximize -(x^2 + y^2) + x from x = 0, y = 0 by newton\ntaylor cos(x) at x = 0 order 4\n',
   });
@@ -111,6 +111,12 @@ test('calc run prints each result under its source line, and says "1 iteration" 
   const taylor = r.stdout.slice(r.stdout.indexOf('taylor'));
   assert.match(taylor, /1 - x\^2\/2 \+ x\^4\/24/);
   assert.doesNotMatch(taylor, /\n\s*│\s+= /);
+
+  // a failed expect is its error diagnostic, printed once
+  const failed = calc(['run', 'f.calc'], folder({ 'f.calc': 'expect 1 + 1 == 3\n' }));
+  assert.equal(failed.status, 1);
+  assert.match(failed.stdout, new RegExp(`error\\[${Codes.ExpectFailed}\\] 1:\\d+: ✗`));
+  assert.equal(failed.stdout.split('✗').length - 1, 1, failed.stdout);
 });
 
 test('calc check: one line per file, folders searched, node_modules skipped, exit 1 on an error or a failed expect', () => {
