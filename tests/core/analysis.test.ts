@@ -105,6 +105,9 @@ test('definition problems have their own codes', () => {
   assert.deepEqual(codes(unused), [Codes.UnusedParameter]);
   assert.equal(unused.diagnostics[0]!.severity, 'hint');
   assert.deepEqual(unused.diagnostics[0]!.tags, ['unnecessary']);
+  // a body still being typed has its syntax error only, not a hint for every parameter it does not use yet
+  assert.deepEqual(codes(analyze('f(x, y) = ')), [Codes.ExpectedExpression]);
+  assert.deepEqual(codes(analyze('f(x, y) = x +')), [Codes.ExpectedExpression]);
   assert.deepEqual(only("f(x, y) = x*y\nf'(1)"), [Codes.PrimeNeedsOneVariable]);
 });
 

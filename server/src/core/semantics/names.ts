@@ -6,7 +6,7 @@
 import type {
   Call, DataStatement, Expression, FitStatement, FunctionDefinition, Identifier, PointSpec, Program, Span, Statement,
 } from '../syntax/ast';
-import { childrenOf } from '../syntax/ast';
+import { childrenOf, forEachExpression } from '../syntax/ast';
 import { Codes, type Diagnostic } from '../syntax/diagnostics';
 import { BUILTINS } from './builtins';
 
@@ -143,8 +143,10 @@ export function resolveNames(
         }
         const used = new Set<string>();
         resolveExpr(s.body, scope, 'error', s, used);
+        // an unfinished body (`f(x) = `, `f(x) = 2 +`) has its syntax error; that it does not use x yet is noise
+        let unfinished: boolean | undefined;
         for (const p of s.params) {
-          if (!used.has(p.name)) {
+          if (!used.has(p.name) && !(unfinished ??= hasMissing(s.body))) {
             diagnostics.push({
               ...diag(Codes.UnusedParameter, 'hint', p, `The parameter '${p.name}' is not used in the body of ${s.name.name}.`),
               tags: ['unnecessary'],
@@ -431,6 +433,13 @@ function definitionOf(s: Statement): Definition | undefined {
 }
 
 const NOT_EXPRESSIONS = new Set(['vector-point', 'named-point', 'constant', 'function', 'expression', 'taylor', 'root', 'optimize', 'data', 'fit', 'plot', 'check', 'expect', 'invalid']);
+
+/** True when an expression has a part the parser found missing. */
+function hasMissing(e: Expression): boolean {
+  let found = false;
+  forEachExpression(e, (x) => { if (x.kind === 'missing') found = true; });
+  return found;
+}
 
 function isExpr(n: Statement | Expression | PointSpec): n is Expression {
   return !NOT_EXPRESSIONS.has(n.kind);
