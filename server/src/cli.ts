@@ -87,9 +87,11 @@ function printHuman(o: FileOutcome): void {
   }
   for (const [offset, r] of o.results) {
     const line = lines.position(offset).line;
-    // a failed expect or check is already its error diagnostic, word for word
-    if ((r.kind === 'expect' || r.kind === 'check') && o.diagnostics.some((d) => d.message === r.message && lines.position(d.offset).line === line)) continue;
-    push(line, describe(r));
+    // what a diagnostic on the line already says word for word (a failed expect or check, a run that
+    // did not converge) is not said again under the result
+    const said = new Set(o.diagnostics.filter((d) => lines.position(d.offset).line === line).map((d) => d.message));
+    if ((r.kind === 'expect' || r.kind === 'check') && said.has(r.message)) continue;
+    push(line, describe(r, said));
   }
   for (const line of [...byLine.keys()].sort((x, y) => x - y)) {
     const src = (sourceLines[line - 1] ?? '').replace(/\s+#.*$/, '').trim();
@@ -98,7 +100,7 @@ function printHuman(o: FileOutcome): void {
   }
 }
 
-function describe(r: StatementResult): string {
+function describe(r: StatementResult, said: ReadonlySet<string>): string {
   switch (r.kind) {
     case 'value':
       if (r.expr) return `= ${toUnicode(r.expr)}`;
@@ -117,7 +119,7 @@ function describe(r: StatementResult): string {
       // one line per solution of the Lagrange conditions: where, f, λ, and what the bordered Hessian says it is
       return [r.message, ...r.candidates.map((c) => `(${Object.entries(c.point).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ')}): f = ${fmt(c.value)}, λ = ${c.lambda.map(fmt).join(', ')}, ${c.kind === 'minimum' || c.kind === 'maximum' ? `local ${c.kind}` : c.kind}${c.best ? ` (the ${c.best})` : ''}`)].join('\n');
     case 'root': case 'minimize': case 'maximize':
-      return `${summarize(r)}\n${r.message}${r.notes.length ? '\n' + r.notes.join('\n') : ''}`;
+      return [summarize(r), r.message, ...r.notes].filter((x) => !said.has(x)).join('\n');
     default: return summarize(r);
   }
 }

@@ -112,11 +112,14 @@ test('calc run prints each result under its source line, once, and says "1 itera
   assert.match(taylor, /1 - x\^2\/2 \+ x\^4\/24/);
   assert.doesNotMatch(taylor, /\n\s*│\s+= /);
 
-  // a failed expect is its error diagnostic, printed once
-  const failed = calc(['run', 'f.calc'], folder({ 'f.calc': 'expect 1 + 1 == 3\n' }));
+  // a failed expect is its error diagnostic, printed once; so is the warning of a run that diverged
+  // (x ← x − 1.5·2(x − 3) = 9 − 2x moves away from 3 at every step)
+  const failed = calc(['run', 'f.calc'], folder({ 'f.calc': 'expect 1 + 1 == 3\nminimize (x - 3)^2 from [0] by gradient descent with step = 1.5\n' }));
   assert.equal(failed.status, 1);
   assert.match(failed.stdout, new RegExp(`error\\[${Codes.ExpectFailed}\\] 1:\\d+: ✗`));
   assert.equal(failed.stdout.split('✗').length - 1, 1, failed.stdout);
+  assert.match(failed.stdout, /warning\[\d+\] 2:1: Gradient descent diverged/);
+  assert.equal(failed.stdout.split('diverged').length - 1, 1, failed.stdout);
 });
 
 test('calc check: one line per file, folders searched, node_modules skipped, exit 1 on an error or a failed expect', () => {
