@@ -291,6 +291,9 @@ export class Lowering {
         if (sa.length === 1 && sb.length === 1) {
           throw new LowerError(Codes.ShapeMismatch, at, 'The product of two vectors is ambiguous: write the dot product out as a sum, or use a matrix.');
         }
+        if (sa.length === 1 && sb.length === 2) {
+          throw new LowerError(Codes.ShapeMismatch, at, `A vector is a column, so ${describeShape(sa)} times ${describeShape(sb)} is not defined; for a row times a matrix write the row as a 1×${sa[0]} matrix, as in [[x, y]]*A.`);
+        }
         throw new LowerError(Codes.ShapeMismatch, at, `Cannot multiply ${describeShape(sa)} by ${describeShape(sb)}: the inner sizes must agree.`);
       }
       case '/': {
