@@ -307,3 +307,32 @@ test('outcomes pass between two analysers that have analysed different things be
   assert.deepEqual(busy.pending, []);
   assert.match(busy.messages.join(), /left side is 1/);
 });
+
+test('maths written as in print gets one error on its line, saying how to write it in .calc', () => {
+  // Each case: the line, the one code expected, and a word the fix must contain.
+  const cases: [string, number, RegExp][] = [
+    ['f(x) := x^2', Codes.UnexpectedToken, /single '='/],
+    ['g(x) == x^2', Codes.UnexpectedToken, /single '='/],
+    ['x**2', Codes.ExpectedExpression, /\^/],
+    ['ln x', Codes.NotAFunction, /ln\(x\)/],
+    ['2 ln x + 1', Codes.NotAFunction, /ln\(x\)/],
+    ['sin^2(x)', Codes.NotAFunction, /sin\(x\)\^2/],
+    ['|x - 1|', Codes.InvalidCharacter, /abs\(x\)/],
+    ['√x', Codes.InvalidCharacter, /sqrt\(x\)/],
+    ['3 × 4', Codes.InvalidCharacter, /\*/],
+    ['x(x + 1)', Codes.UnknownName, /x\*\(/],
+  ];
+  for (const [line, code, fix] of cases) {
+    const a = analyze(line);
+    assert.deepEqual(codes(a), [code], `${line}: ${a.diagnostics.map((d) => d.message).join(' | ')}`);
+    assert.match(a.diagnostics[0]!.message, fix, line);
+    // a line with an error shows no value, even where the scanner skipped the character (`|x - 1|` is not x - 1)
+    assert.equal(a.results.size, 0, `${line} has a result`);
+  }
+  // read as the definition it means: f is defined, and its uses below are not reported
+  const defined = analyze('f(x) := x^2\nf(2)\ng(t) == t + 1\ng(1)');
+  assert.deepEqual(codes(defined), [Codes.UnexpectedToken, Codes.UnexpectedToken]);
+  // a misspelt function is matched with functions only, not with a data set one letter away
+  const near = analyze('data d {\n  x y\n  1 2\n}\nf(1)\nsn(1)');
+  assert.deepEqual(near.diagnostics.map((d) => /Did you mean '(\w+)'/.exec(d.message)?.[1] ?? null), [null, 'sin']);
+});

@@ -124,7 +124,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   }
 
   const uses = dependencies(program, names.symbols);
-  const brokenAt = brokenStatements(program, all, !diagnostics.some((d) => d.severity === 'error'), uses);
+  const brokenAt = brokenStatements(program, text, all, !diagnostics.some((d) => d.severity === 'error'), uses);
   const broken = new Set(program.statements.filter((_, i) => brokenAt[i]));
   const syntaxDiagnostics = [...all].sort(byPosition);
   const results = new StatementMap<StatementResult>(program.statements);
@@ -479,15 +479,22 @@ export function evaluateReporting(ctx: StatementContext, expr: Expr, env: Readon
  * diagnostic or a missing piece, and those that use a broken definition (so one mistake is
  * reported once, not on every use).
  */
-function brokenStatements(program: Program, diagnostics: readonly Diagnostic[], parsedCleanly: boolean, uses: readonly (readonly number[] | undefined)[]): boolean[] {
+function brokenStatements(program: Program, text: string, diagnostics: readonly Diagnostic[], parsedCleanly: boolean, uses: readonly (readonly number[] | undefined)[]): boolean[] {
   const stmts = program.statements;
   const broken = new Array<boolean>(stmts.length).fill(false);
-  const errors = diagnostics.filter((d) => d.severity === 'error').sort((a, b) => a.offset - b.offset);
-  let j = 0;
-  for (let i = 0; i < stmts.length; i++) {
-    const s = stmts[i]!;
-    while (j < errors.length && errors[j]!.offset < s.start) j++;
-    if ((j < errors.length && errors[j]!.offset <= s.end) || s.kind === 'invalid') broken[i] = true;
+  for (let i = 0; i < stmts.length; i++) if (stmts[i]!.kind === 'invalid') broken[i] = true;
+  // An error breaks the statement it lies in, or the one on its line: a character the scanner
+  // skipped (`|x - 1|`, `√x`) lies just before or after the statement's tokens.
+  const sameLine = (from: number, to: number): boolean => !/[\r\n]/.test(text.slice(from, to));
+  for (const d of diagnostics) {
+    if (d.severity !== 'error') continue;
+    let lo = 0, hi = stmts.length - 1, k = -1; // the last statement starting at or before the error
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (stmts[mid]!.start <= d.offset) { k = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    if (k >= 0 && (d.offset <= stmts[k]!.end || sameLine(stmts[k]!.end, d.offset))) broken[k] = true;
+    else if (k + 1 < stmts.length && sameLine(d.offset, stmts[k + 1]!.start)) broken[k + 1] = true;
   }
   // A missing piece comes with a parse error: without one, no statement has one.
   if (!parsedCleanly) {

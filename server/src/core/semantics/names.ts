@@ -325,7 +325,8 @@ export function resolveNames(
       return;
     }
     references.push({ span: c.callee, name });
-    unknown(c.callee, 'function');
+    // `x(x + 1)`, with no function of a name like it, is most often a product written as in print
+    unknown(c.callee, 'function', c.args.length === 1 ? ` If you meant a product, write ${name}*(…).` : '');
   }
 
   function checkOperator(c: Call): void {
@@ -355,9 +356,14 @@ export function resolveNames(
     diagnostics.push(diag(Codes.NotAFunction, 'error', id, `'${id.name}' is a ${def.kind}, not a function.`));
   }
 
-  function unknown(id: Identifier, what: string): void {
-    diagnostics.push(diag(Codes.UnknownName, 'error', id,
-      `Unknown ${what} '${id.name}'.${suggest(id.name, candidates(NO_SCOPE))}`));
+  function unknown(id: Identifier, what: 'function' | 'data set', more = ''): void {
+    // suggest only names of the kind wanted: a data set is no answer to a misspelt function
+    const names = what === 'data set'
+      ? [...globals.values()].filter((d) => d.kind === 'data').map((d) => d.name)
+      : [...[...globals.values()].filter((d) => d.kind === 'function').map((d) => d.name),
+        ...[...BUILTINS].filter(([, b]) => b.kind !== 'constant').map(([n]) => n)];
+    const near = suggest(id.name, names);
+    diagnostics.push(diag(Codes.UnknownName, 'error', id, `Unknown ${what} '${id.name}'.${near || more}`));
   }
 
   function candidates(scope: ReadonlyMap<string, Definition>): string[] {

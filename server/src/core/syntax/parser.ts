@@ -9,11 +9,13 @@
  * line 3 does not swallow line 40.
  */
 import type {
-  Binding, Constraint, DataCell, DataStatement, Expression, Identifier, MethodName, PlotRange,
+  Binding, Call, Constraint, DataCell, DataStatement, Expression, Identifier, MethodName, PlotRange,
   PointSpec, Program, Span, Statement, VectorLiteral,
 } from './ast';
 import { Codes, type Diagnostic } from './diagnostics';
 import { Scanner, type Token } from './scanner';
+// the table of built-in names is data; the parser reads it only to say how `sin x` is written
+import { BUILTINS } from '../semantics/builtins';
 
 /** Words that start a statement. */
 export const STATEMENT_KEYWORDS = ['taylor', 'root', 'minimize', 'maximize', 'data', 'fit', 'plot', 'check', 'expect'] as const;
@@ -154,11 +156,23 @@ class Parser {
     }
   }
 
+  /** Where the last character the scanner could not read ends (see `multiplicative`). */
+  private invalidEnd = -1;
+
   private skipInvalid(): void {
     while (this.tok.kind === 'invalid' || this.tok.kind === 'unterminated-string') {
       if (this.tok.kind === 'invalid') {
+        this.invalidEnd = this.tok.end;
         const shown = JSON.stringify(this.tok.text.length > 12 ? this.tok.text.slice(0, 12) + '…' : this.tok.text);
-        this.report(Codes.InvalidCharacter, this.tok, `Unexpected character ${shown}: .calc understands numbers, names, + - * / ^, brackets and #-comments.`);
+        const hint = CHARACTER_HINTS[this.tok.text.charAt(0)];
+        const message = hint
+          ? `Unexpected character ${JSON.stringify(this.tok.text.charAt(0))}: ${hint}`
+          : `Unexpected character ${shown}: .calc understands numbers, names, + - * / ^, brackets and #-comments.`;
+        // the closing bar of |x| says nothing new
+        const last = this.diagnostics[this.diagnostics.length - 1];
+        if (!(hint && last?.message === message && !/[\r\n]/.test(this.text.slice(last.offset, this.tok.start)))) {
+          this.report(Codes.InvalidCharacter, this.tok, message);
+        }
         this.tok = this.scanner.next();
       } else {
         this.report(Codes.UnterminatedString, this.tok, 'This string has no closing quote: add " before the end of the line.');
@@ -296,6 +310,17 @@ class Parser {
     const start = this.tok.start;
     const expr = this.expression();
     if (this.isPunct('=')) return this.definition(expr);
+    // `f(x) := x^2` or `f(x) == x^2` on a line of its own: a definition written another way. Say how
+    // to write it, and read it as one, so that the uses of f below do not report an unknown name.
+    if (isDefinitionHeading(expr) && (this.isPunct('==') || (this.isPunct(':') && this.text.charCodeAt(this.tok.end) === 61 /* = */))) {
+      const colon = this.isPunct(':');
+      const what = expr.kind === 'ident' ? expr.name : `${expr.callee.name}(${expr.args.map((a) => (a as Identifier).name).join(', ')})`;
+      this.error(Codes.UnexpectedToken, { start: this.tok.start, end: this.tok.start + 2 }, colon
+        ? `Define with a single '=': ${what} = …  (\`:=\` is not .calc).`
+        : `'==' compares, in \`expect A == B\` lines; to define ${expr.kind === 'ident' ? expr.name : expr.callee.name}, write a single '=': ${what} = ….`);
+      if (colon) this.advance();
+      return this.definition(expr);
+    }
     let at: PointSpec | undefined;
     if (this.isKeyword('at')) {
       this.advance();
@@ -629,12 +654,33 @@ class Parser {
       }
       if (!this.startsImplicitFactor()) break;
       const afterNumber = trailingFactor(lastFactor).kind === 'number' && this.tok.kind !== 'number';
-      if (!afterNumber) {
+      const misused = !afterNumber && (left === lastFactor || (left.kind === 'binary' && left.right === lastFactor)) ? builtinWithoutCall(lastFactor) : undefined;
+      if (misused) {
+        // `ln x`, `sin^2(x)`: a built-in function written as in print. Say how to write it, and read
+        // it as meant (ln(x), sin(x)^2) so that nothing else on the line is reported.
+        const arg = this.power();
+        const call: Call = { kind: 'call', callee: misused.name, primes: 0, args: [arg], start: misused.name.start, end: arg.end };
+        const name = misused.name.name, argText = shorten(this.text.slice(arg.start, arg.end));
+        const inner = argText.startsWith('(') ? argText : `(${argText})`;
+        this.error(Codes.NotAFunction, { start: lastFactor.start, end: arg.end }, misused.power
+          ? `Write ${name}${inner}^${this.text.slice(misused.power.start, misused.power.end)} for a power of ${name}${inner}: the power goes after the call.`
+          : `'${name}' is a function: put its argument in parentheses, ${name}${inner}.`);
+        const fixed: Expression = misused.power
+          ? { kind: 'binary', op: '^', left: call, right: misused.power, start: lastFactor.start, end: arg.end }
+          : call;
+        left = left === lastFactor ? fixed : { ...(left as Extract<Expression, { kind: 'binary' }>), right: fixed, end: arg.end };
+        lastFactor = fixed;
+        lastOp = undefined;
+        continue;
+      }
+      // `3 × 4`: the character skipped between the two stood for the operator, and is reported
+      const skipped = this.invalidEnd > lastFactor.end && this.invalidEnd <= this.tok.start;
+      if (!afterNumber && !skipped) {
         const a = this.text.slice(lastFactor.start, lastFactor.end);
         const b = this.tok.kind === 'punct' ? this.tok.text : this.tok.text;
         this.error(Codes.MissingOperator, { start: lastFactor.end, end: this.tok.end },
           `Missing operator between \`${shorten(a)}\` and \`${b}\`: write \`${shorten(a)}*${b}\` for a product.`);
-      } else if (lastOp === '/') {
+      } else if (!skipped && lastOp === '/') {
         const n = this.text.slice(lastFactor.start, lastFactor.end);
         this.report(Codes.AmbiguousImplicitProduct, { start: lastFactor.start, end: this.tok.end },
           `This reads as (…/${n})·${this.tok.text}, the product after the division. Write (…)/(${n}*${this.tok.text}) if you meant to divide by the product.`, 'warning');
@@ -744,6 +790,8 @@ class Parser {
     // Nothing here can start an expression.
     if (this.atStatementEnd()) {
       this.error(Codes.ExpectedExpression, { start: Math.max(this.prevEnd - 1, 0), end: this.prevEnd }, 'The line ends where an expression was expected: complete it.');
+    } else if (t.kind === 'punct' && t.text === '*' && this.text.charCodeAt(t.start - 1) === 42 /* * */) {
+      this.error(Codes.ExpectedExpression, { start: t.start - 1, end: t.end }, 'Write ^ for a power, as in x^2: `**` is not .calc.');
     } else {
       this.error(Codes.ExpectedExpression, t, `Expected an expression, found ${describe(t)}.`);
     }
@@ -797,11 +845,41 @@ class Parser {
   }
 }
 
+/** What to write instead of a character that .calc does not have but a student may type or paste. */
+const CHARACTER_HINTS: Readonly<Record<string, string>> = {
+  '|': 'write abs(x) for |x|.',
+  '√': 'write sqrt(x) for √x.',
+  '×': 'write * for a product.',
+  '·': 'write * for a product.',
+  '⋅': 'write * for a product.',
+  '∙': 'write * for a product.',
+  '÷': 'write / to divide.',
+  '−': 'write - (the minus sign on the keyboard).',
+  '–': 'write - (the minus sign on the keyboard).',
+  '²': 'write ^2 for a square, as in x^2.',
+  '³': 'write ^3 for a cube, as in x^3.',
+  '!': '.calc has no factorial or "not"; write the product out.',
+  '&': 'a statement is one line; there is no "and".',
+};
+
+/** `a` or `f(x, y)`: what may stand left of '=' in a definition. */
+function isDefinitionHeading(e: Expression): e is Identifier | Call {
+  return e.kind === 'ident' || (e.kind === 'call' && e.primes === 0 && !e.bare && e.args.every((a) => a.kind === 'ident'));
+}
+
 function missingAt(span: Span): Expression {
   return { kind: 'missing', start: span.start, end: span.end };
 }
 
 /** The factor an implicit product would follow: `-2` in `-2x` counts as the number 2. */
+/** `ln` or `sin^2`, a built-in function's bare name (to a power), which a factor then follows; else undefined. */
+function builtinWithoutCall(e: Expression): { name: Identifier; power?: Expression } | undefined {
+  const isBuiltinFunction = (x: Expression): x is Identifier => x.kind === 'ident' && BUILTINS.get(x.name)?.kind === 'function';
+  if (isBuiltinFunction(e)) return { name: e };
+  if (e.kind === 'binary' && e.op === '^' && isBuiltinFunction(e.left)) return { name: e.left, power: e.right };
+  return undefined;
+}
+
 function trailingFactor(e: Expression): Expression {
   return e.kind === 'unary' ? trailingFactor(e.operand) : e;
 }
