@@ -153,6 +153,18 @@ test('data tables keep their rows and cells with offsets', () => {
   assert.equal(r.program.statements[1]!.kind, 'fit');
 });
 
+test('a missing ) does not swallow the expression lines after it, and brackets still continue lines', () => {
+  // each line ends with a value and the next starts with one: the bracket is the mistake
+  const text = 'a = sin(1 + 2\n1 + 1\n2 + 2\nb = (1 + 2\ndiff(x^2, x)\ngrad(x*y)\n';
+  assert.deepEqual(kinds(text), ['constant', 'expression', 'expression', 'constant', 'expression', 'expression']);
+  assert.deepEqual(codes(text), [Codes.MissingCloseBracket, Codes.MissingCloseBracket]);
+  // after a comma, an operator or an opening bracket, or before a closing bracket or a comma, the next line continues
+  for (const multi of ['M = [[1, 2],\n     [3, 4]]', 'v = [\n  1,\n  2\n]', 'w = [1, 2\n     , 3]', 'f(x) = (x +\n   1)', 'g(x) = (x\n  + 1)']) {
+    assert.deepEqual(codes(multi), [], multi);
+    assert.equal(kinds(multi).length, 1, multi);
+  }
+});
+
 test('an unclosed data table stops at the next statement', () => {
   const r = parse('data p {\n x y\n 1 2\nf(x) = x\n');
   assert.deepEqual(r.diagnostics.map((d) => d.code), [Codes.MissingCloseBracket]);

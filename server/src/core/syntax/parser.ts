@@ -30,6 +30,9 @@ const BARE_OPERATORS = new Set(['grad', 'jacobian', 'hessian']);
 /** Deeper nesting than this is reported instead of parsed, so that no input can overflow the stack. */
 export const MAX_NESTING = 200;
 
+/** A line that starts with a number or a name (not a bracket: `[1, 2]` then `[3, 4]` is a missing comma). */
+const VALUE_START = /^[ \t]*(?:[\p{L}_\d]|\.\d)/u;
+
 const STATEMENT_START = new RegExp(
   `^[ \\t]*(?:(?:${STATEMENT_KEYWORDS.join('|')})\\b|[\\p{L}_][\\p{L}\\p{N}_]*'*[ \\t]*(?:\\([^()\\r\\n]*\\))?[ \\t]*=(?!=))`,
   'u',
@@ -143,11 +146,12 @@ class Parser {
 
   private advance(): void {
     this.prevEnd = this.tok.end;
+    const before = this.tok;
     this.tok = this.scanner.next();
     this.skipInvalid();
     // Inside brackets a line break continues the statement, unless the next line starts a new one.
     while (this.tok.kind === 'newline' && this.depth > 0) {
-      if (this.nextLineStartsStatement(this.tok.end)) {
+      if (this.nextLineStartsStatement(this.tok.end, before)) {
         this.reportUnclosed();
         break;
       }
@@ -181,13 +185,19 @@ class Parser {
     }
   }
 
-  private nextLineStartsStatement(offset: number): boolean {
+  private nextLineStartsStatement(offset: number, before: Token): boolean {
     let end = offset;
     while (end < this.text.length && this.text[end] !== '\n' && this.text[end] !== '\r') end++;
     const line = this.text.slice(offset, end);
     if (line.trim() === '') return true; // a blank line ends the statement
     if (line.trimStart().startsWith('#')) return false;
-    return STATEMENT_START.test(line);
+    if (STATEMENT_START.test(line)) return true;
+    // A line that ends with a value, then one that starts with a number or a name: read as one
+    // statement they would be a product nobody writes across lines (`sin(1 + 2` then `1 + 1`), so the
+    // bracket is the mistake, and the next line is an expression line of its own.
+    const endsValue = before.kind === 'number' || (before.kind === 'ident' && !KEYWORDS.has(before.text))
+      || (before.kind === 'punct' && (before.text === ')' || before.text === ']' || before.text === "'"));
+    return endsValue && VALUE_START.test(line);
   }
 
   private reportUnclosed(): void {
