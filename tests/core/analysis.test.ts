@@ -336,3 +336,19 @@ test('maths written as in print gets one error on its line, saying how to write 
   const near = analyze('data d {\n  x y\n  1 2\n}\nf(1)\nsn(1)');
   assert.deepEqual(near.diagnostics.map((d) => /Did you mean '(\w+)'/.exec(d.message)?.[1] ?? null), [null, 'sin']);
 });
+
+test('a vector given to a user function follows vector arithmetic, never a silent NaN', () => {
+  // M·t with t = [1, 2]: [1·1 + 2·2, 3·1 + 4·2]
+  assert.deepEqual(value('M = [[1, 2], [3, 4]]\nk(t) = M*t\nk([1, 2])'), [5, 11]);
+  assert.deepEqual(value('q(w, x) = w*x\nq(2, [1, 2])'), [2, 4]);
+  assert.deepEqual(value('s(t) = sigmoid(t)\ns([0, 0])'), [0.5, 0.5]);
+  // prime notation is of a function of one number: taken item by item, 3x² at 1 and 2
+  assert.deepEqual(value("h(x) = x^3\nh'([1, 2])"), [3, 12]);
+  // t^2 of a vector has no value: a shape error on the call, which names the argument
+  for (const [text, line] of [['f(t) = t^2\nf([1, 2])', 'f([1, 2])'], ['M = [[1, 2], [3, 4]]\nk(t) = M*t\nk([1, 2, 3])', 'k([1, 2, 3])']] as const) {
+    const a = analyze(text);
+    assert.deepEqual(codes(a), [Codes.ShapeMismatch], text);
+    assert.equal(a.diagnostics[0]!.offset, text.indexOf(line), text);
+    assert.match(a.diagnostics[0]!.message, /for t/);
+  }
+});

@@ -196,6 +196,7 @@ export class Lowering {
       for (let k = 0; k < e.primes; k++) body = derivative(body, f.params[0]!);
       // f(x, y) with f's own parameters is f's body itself (and finds what is cached for it)
       if (f.params.every((p, i) => { const a = args[i]; return a === undefined || (a.kind === 'sym' && a.name === p); })) return this.mark(body, e);
+      if (args.some((a) => a.kind === 'vec')) return this.mark(this.vectorCall(e, f, body, args), e);
       const bindings = new Map(f.params.map((p, i) => [p, args[i] ?? sym(p)] as [string, Expr]));
       const out = substitute(body, bindings);
       if (largerThan(out, MAX_NODES)) throw new LowerError(Codes.TooLarge, e, `Expanding ${name} here gives more than ${MAX_NODES} terms; split the definitions.`);
@@ -209,6 +210,31 @@ export class Lowering {
     }
     if (builtin?.kind === 'operator') return this.mark(this.operator(e, scope), e);
     throw new LowerError(Codes.UnknownName, e.callee, `Unknown function '${name}'.`);
+  }
+
+  /**
+   * A call with a vector or a matrix for an argument. Putting it into the body as lowered would
+   * hide it inside scalar operations (`t^2` of a vector, which has no value), so the body is
+   * lowered again from its source with the argument bound: vector arithmetic then applies, and a
+   * shape error says which argument the function cannot take. A derivative by prime notation is of
+   * a function of one number, so `h'([1, 2])` is taken item by item, as a built-in function is.
+   */
+  private vectorCall(e: Call, f: { params: string[] }, body: Expr, args: readonly Expr[]): Expr {
+    const name = e.callee.name;
+    if (e.primes > 0) {
+      const p = f.params[0]!;
+      return elementwise(args[0]!, (a) => substitute(body, new Map([[p, a]])));
+    }
+    const stmt = this.symbols.globals.get(name)!.statement as FunctionDefinition;
+    const bound = new Map(f.params.map((p, i) => [p, args[i] ?? sym(p)] as [string, Expr]));
+    try {
+      return this.asUsual(() => this.lower(stmt.body, bound));
+    } catch (err) {
+      if (!(err instanceof LowerError) || err.code !== Codes.ShapeMismatch) throw err;
+      const taken = f.params.map((p, i) => [p, args[i]] as const).filter(([, a]) => a?.kind === 'vec')
+        .map(([p, a]) => `${describeShape(shapeOf(a!))} for ${p}`).join(' and ');
+      throw new LowerError(Codes.ShapeMismatch, e, `${name}(${f.params.join(', ')}) cannot take ${taken}: in its definition, ${lowerFirst(err.message)}`);
+    }
   }
 
   /** diff, grad, jacobian, hessian. */
@@ -320,6 +346,10 @@ export function freeVariables(e: Expr): string[] {
     names[j + 1] = x;
   }
   return names;
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 function rowItems(row: Expr): readonly Expr[] {
