@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lagrange, maximize, minimize, type Objective } from '../../server/src/core/numeric/index.js';
+import { checkOptimum, lagrange, maximize, minimize, objectiveFromExpr, type Objective } from '../../server/src/core/numeric/index.js';
+import { parseExpr } from '../../server/src/core/semantics/lower';
 
 const close = (a: number, b: number, rel: number) => Math.abs(a - b) <= rel * Math.max(1, Math.abs(b));
 
@@ -225,4 +226,29 @@ test('a long gradient-descent path is thinned evenly, and each kept point is the
   assert.deepEqual([...new Set(gaps.slice(0, -1))], [32]);
   assert.ok(gaps[gaps.length - 1]! <= 32);
   r.path.forEach(([x], i) => assert.ok(close(x!, x0 * (1 - h) ** its[i]!, 1e-12), `iteration ${its[i]}: ${x}`));
+});
+
+test('a zero gradient is called a minimum only when f does not fall nearby (x³ and x⁴ − y⁴ at 0 are not minima)', () => {
+  const at0 = (text: string, n: number) => [objectiveFromExpr(parseExpr(text), ['x', 'y'].slice(0, n)), new Array<number>(n).fill(0)] as const;
+  // saddle: the Hessian of x² − y² is diag(2, −2); f falls along y
+  const [saddle, p2] = at0('x^2 - y^2', 2);
+  assert.match(checkOptimum(saddle, p2, 'minimize').notOptimal ?? '', /negative eigenvalue \(-2\)/);
+  // degenerate: f''(0) = 0 for x³ and x⁴ − y⁴, and f(−h) = −h³ < 0, f(0, h) = −h⁴ < 0
+  for (const [text, n] of [['x^3', 1], ['x^4 - y^4', 2]] as const) {
+    const [f, p] = at0(text, n);
+    assert.match(checkOptimum(f, p, 'minimize').notOptimal ?? '', /lower nearby/, text);
+  }
+  // x³ has no maximum at 0 either: f(h) = h³ > 0
+  const [cube, p1] = at0('x^3', 1);
+  assert.match(checkOptimum(cube, p1, 'maximize').notOptimal ?? '', /higher nearby/);
+  // genuine optima: strict (nothing to say), and degenerate but real (x⁴ + y² at 0; −x⁴ for a maximum)
+  const [bowl, q2] = at0('(x - 1)^2 + y^2', 2);
+  assert.deepEqual(checkOptimum(bowl, [1, 0], 'minimize'), {});
+  assert.equal(q2.length, 2);
+  const [flat, r2] = at0('x^4 + y^2', 2);
+  const verdict = checkOptimum(flat, r2, 'minimize');
+  assert.equal(verdict.notOptimal, undefined);
+  assert.match(verdict.note ?? '', /second-derivative test is silent/);
+  const [cap, r1] = at0('-x^4', 1);
+  assert.equal(checkOptimum(cap, r1, 'maximize').notOptimal, undefined);
 });

@@ -12,7 +12,7 @@ import { derivative } from './calculus/diff';
 import { simplify } from './calculus/simplify';
 import { toCalc } from './calculus/print';
 import { lagrange } from './numeric/lagrange';
-import { maximize, methodName, minimize } from './numeric/minimize';
+import { checkOptimum, maximize, methodName, minimize } from './numeric/minimize';
 import { fitLinear, fitNonlinear } from './numeric/regress';
 import { linearDesignFromExpr, modelFromExpr, objectiveFromExpr, vectorFunctionFromExprs } from './numeric/fromExpr';
 import { newtonRaphson, newtonSystem } from './numeric/root';
@@ -141,7 +141,11 @@ function runOptimize(ctx: StatementContext, stmt: OptimizeStatement, run: RunCon
   const options = { ...run, method, ...(step ? { step } : {}), ...(maxIter ? { maxIter } : {}), ...(tol ? { gradTol: tol } : {}) };
   const objective = objectiveFromExpr(expr, vars);
   const x0 = vars.map((v) => start[v]!);
-  const r = stmt.sense === 'minimize' ? minimize(objective, x0, options) : maximize(objective, x0, options);
+  const found = stmt.sense === 'minimize' ? minimize(objective, x0, options) : maximize(objective, x0, options);
+  // a zero gradient is a minimum (maximum) only if f does not fall (rise) nearby: x³ from 0 is not
+  const check = found.converged ? checkOptimum(objective, found.x, stmt.sense) : {};
+  const r = check.notOptimal ? { ...found, converged: false, reason: 'saddle' as const, message: check.notOptimal }
+    : check.note ? { ...found, notes: [...found.notes, check.note] } : found;
   const value = objective.f(Float64Array.from(r.x));
   if (!r.converged) {
     ctx.diagnostics.push({ code: Codes.NotConverged, severity: 'warning', offset: stmt.keyword.start, length: stmt.keyword.end - stmt.keyword.start, message: r.message });
@@ -277,7 +281,7 @@ export function summarize(r: StatementResult): string {
         ? `root at ${Object.keys(r.point).length === 1 ? `${Object.keys(r.point)[0]} = ${short(Object.values(r.point)[0]!)}` : at(r.point)} · ${iterations(r.iterations)}${r.safeguard ? ` · ${r.safeguard}` : ''}`
         : `no root: ${r.message}`;
     case 'minimize': case 'maximize':
-      return `${r.converged ? '' : 'not converged: '}${r.kind === 'minimize' ? 'minimum' : 'maximum'} f = ${short(r.value)} at ${at(r.point)} · ${iterations(r.iterations)} · ${methodName(r.method)}`;
+      return `${r.reason === 'saddle' ? `not a ${r.kind === 'minimize' ? 'minimum' : 'maximum'}: stationary point f` : `${r.converged ? '' : 'not converged: '}${r.kind === 'minimize' ? 'minimum' : 'maximum'} f`} = ${short(r.value)} at ${at(r.point)} · ${iterations(r.iterations)} · ${methodName(r.method)}`;
     case 'lagrange':
       return r.answer ? `${r.message}` : r.message;
     case 'fit':

@@ -3,7 +3,7 @@
  * Lagrange multipliers and chi-squared fits, on plain closures.
  */
 export * from './types';
-export { minimize, maximize, methodName } from './minimize';
+export { minimize, maximize, methodName, checkOptimum, type OptimumCheck } from './minimize';
 export { fitLinear, fitNonlinear, type LinearFitProblem, type NonlinearFitProblem, type ModelFunction, type FitOptions } from './regress';
 export { levenbergMarquardt, type LMOptions, type LMResult } from './lm';
 export { newtonRaphson, newtonSystem, type ScalarFunction } from './root';

@@ -191,6 +191,71 @@ class Run {
   }
 }
 
+/** What a stationary point turned out to be, when it is not what was sought (see `checkOptimum`). */
+export interface OptimumCheck {
+  /** Set when the point is not a minimum (or maximum): why, for the reader. */
+  readonly notOptimal?: string;
+  /** Set when the second-derivative test is silent but f does not fall (rise) nearby. */
+  readonly note?: string;
+}
+
+/**
+ * A run that converged stopped where the gradient vanishes; that is a minimum (for `sense`
+ * 'maximize', a maximum) only if f does not fall (rise) nearby. The Hessian decides when it has
+ * a negative (positive) eigenvalue: f falls along that eigenvector. When an eigenvalue is zero the
+ * second-derivative test is silent (x³ and x⁴ at 0 alike), and f is compared with its values a
+ * hundredth and a thousandth of max(1, ‖x‖) away along those flat directions: it must fall at both,
+ * by more than rounding, to count. Without a Hessian, or past TRUST_NEWTON_MAX_N variables, nothing
+ * is checked.
+ */
+export function checkOptimum(objective: Objective, x: ArrayLike<number>, sense: 'minimize' | 'maximize'): OptimumCheck {
+  const n = objective.n;
+  if (!objective.hess || n > TRUST_NEWTON_MAX_N) return {};
+  const at = Float64Array.from(x);
+  const sign = sense === 'minimize' ? 1 : -1;
+  const H = objective.hess(at).map((row) => Array.from(row, (v) => sign * v));
+  if (!H.every((row) => row.every(Number.isFinite))) return {};
+  const f0 = objective.f(at);
+  if (!Number.isFinite(f0)) return {};
+  const { values, vectors } = symEig(H, n);
+  const scale = Math.max(1, ...Array.from(values, Math.abs));
+  const tol = OPTIMUM_EIGENVALUE_TOLERANCE * scale;
+  const point = `(${Array.from(at, fmt).join(', ')})`;
+  const goal = sense === 'minimize' ? 'minimum' : 'maximum';
+  const falls = sense === 'minimize' ? 'decreases' : 'increases';
+  if (values[0]! < -tol) {
+    const direction = `(${Array.from(vectors[0]!, fmt).join(', ')})`;
+    return {
+      notOptimal: `The gradient is zero at ${point}, but this is not a ${goal}: the Hessian has a ${sense === 'minimize' ? 'negative' : 'positive'} eigenvalue (${fmt(sign * values[0]!)}), so f ${falls} along ${direction}. Start from another point.`,
+    };
+  }
+  const flat = vectors.filter((_, i) => Math.abs(values[i]!) <= tol);
+  if (flat.length === 0) return {};
+  const noise = 64 * EPS * Math.max(1, Math.abs(f0));
+  const radius = Math.max(1, enorm(at));
+  const y = new Float64Array(n);
+  for (const v of flat) {
+    for (const side of [1, -1]) {
+      let found: number | undefined;
+      for (const h of [1e-2, 1e-3]) {
+        for (let i = 0; i < n; i++) y[i] = at[i]! + side * h * radius * v[i]!;
+        const fy = objective.f(y);
+        if (!(sign * (f0 - fy) > noise)) { found = undefined; break; }
+        found = fy;
+      }
+      if (found !== undefined) {
+        return {
+          notOptimal: `The gradient is zero at ${point}, but this is not a ${goal}: f is ${sense === 'minimize' ? 'lower' : 'higher'} nearby (${fmt(found)} at (${Array.from(y, fmt).join(', ')}), against ${fmt(f0)}). The second-derivative test is silent here, as the Hessian is singular.`,
+        };
+      }
+    }
+  }
+  return { note: `The Hessian is singular at this ${goal}, so the second-derivative test is silent; f is not ${sense === 'minimize' ? 'lower' : 'higher'} at the nearby points tried.` };
+}
+
+/** An eigenvalue this small against the largest (or 1) counts as zero: the hover's EIGENVALUE_TOLERANCE. */
+const OPTIMUM_EIGENVALUE_TOLERANCE = 1e-9;
+
 function fmt(v: number): string {
   return Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v);
 }

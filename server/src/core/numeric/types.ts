@@ -46,6 +46,7 @@ export type StopReason =
   | 'maxiter' // iteration limit reached
   | 'stopped' // shouldStop() returned true
   | 'diverged' // f → ±∞, NaN, or iterates ran away
+  | 'saddle' // stopped where the gradient vanishes, but not at a minimum (a maximum): a saddle, or f falls nearby
   | 'failed'; // the method could not make progress (zero derivative, singular system, line search failure)
 
 /** Whether a stop reason counts as convergence. */
