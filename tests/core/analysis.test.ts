@@ -352,3 +352,18 @@ test('a vector given to a user function follows vector arithmetic, never a silen
     assert.match(a.diagnostics[0]!.message, /for t/);
   }
 });
+
+test('expect compares numbers to 1e-9 of the larger side, or absolutely below 1, and says so', () => {
+  const result = (text: string) => resultOn(analyze(text), 1) as { passed: boolean; message: string };
+  // 1 + 1e-10 against 1: |a − b| = 1e-10 ≤ 1e-9; 1e6 + 1e-4 against 1e6: 1e-4 ≤ 1e-9·1e6 = 1e-3
+  assert.equal(result('expect 1 + 1e-10 == 1').passed, true);
+  assert.equal(result('expect 1e6 + 1e-4 == 1e6').passed, true);
+  // 1 + 1e-8 against 1 fails; 1e6 + 1e-2 against 1e6 fails (1e-2 > 1e-3)
+  assert.equal(result('expect 1 + 1e-8 == 1').passed, false);
+  assert.equal(result('expect 1e6 + 1e-2 == 1e6').passed, false);
+  // below 1 the tolerance is absolute, and the message says so rather than claiming a relative test
+  const tiny = result('expect 1e-20 == 2e-20');
+  assert.equal(tiny.passed, true);
+  assert.match(tiny.message, /absolute below 1/);
+  assert.equal(result('expect 1e-20 == 2e-20 within 1e-21').passed, false);
+});

@@ -34,7 +34,8 @@ export function expectStatement(ctx: StatementContext, s: ExpectStatement): Expe
     } else {
       const bad = as.findIndex((x, i) => !close(x, bs[i]!, within));
       const passed = bad < 0;
-      const tol = within !== undefined ? `within ${fmt(within)}` : `to ${EXPECT_TOLERANCE} relative`;
+      // the test is |a − b| ≤ 1e-9·max(1, |a|, |b|): relative for large sides, absolute below 1
+      const tol = within !== undefined ? `within ${fmt(within)}` : `to ${EXPECT_TOLERANCE} (relative to the larger side, or absolute below 1)`;
       result = {
         kind: 'expect', passed, method: 'value',
         message: passed ? `✓ equal ${tol}` : `✗ ${as.length > 1 ? `component ${bad + 1}: ` : ''}the left side is ${fmt(as[bad]!)}, the right side ${fmt(bs[bad]!)}, not equal ${tol}.`,
