@@ -367,3 +367,13 @@ test('expect compares numbers to 1e-9 of the larger side, or absolutely below 1,
   assert.match(tiny.message, /absolute below 1/);
   assert.equal(result('expect 1e-20 == 2e-20 within 1e-21').passed, false);
 });
+
+test('differentiating by a name that is a constant is an error, not a silent 0', () => {
+  const text = 'x = 2\ndiff(x^2, x)';
+  const a = analyze(text);
+  assert.deepEqual(codes(a), [Codes.InvalidTarget]);
+  assert.equal(a.diagnostics[0]!.offset, text.lastIndexOf('x'));
+  assert.match(a.diagnostics[0]!.message, /x = 2/);
+  // a parameter of that name inside a function is a variable, and differentiates as one: d/dx x² = 2x
+  assert.equal(value('x = 2\ng(x) = diff(x^2, x)\ng(3)'), 6);
+});

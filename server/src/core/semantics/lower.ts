@@ -241,8 +241,17 @@ export class Lowering {
   private operator(e: Call, scope: ReadonlyMap<string, Expr>): Expr {
     const name = e.callee.name;
     if (name === 'diff') {
-      let d = this.lowerNode(e.args[0]!, scope);
       const rest = e.args.slice(1);
+      // `x = 2` then diff(x^2, x): x is a number there, and the derivative would be a silent 0
+      for (const v of rest) {
+        const def = v.kind === 'ident' && !scope.has(v.name) ? this.symbols.globals.get(v.name) : undefined;
+        if (def?.kind === 'constant' && v.kind === 'ident') {
+          const value = this.constant(v.name, v);
+          const shown = value.kind === 'num' ? ` = ${fmt(value.value)}` : '';
+          throw new LowerError(Codes.InvalidTarget, v, `'${v.name}' is a constant (${v.name}${shown}, defined on its own line), so nothing varies with it and the derivative would be 0: rename the constant, or differentiate by a variable.`);
+        }
+      }
+      let d = this.lowerNode(e.args[0]!, scope);
       if (rest.length === 1 && rest[0]!.kind === 'ident') return derivative(d, rest[0]!.name, this.firstDerivatives());
       for (let i = 0; i < rest.length; i++) {
         const v = rest[i]!;
