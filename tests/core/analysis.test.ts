@@ -377,3 +377,14 @@ test('differentiating by a name that is a constant is an error, not a silent 0',
   // a parameter of that name inside a function is a variable, and differentiates as one: d/dx x² = 2x
   assert.equal(value('x = 2\ng(x) = diff(x^2, x)\ng(3)'), 6);
 });
+
+test('a point may be one value for a function of one variable: at 2, at 0', () => {
+  assert.equal(value('diff(x^3, x) at 2'), 12); // 3·2²
+  const t = resultOn(analyze('taylor sin(x) at 0 order 3'), 1) as TaylorResult;
+  assert.equal(toCalc(t.expanded), 'x - x^3/6'); // sin x = x − x³/6 + O(x⁵)
+  const two = analyze('h(x, y) = x*y\ngrad(h) at 1');
+  assert.deepEqual(codes(two), [Codes.PointLength]);
+  // `at x = 1` is still named values, and `at x` alone a value (the free variable x has none: an error, not a crash)
+  assert.equal(value('diff(x^3, x) at x = 1'), 3);
+  assert.ok(analyze('diff(x^3, x) at x').diagnostics.some((d) => d.severity === 'error'));
+});

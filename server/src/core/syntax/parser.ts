@@ -575,11 +575,26 @@ class Parser {
       const vector = this.vector();
       return { kind: 'vector-point', vector, start: vector.start, end: vector.end };
     }
+    // `near 1`, `at pi/2`: one value, for a function of one variable, is a vector of one
+    const named = this.tok.kind === 'ident' && /^[ \t]*=(?!=)/.test(this.text.slice(this.tok.end, this.tok.end + 64));
+    if (!named && this.startsValue()) {
+      const value = this.expression();
+      const vector: VectorLiteral = { kind: 'vector', items: [value], start: value.start, end: value.end };
+      return { kind: 'vector-point', vector, start: value.start, end: value.end };
+    }
     if (this.tok.kind !== 'ident' || KEYWORDS.has(this.tok.text)) {
-      throw this.fail(Codes.ExpectedExpression, `After '${after}' give a point: a vector \`[1, 2]\` (in the order of the parameters) or named values \`x = 1, y = 2\`.`);
+      throw this.fail(Codes.ExpectedExpression, `After '${after}' give a point: a vector \`[1, 2]\` (in the order of the parameters), named values \`x = 1, y = 2\`, or one number for a function of one variable.`);
     }
     const bindings = this.bindingList(`After '${after}' give named values such as \`x = 1, y = 2\`, or a vector \`[1, 2]\`.`);
     return { kind: 'named-point', bindings, start: bindings[0]!.start, end: bindings[bindings.length - 1]!.end };
+  }
+
+  /** True when the current token can start a value: a number, a sign, a bracket, or a name that is not a keyword. */
+  private startsValue(): boolean {
+    const t = this.tok;
+    if (t.kind === 'number') return true;
+    if (t.kind === 'ident') return !KEYWORDS.has(t.text);
+    return t.kind === 'punct' && (t.text === '-' || t.text === '+' || t.text === '(');
   }
 
   private bindingList(help: string): Binding[] {
