@@ -388,3 +388,11 @@ test('a point may be one value for a function of one variable: at 2, at 0', () =
   assert.equal(value('diff(x^3, x) at x = 1'), 3);
   assert.ok(analyze('diff(x^3, x) at x').diagnostics.some((d) => d.severity === 'error'));
 });
+
+test('a plot the panel could not draw is an error on its line as it is typed', () => {
+  const first = (text: string) => analyze(text).diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, text.slice(d.offset, d.offset + d.length)]);
+  assert.deepEqual(first('g(x, y) = x*y\nplot g over x in [1, -1]'), [[Codes.InvalidOption, 'x in [1, -1]']]);
+  assert.deepEqual(first('u(x, y) = [x, y]\nplot u over x in [-1, 1], y in [-1, 1]'), [[Codes.ShapeMismatch, 'u']]);
+  assert.deepEqual(first('plot x*y*z over x in [0, 1]').map(([c]) => c), [Codes.InvalidTarget]);
+  assert.deepEqual(first('g(x, y) = x*y\nplot g over x in [-2, 2], y in [-2, 2]\nplot sin(x), cos(x) over x in [-pi, pi]'), []);
+});

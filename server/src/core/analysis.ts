@@ -311,8 +311,20 @@ const EVALUATORS: { readonly [K in Statement['kind']]?: (ctx: StatementContext, 
   taylor: (ctx, s) => taylorStatement(ctx, s),
   check: (ctx, s) => checkStatement(ctx, s),
   expect: (ctx, s) => expectStatement(ctx, s),
+  // What the plot panel would refuse is said here, on the line, as the worksheet is typed.
   plot: (ctx, s) => {
-    for (const e of s.exprs) targetOf(ctx, e);
+    const targets = s.exprs.map((e) => ({ e, ...targetOf(ctx, e) }));
+    for (const r of s.ranges) {
+      const low = numberOf(ctx, r.low), high = numberOf(ctx, r.high);
+      if (!(low < high)) {
+        throw new LowerError(Codes.InvalidOption, r, `The range of ${r.name.name} must run from the smaller number to the larger: ${r.name.name} in [${fmt(Math.min(low, high))}, ${fmt(Math.max(low, high))}].`);
+      }
+    }
+    const vector = targets.find((t) => t.expr.kind === 'vec');
+    if (vector) throw new LowerError(Codes.ShapeMismatch, vector.e, 'Only functions with a number for a value can be plotted: plot the components one by one.');
+    const names = [...new Set([...targets.flatMap((t) => t.vars), ...s.ranges.map((r) => r.name.name)])];
+    const dims = Math.max(s.ranges.length, ...targets.map((t) => t.vars.length));
+    if (dims > 2) throw new LowerError(Codes.InvalidTarget, s, `A plot shows one or two variables; this has ${dims} (${names.join(', ')}).`);
     return undefined;
   },
 };
