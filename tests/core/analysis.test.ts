@@ -10,6 +10,8 @@ import { jsonResult } from '../../server/src/core/report';
 import { Codes } from '../../server/src/core/syntax/diagnostics';
 import { toCalc } from '../../server/src/core/calculus/index';
 import { Lowering } from '../../server/src/core/semantics/lower';
+import { runStatement } from '../../server/src/core/run';
+import { isRunnable } from '../../server/src/core/syntax/ast';
 
 const codes = (a: Analysis): number[] => a.diagnostics.map((d) => d.code);
 const only = (text: string, host?: FileHost): number[] => codes(analyze(text, host ? { host } : {}));
@@ -395,4 +397,33 @@ test('a plot the panel could not draw is an error on its line as it is typed', (
   assert.deepEqual(first('u(x, y) = [x, y]\nplot u over x in [-1, 1], y in [-1, 1]'), [[Codes.ShapeMismatch, 'u']]);
   assert.deepEqual(first('plot x*y*z over x in [0, 1]').map(([c]) => c), [Codes.InvalidTarget]);
   assert.deepEqual(first('g(x, y) = x*y\nplot g over x in [-2, 2], y in [-2, 2]\nplot sin(x), cos(x) over x in [-pi, pi]'), []);
+});
+
+test('runs report a point of the wrong length (503) and a bad option value (504) on the clause', () => {
+  const text = 'g(x, y) = x^2 + y^2\nminimize g from [1, 2, 3]\nu(x, y) = [x - 1, y - 2]\nroot u near [1]\nminimize g from [1, 1] by gradient descent with step = -0.1\n';
+  const a = analyze(text);
+  const runs = a.program.statements.filter(isRunnable).map((s) => runStatement(a, s, { budgetMs: 10_000 }).diagnostics.map((d) => [d.code, text.slice(d.offset, d.offset + d.length)]));
+  assert.deepEqual(runs, [[[Codes.PointLength, '[1, 2, 3]']], [[Codes.PointLength, '[1]']], [[Codes.InvalidOption, '-0.1']]]);
+  // and a built-in called with two arguments is a name error at once (303); h'' of x³ at 2 is 6·2
+  assert.deepEqual(codes(analyze('sin(1, 2)')), [Codes.WrongArgumentCount]);
+  assert.equal(value("h(x) = x^3\nh''(2)"), 12);
+});
+
+test('a fit to data with a sigma column weights each point by 1/σ², as the closed-form straight-line fit does', () => {
+  const rows = [[0, 1.02, 0.1], [0.5, 1.57, 0.1], [1, 2.11, 0.12], [1.5, 2.48, 0.2], [2, 3.1, 0.15]];
+  const text = `data p {\n  x y sigma\n${rows.map((r) => `  ${r.join(' ')}`).join('\n')}\n}\nfit y = m*x + c to p\n`;
+  const a = analyze(text);
+  const fit = a.program.statements.find(isRunnable)!;
+  const r = runStatement(a, fit, { budgetMs: 10_000 }).result as { kind: string; parameters: { name: string; value: number; stderr: number }[]; chi2: number };
+  // Numerical Recipes §15.2: S = Σw, Sx = Σwx, Sy = Σwy, Sxx = Σwx², Sxy = Σwxy, Δ = S·Sxx − Sx²
+  let S = 0, Sx = 0, Sy = 0, Sxx = 0, Sxy = 0;
+  for (const [x, y, s] of rows) { const w = 1 / s! ** 2; S += w; Sx += w * x!; Sy += w * y!; Sxx += w * x! * x!; Sxy += w * x! * y!; }
+  const D = S * Sxx - Sx * Sx;
+  const m = (S * Sxy - Sx * Sy) / D, c = (Sxx * Sy - Sx * Sxy) / D;
+  const chi2 = rows.reduce((t, [x, y, s]) => t + ((y! - m * x! - c) / s!) ** 2, 0);
+  const p = Object.fromEntries(r.parameters.map((q) => [q.name, q]));
+  close(p.m!.value, m, 1e-12); close(p.c!.value, c, 1e-12);
+  // σ given: the standard errors are √(S/Δ) and √(Sxx/Δ), not scaled by χ²/dof
+  close(p.m!.stderr, Math.sqrt(S / D), 1e-10); close(p.c!.stderr, Math.sqrt(Sxx / D), 1e-10);
+  close(r.chi2, chi2, 1e-10);
 });
