@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, sep } from 'node:path';
 import {
-  CodeLensRefreshRequest, createConnection, DidChangeConfigurationNotification, ErrorCodes, LSPErrorCodes,
+  CodeActionKind, CodeLensRefreshRequest, createConnection, DidChangeConfigurationNotification, ErrorCodes, LSPErrorCodes,
   ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind,
   type CancellationToken, type ClientCapabilities, type Connection, type InitializeParams, type InitializeResult,
   type WorkDoneProgressReporter, type WorkDoneProgressServerReporter,
@@ -35,6 +35,7 @@ import { RunRecords } from './service/runRecords';
 import { findDocumentHighlights } from './service/documentHighlights';
 import { findDocumentSymbols } from './service/documentSymbols';
 import { getFoldingRanges } from './service/folding';
+import { getCodeActions } from './service/codeActions';
 import { format } from './service/format';
 import { doHover } from './service/hover';
 import { warmUpTypeset } from './service/typeset';
@@ -410,6 +411,7 @@ export function startServer(connection: Connection): void {
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
         inlayHintProvider: true,
         codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'calc-language-server', version: '0.1.0' },
@@ -492,6 +494,8 @@ export function startServer(connection: Connection): void {
   connection.onDocumentHighlight(withDoc<Pos, ReturnType<typeof findDocumentHighlights>>('documentHighlight', [], (doc, p) => findDocumentHighlights(doc, position(doc, p.position))));
   connection.onDocumentSymbol(withDoc('documentSymbol', [], (doc) => findDocumentSymbols(doc)));
   connection.onFoldingRanges(withDoc('foldingRange', [], (doc) => getFoldingRanges(doc)));
+  connection.onCodeAction(withDoc<{ textDocument: { uri: string }; range: Parameters<typeof getCodeActions>[1]; context?: { only?: string[] } }, ReturnType<typeof getCodeActions>>('codeAction', [], (doc, p) =>
+    getCodeActions(doc, p.range, p.context?.only)));
   connection.onDocumentFormatting(withDoc('formatting', [], (doc) => format(doc)));
   connection.onDocumentRangeFormatting(withDoc<{ textDocument: { uri: string }; range: Parameters<typeof format>[1] }, ReturnType<typeof format>>('rangeFormatting', [], (doc, p) => format(doc, p.range)));
   connection.languages.semanticTokens.on(withDoc('semanticTokens', { data: [] }, (doc) => getSemanticTokens(doc)));

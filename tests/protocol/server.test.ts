@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CancellationTokenSource, CodeLensRequest, CompletionRequest, DidChangeConfigurationNotification, DocumentSymbolRequest, HoverRequest, InlayHintRequest,
-  type CodeLens, type WorkDoneProgressBegin, type WorkDoneProgressEnd,
+  CancellationTokenSource, CodeActionRequest, CodeLensRequest, CompletionRequest, DidChangeConfigurationNotification, DocumentSymbolRequest, HoverRequest, InlayHintRequest,
+  type CodeAction, type CodeLens, type WorkDoneProgressBegin, type WorkDoneProgressEnd,
 } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PlotDataRequest } from '../../protocol/plot';
 import { analyze } from '../../server/src/core/analysis';
 import { RunStatementRequest } from '../../protocol/requests';
@@ -257,4 +258,19 @@ test('settings are read per document through workspace/configuration: inlay hint
   assert.deepEqual(off, []);
   server.settings.calc = {};
   await server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
+});
+
+test('a misspelt name has a quick fix through the server, and its edit removes the error', async () => {
+  const uri = uriOf('examples', 'quickfix.calc');
+  const text = 'f(x) = x^2\nsn(f(2))\n';
+  const published = server.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 301));
+  server.open(uri, text);
+  const diagnostic = (await published).diagnostics.find((d) => d.code === 301)!;
+  const actions = await server.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } }) ?? [];
+  const fix = actions.find((a): a is CodeAction => 'edit' in a && a.title === "Change to 'sin'");
+  assert.ok(fix, JSON.stringify(actions));
+  const edits = fix.edit?.changes?.[uri] ?? [];
+  assert.deepEqual(edits, [{ range: diagnostic.range, newText: 'sin' }]);
+  const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'calc', 1, text), edits);
+  assert.deepEqual(analyze(fixed).diagnostics.filter((d) => d.severity === 'error'), []);
 });

@@ -200,7 +200,11 @@ function evaluates(s: Statement): boolean {
 
 /** A diagnostic moved by `delta` characters. */
 export function moved(d: Diagnostic, delta: number): Diagnostic {
-  return { ...d, offset: d.offset + delta, ...(d.related ? { related: { ...d.related, offset: d.related.offset + delta } } : {}) };
+  return {
+    ...d, offset: d.offset + delta,
+    ...(d.related ? { related: { ...d.related, offset: d.related.offset + delta } } : {}),
+    ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, offset: f.offset + delta })) } : {}),
+  };
 }
 
 /**
@@ -281,7 +285,10 @@ export function diagnosticFor(e: unknown, s: Statement): Diagnostic {
     // An error inside another definition belongs there; here, name the statement.
     const inside = e.span.start >= s.start && e.span.end <= s.end;
     const span: Span = inside ? e.span : s;
-    return { code: e.code, severity: 'error', offset: span.start, length: span.end - span.start, message: inside ? e.message : `A definition used here has a problem: ${e.message}` };
+    return {
+      code: e.code, severity: 'error', offset: span.start, length: span.end - span.start, message: inside ? e.message : `A definition used here has a problem: ${e.message}`,
+      ...(inside && e.fixes ? { fixes: e.fixes } : {}),
+    };
   }
   if (e instanceof ExprTooLarge) {
     return { code: Codes.TooLarge, severity: 'error', offset: s.start, length: s.end - s.start, message: `This grows beyond ${e.limit} terms; split it into named parts or lower the order.` };

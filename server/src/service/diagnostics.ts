@@ -19,24 +19,27 @@ const SEVERITY: Record<CoreDiagnostic['severity'], DiagnosticSeverity> = {
  * `doValidation(doc)[0].code` is 301 for `sn(1)` (unknown name).
  */
 export function doValidation(doc: CalcDocument, extra: readonly CoreDiagnostic[] = []): Diagnostic[] {
+  return [...doc.analysis.diagnostics, ...extra].map((d) => toLspDiagnostic(doc, d));
+}
+
+/** One diagnostic of the core as the LSP has it (ranges clamped to the document). */
+export function toLspDiagnostic(doc: CalcDocument, d: CoreDiagnostic): Diagnostic {
   const length = doc.textDocument.getText().length;
   const clamp = (offset: number): number => Math.max(0, Math.min(offset, length));
   const range = (offset: number, len: number) => ({
     start: doc.textDocument.positionAt(clamp(offset)),
     end: doc.textDocument.positionAt(clamp(offset + Math.max(0, len))),
   });
-  return [...doc.analysis.diagnostics, ...extra].map((d) => {
-    const out: Diagnostic = {
-      range: range(d.offset, d.length),
-      severity: SEVERITY[d.severity],
-      code: d.code,
-      source: 'calc',
-      message: d.message,
-    };
-    if (d.tags?.includes('unnecessary')) out.tags = [DiagnosticTag.Unnecessary];
-    if (d.related) {
-      out.relatedInformation = [{ location: { uri: doc.uri, range: range(d.related.offset, d.related.length) }, message: d.related.message }];
-    }
-    return out;
-  });
+  const out: Diagnostic = {
+    range: range(d.offset, d.length),
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    source: 'calc',
+    message: d.message,
+  };
+  if (d.tags?.includes('unnecessary')) out.tags = [DiagnosticTag.Unnecessary];
+  if (d.related) {
+    out.relatedInformation = [{ location: { uri: doc.uri, range: range(d.related.offset, d.related.length) }, message: d.related.message }];
+  }
+  return out;
 }

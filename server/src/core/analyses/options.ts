@@ -4,7 +4,7 @@
  * again when a statement runs.
  */
 import { LowerError } from '../semantics/lower';
-import { suggest } from '../semantics/names';
+import { closestName, renameFix, suggest } from '../semantics/names';
 import type { Binding, MethodName, RunnableStatement } from '../syntax/ast';
 import { Codes } from '../syntax/diagnostics';
 
@@ -31,8 +31,9 @@ export function methodOf<T extends Record<string, string>>(m: MethodName | undef
   if (!m) return undefined;
   const key = m.name.toLowerCase();
   if (key in table) return table[key as keyof T];
+  const near = closestName(key, Object.keys(table));
   throw new LowerError(Codes.UnknownMethod, m,
-    `Unknown method '${m.name}' for ${what}.${suggest(key, Object.keys(table))} The methods are: ${Object.keys(table).join(', ')}.`);
+    `Unknown method '${m.name}' for ${what}.${suggest(key, Object.keys(table))} The methods are: ${Object.keys(table).join(', ')}.`, renameFix(m, near).fixes);
 }
 
 /** The options by name; an unknown one throws a LowerError with a did-you-mean. */
@@ -41,7 +42,7 @@ export function optionsOf(bindings: readonly Binding[], allowed: readonly string
   for (const b of bindings) {
     if (!allowed.includes(b.name.name)) {
       throw new LowerError(Codes.UnknownOption, b.name,
-        `Unknown option '${b.name.name}' for ${what}.${suggest(b.name.name, allowed)} The options are: ${allowed.join(', ')}.`);
+        `Unknown option '${b.name.name}' for ${what}.${suggest(b.name.name, allowed)} The options are: ${allowed.join(', ')}.`, renameFix(b.name, closestName(b.name.name, allowed)).fixes);
     }
     out.set(b.name.name, b);
   }

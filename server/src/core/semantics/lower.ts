@@ -13,7 +13,7 @@ import {
 import { derivative, type DerivativeOptions } from '../calculus/diff';
 import { gradient, hessian, jacobian } from '../calculus/matrices';
 import type { Call, Expression, FunctionDefinition, Span } from '../syntax/ast';
-import { Codes } from '../syntax/diagnostics';
+import { Codes, type Fix } from '../syntax/diagnostics';
 import { parseExpressionText } from '../syntax/parser';
 import { BUILTINS, canonicalFunctionName } from './builtins';
 import { evaluate, fmt } from './evaluate';
@@ -21,7 +21,7 @@ import type { SymbolTable } from './names';
 
 /** An error that abandons the lowering of one statement; it becomes a diagnostic there. */
 export class LowerError extends Error {
-  constructor(readonly code: number, readonly span: Span, message: string) {
+  constructor(readonly code: number, readonly span: Span, message: string, readonly fixes?: readonly Fix[]) {
     super(message);
   }
 }

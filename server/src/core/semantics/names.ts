@@ -7,7 +7,7 @@ import type {
   Call, DataStatement, Expression, FitStatement, FunctionDefinition, Identifier, PointSpec, Program, Span, Statement,
 } from '../syntax/ast';
 import { childrenOf, forEachExpression } from '../syntax/ast';
-import { Codes, type Diagnostic } from '../syntax/diagnostics';
+import { Codes, type Diagnostic, type Fix } from '../syntax/diagnostics';
 import { BUILTINS } from './builtins';
 
 export type DefinitionKind = 'constant' | 'function' | 'data' | 'parameter' | 'column' | 'variable';
@@ -281,12 +281,14 @@ export function resolveNames(
       return;
     }
     references.push({ span: id, name: id.name });
+    const near = closestName(id.name, candidates(scope));
+    const meant = near === undefined ? '' : ` Did you mean '${near}'?`;
     if (s.kind === 'function') {
-      diagnostics.push(diag(Codes.UnknownName, 'error', id,
-        `Unknown name '${id.name}'.${suggest(id.name, candidates(scope))} If it is a variable, add it as a parameter: ${s.name.name}(${[...s.params.map((p) => p.name), id.name].join(', ')}).`));
+      diagnostics.push({ ...diag(Codes.UnknownName, 'error', id,
+        `Unknown name '${id.name}'.${meant} If it is a variable, add it as a parameter: ${s.name.name}(${[...s.params.map((p) => p.name), id.name].join(', ')}).`), ...renameFix(id, near) });
     } else {
-      diagnostics.push(diag(Codes.FreeVariableInConstant, 'error', id,
-        `Unknown name '${id.name}'.${suggest(id.name, candidates(scope))} A constant must have a value; to depend on ${id.name}, define a function instead, as in ${s.kind === 'constant' ? s.name.name : 'g'}(${id.name}) = ….`));
+      diagnostics.push({ ...diag(Codes.FreeVariableInConstant, 'error', id,
+        `Unknown name '${id.name}'.${meant} A constant must have a value; to depend on ${id.name}, define a function instead, as in ${s.kind === 'constant' ? s.name.name : 'g'}(${id.name}) = ….`), ...renameFix(id, near) });
     }
   }
 
@@ -362,8 +364,8 @@ export function resolveNames(
       ? [...globals.values()].filter((d) => d.kind === 'data').map((d) => d.name)
       : [...[...globals.values()].filter((d) => d.kind === 'function').map((d) => d.name),
         ...[...BUILTINS].filter(([, b]) => b.kind !== 'constant').map(([n]) => n)];
-    const near = suggest(id.name, names);
-    diagnostics.push(diag(Codes.UnknownName, 'error', id, `Unknown ${what} '${id.name}'.${near || more}`));
+    const near = closestName(id.name, names);
+    diagnostics.push({ ...diag(Codes.UnknownName, 'error', id, `Unknown ${what} '${id.name}'.${near === undefined ? more : ` Did you mean '${near}'?`}`), ...renameFix(id, near) });
   }
 
   function candidates(scope: ReadonlyMap<string, Definition>): string[] {
@@ -460,6 +462,12 @@ function diag(code: number, severity: Diagnostic['severity'], span: Span, messag
  * `suggest('sn', ['sin', 'cos'])` is " Did you mean 'sin'?"
  */
 export function suggest(name: string, candidates: Iterable<string>): string {
+  const best = closestName(name, candidates);
+  return best !== undefined ? ` Did you mean '${best}'?` : '';
+}
+
+/** The candidate a misspelt `name` most likely meant, within a few edits (fewer for short names); else undefined. */
+export function closestName(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   const limit = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
@@ -468,7 +476,12 @@ export function suggest(name: string, candidates: Iterable<string>): string {
     const d = editDistance(name.toLowerCase(), c.toLowerCase(), limit);
     if (d < bestDistance) { bestDistance = d; best = c; }
   }
-  return best !== undefined && bestDistance <= limit ? ` Did you mean '${best}'?` : '';
+  return best !== undefined && bestDistance <= limit ? best : undefined;
+}
+
+/** The quick fix that puts `name` where `at` is: the fix of a did-you-mean. */
+export function renameFix(at: Span, name: string | undefined): { readonly fixes?: readonly Fix[] } {
+  return name === undefined ? {} : { fixes: [{ title: `Change to '${name}'`, offset: at.start, length: at.end - at.start, text: name }] };
 }
 
 /** Damerau–Levenshtein distance (optimal string alignment), giving up above `limit`. */

@@ -17,6 +17,17 @@ export interface Diagnostic {
   readonly tags?: readonly 'unnecessary'[];
   /** Another place the message refers to, such as the first definition of a duplicate. */
   readonly related?: { readonly offset: number; readonly length: number; readonly message: string };
+  /** Edits that make what the message says (an editor offers them as quick fixes). */
+  readonly fixes?: readonly Fix[];
+}
+
+/** One quick fix: replace `length` characters at `offset` with `text`. */
+export interface Fix {
+  /** What the fix does, for a menu: "Change to 'sin'". */
+  readonly title: string;
+  readonly offset: number;
+  readonly length: number;
+  readonly text: string;
 }
 
 /** Every diagnostic code, by name. Never renumber: tests, docs and users rely on them. */

@@ -12,7 +12,7 @@ import type {
   Binding, Call, Constraint, DataCell, DataStatement, Expression, Identifier, MethodName, PlotRange,
   PointSpec, Program, Span, Statement, VectorLiteral,
 } from './ast';
-import { Codes, type Diagnostic } from './diagnostics';
+import { Codes, type Diagnostic, type Fix } from './diagnostics';
 import { Scanner, type Token } from './scanner';
 // the table of built-in names is data; the parser reads it only to say how `sin x` is written
 import { BUILTINS } from '../semantics/builtins';
@@ -175,7 +175,9 @@ class Parser {
         // the closing bar of |x| says nothing new
         const last = this.diagnostics[this.diagnostics.length - 1];
         if (!(hint && last?.message === message && !/[\r\n]/.test(this.text.slice(last.offset, this.tok.start)))) {
-          this.report(Codes.InvalidCharacter, this.tok, message);
+          const ch = this.tok.text.charAt(0), replacement = CHARACTER_REPLACEMENTS[ch];
+          this.report(Codes.InvalidCharacter, this.tok, message, 'error', replacement === undefined ? undefined
+            : { title: `Change '${ch}' to '${replacement}'`, offset: this.tok.start, length: ch.length, text: replacement });
         }
         this.tok = this.scanner.next();
       } else {
@@ -202,7 +204,10 @@ class Parser {
 
   private reportUnclosed(): void {
     const opener = this.open[0]!;
-    this.error(Codes.MissingCloseBracket, opener, `This '${opener.text}' is never closed: add '${CLOSERS[opener.text]}' before the end of the statement.`);
+    // the closers of every bracket still open, innermost first, where the statement's text ends
+    const closers = this.open.slice(0, this.depth).reverse().map((t) => CLOSERS[t.text]).join('');
+    this.error(Codes.MissingCloseBracket, opener, `This '${opener.text}' is never closed: add '${CLOSERS[opener.text]}' before the end of the statement.`,
+      { title: `Add '${closers}' at the end`, offset: this.prevEnd, length: 0, text: closers });
     this.depth = 0;
   }
 
@@ -238,7 +243,8 @@ class Parser {
     }
     if (idx >= 0) {
       this.depth = idx;
-      this.error(Codes.MissingCloseBracket, opener, `This '${opener.text}' is never closed: add '${closer}'${this.atStatementEnd() ? ' before the end of the line' : ` before ${describe(this.tok)}`}.`);
+      this.error(Codes.MissingCloseBracket, opener, `This '${opener.text}' is never closed: add '${closer}'${this.atStatementEnd() ? ' before the end of the line' : ` before ${describe(this.tok)}`}.`,
+        { title: `Add '${closer}'`, offset: this.prevEnd, length: 0, text: closer });
     }
     return this.prevEnd;
   }
@@ -246,15 +252,15 @@ class Parser {
   // ------------------------------------------------------------ diagnostics
 
   /** Reports a syntax error, at most one per statement. */
-  private error(code: number, span: Span, message: string): void {
+  private error(code: number, span: Span, message: string, fix?: Fix): void {
     if (this.statementHasError) return;
     this.statementHasError = true;
-    this.report(code, span, message);
+    this.report(code, span, message, 'error', fix);
   }
 
-  private report(code: number, span: Span, message: string, severity: Diagnostic['severity'] = 'error'): void {
+  private report(code: number, span: Span, message: string, severity: Diagnostic['severity'] = 'error', fix?: Fix): void {
     const length = Math.max(span.end - span.start, 0);
-    this.diagnostics.push({ code, severity, offset: span.start, length, message });
+    this.diagnostics.push(fix ? { code, severity, offset: span.start, length, message, fixes: [fix] } : { code, severity, offset: span.start, length, message });
   }
 
   /** Skips to the end of the current statement (respecting brackets and the statement-start rule). */
@@ -327,7 +333,8 @@ class Parser {
       const what = expr.kind === 'ident' ? expr.name : `${expr.callee.name}(${expr.args.map((a) => (a as Identifier).name).join(', ')})`;
       this.error(Codes.UnexpectedToken, { start: this.tok.start, end: this.tok.start + 2 }, colon
         ? `Define with a single '=': ${what} = …  (\`:=\` is not .calc).`
-        : `'==' compares, in \`expect A == B\` lines; to define ${expr.kind === 'ident' ? expr.name : expr.callee.name}, write a single '=': ${what} = ….`);
+        : `'==' compares, in \`expect A == B\` lines; to define ${expr.kind === 'ident' ? expr.name : expr.callee.name}, write a single '=': ${what} = ….`,
+      { title: `Change '${colon ? ':=' : '=='}' to '='`, offset: this.tok.start, length: 2, text: '=' });
       if (colon) this.advance();
       return this.definition(expr);
     }
@@ -687,9 +694,13 @@ class Parser {
         const call: Call = { kind: 'call', callee: misused.name, primes: 0, args: [arg], start: misused.name.start, end: arg.end };
         const name = misused.name.name, argText = shorten(this.text.slice(arg.start, arg.end));
         const inner = argText.startsWith('(') ? argText : `(${argText})`;
+        const fullArg = this.text.slice(arg.start, arg.end);
+        const callText = `${name}${fullArg.startsWith('(') ? fullArg : `(${fullArg})`}`;
+        const written = misused.power ? `${callText}^${this.text.slice(misused.power.start, misused.power.end)}` : callText;
         this.error(Codes.NotAFunction, { start: lastFactor.start, end: arg.end }, misused.power
           ? `Write ${name}${inner}^${this.text.slice(misused.power.start, misused.power.end)} for a power of ${name}${inner}: the power goes after the call.`
-          : `'${name}' is a function: put its argument in parentheses, ${name}${inner}.`);
+          : `'${name}' is a function: put its argument in parentheses, ${name}${inner}.`,
+        { title: `Change to ${shorten(written)}`, offset: lastFactor.start, length: arg.end - lastFactor.start, text: written });
         const fixed: Expression = misused.power
           ? { kind: 'binary', op: '^', left: call, right: misused.power, start: lastFactor.start, end: arg.end }
           : call;
@@ -704,7 +715,8 @@ class Parser {
         const a = this.text.slice(lastFactor.start, lastFactor.end);
         const b = this.tok.kind === 'punct' ? this.tok.text : this.tok.text;
         this.error(Codes.MissingOperator, { start: lastFactor.end, end: this.tok.end },
-          `Missing operator between \`${shorten(a)}\` and \`${b}\`: write \`${shorten(a)}*${b}\` for a product.`);
+          `Missing operator between \`${shorten(a)}\` and \`${b}\`: write \`${shorten(a)}*${b}\` for a product.`,
+          { title: "Insert '*'", offset: lastFactor.end, length: this.tok.start - lastFactor.end, text: '*' });
       } else if (!skipped && lastOp === '/') {
         const n = this.text.slice(lastFactor.start, lastFactor.end);
         this.report(Codes.AmbiguousImplicitProduct, { start: lastFactor.start, end: this.tok.end },
@@ -816,7 +828,8 @@ class Parser {
     if (this.atStatementEnd()) {
       this.error(Codes.ExpectedExpression, { start: Math.max(this.prevEnd - 1, 0), end: this.prevEnd }, 'The line ends where an expression was expected: complete it.');
     } else if (t.kind === 'punct' && t.text === '*' && this.text.charCodeAt(t.start - 1) === 42 /* * */) {
-      this.error(Codes.ExpectedExpression, { start: t.start - 1, end: t.end }, 'Write ^ for a power, as in x^2: `**` is not .calc.');
+      this.error(Codes.ExpectedExpression, { start: t.start - 1, end: t.end }, 'Write ^ for a power, as in x^2: `**` is not .calc.',
+        { title: "Change '**' to '^'", offset: t.start - 1, length: 2, text: '^' });
     } else {
       this.error(Codes.ExpectedExpression, t, `Expected an expression, found ${describe(t)}.`);
     }
@@ -885,6 +898,11 @@ const CHARACTER_HINTS: Readonly<Record<string, string>> = {
   '³': 'write ^3 for a cube, as in x^3.',
   '!': '.calc has no factorial or "not"; write the product out.',
   '&': 'a statement is one line; there is no "and".',
+};
+
+/** The characters of CHARACTER_HINTS that stand for one .calc operator, and that operator. */
+const CHARACTER_REPLACEMENTS: Readonly<Record<string, string>> = {
+  '×': '*', '·': '*', '⋅': '*', '∙': '*', '÷': '/', '−': '-', '–': '-', '²': '^2', '³': '^3',
 };
 
 /** `a` or `f(x, y)`: what may stand left of '=' in a definition. */

@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CodeActionKind, type CodeAction, type TextEdit } from 'vscode-languageserver-types';
+import { getCodeActions } from '../../server/src/service/codeActions';
+import { documentOf, withCursor } from './cursor';
+import type { CalcDocument } from '../../server/src/service/document';
+import { valueOrText } from '../../server/src/core/results';
+
+/** The text after applying one action's edits. */
+function applied(doc: CalcDocument, action: CodeAction): string {
+  return TextDocument.applyEdits(doc.textDocument, (action.edit?.changes?.[doc.uri] ?? []) as TextEdit[]);
+}
+
+/** The quick fixes at the cursor. */
+function fixesAt(marked: string): { doc: CalcDocument; actions: CodeAction[] } {
+  const { doc, position } = withCursor(marked);
+  return { doc, actions: getCodeActions(doc, { start: position, end: position }) };
+}
+
+test('each quick fix turns the line into one that has no error and means what was intended', () => {
+  // [document with the cursor on the problem, the fixed document, the value of its last line]
+  const cases: [string, string, unknown][] = [
+    ['s|n(0)', 'sin(0)', 0], // did you mean 'sin'
+    ['f(x) = x^2\ng(x) = f|f(x) + 1\ng(2)', 'f(x) = x^2\ng(x) = f(x) + 1\ng(2)', 5], // a misspelt function
+    ['a = 2\nb = 3*|aa', 'a = 2\nb = 3*a', 6], // a misspelt constant
+    ['l|n x', 'ln(x)', 'log(x)'], // ln is log
+    ['si|n^2(pi/2) + 1', 'sin(pi/2)^2 + 1', 2],
+    ['x*|*2', 'x^2', 'x^2'],
+    ['f(x) :|= x^2\nf(3)', 'f(x) = x^2\nf(3)', 9],
+    ['g(x) =|= x + 1\ng(1)', 'g(x) = x + 1\ng(1)', 2],
+    ['diff|(x^2, x', 'diff(x^2, x)', '2*x'],
+    ['M = |[[1, 2], [3, 4]\nM', 'M = [[1, 2], [3, 4]]\nM', [[1, 2], [3, 4]]],
+    ['2 x|', '2 x', null], // an implicit product after a number is .calc: nothing to fix
+    ['3 |× 4', '3 * 4', 12],
+    ['2|²', '2^2', 4],
+    ['(a)|(b)', '(a)*(b)', 'a*b'],
+  ];
+  for (const [marked, fixed, expected] of cases) {
+    const { doc, actions } = fixesAt(marked);
+    if (fixed === marked.replace('|', '')) {
+      assert.deepEqual(actions, [], `${marked}: nothing to fix`);
+      continue;
+    }
+    assert.equal(actions.length, 1, `${marked}: ${actions.map((a) => a.title).join(', ')}`);
+    const action = actions[0]!;
+    assert.equal(action.kind, CodeActionKind.QuickFix);
+    assert.equal(action.isPreferred, true);
+    assert.ok(action.diagnostics?.length === 1, 'the action names the diagnostic it fixes');
+    const text = applied(doc, action);
+    assert.equal(text, fixed, `${marked}: ${action.title}`);
+    const after = documentOf(text);
+    assert.deepEqual(after.analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), [], `${fixed} still has errors`);
+    const last = [...after.analysis.results.entries()].sort((p, q) => q[0].start - p[0].start)[0]?.[1];
+    assert.deepEqual(last?.kind === 'value' ? valueOrText(last) : undefined, expected, fixed);
+  }
+});
+
+test('an unknown method or option gets its did-you-mean as a quick fix', () => {
+  const { doc, actions } = fixesAt('f(x) = (x - 1)^2\nminimize f from [0] by newtn|');
+  assert.deepEqual(actions.map((a) => a.title), ["Change to 'newton'"]);
+  assert.equal(applied(doc, actions[0]!), 'f(x) = (x - 1)^2\nminimize f from [0] by newton');
+  const option = fixesAt('f(x) = (x - 1)^2\nminimize f from [0] by gradient descent with stpe| = 0.1');
+  assert.equal(applied(option.doc, option.actions[0]!), 'f(x) = (x - 1)^2\nminimize f from [0] by gradient descent with step = 0.1');
+});
+
+test('no quick fix where nothing is wrong, away from the problem, or when the client asks only for other kinds', () => {
+  assert.deepEqual(fixesAt('f(x) = x^|2\nf(2)').actions, []);
+  assert.deepEqual(fixesAt('a = 1|\nsn(0)').actions, []);
+  const { doc, position } = withCursor('s|n(0)');
+  assert.deepEqual(getCodeActions(doc, { start: position, end: position }, [CodeActionKind.Refactor]), []);
+  assert.equal(getCodeActions(doc, { start: position, end: position }, [CodeActionKind.QuickFix]).length, 1);
+  // an unknown name with nothing like it has no fix to offer, only its message
+  assert.deepEqual(fixesAt('zzz|(1, 2)').actions, []);
+});
