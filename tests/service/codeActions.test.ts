@@ -73,3 +73,16 @@ test('no quick fix where nothing is wrong, away from the problem, or when the cl
   // an unknown name with nothing like it has no fix to offer, only its message
   assert.deepEqual(fixesAt('zzz|(1, 2)').actions, []);
 });
+
+test('an unknown name in a function body can become a parameter, or the name it is like', () => {
+  const { doc, actions } = fixesAt('f(x) = x*|z\nf(2)');
+  assert.deepEqual(actions.map((a) => a.title), ["Add 'z' as a parameter of f"]);
+  assert.equal(applied(doc, actions[0]!), 'f(x, z) = x*z\nf(2)');
+  const near = fixesAt('g(x, rate) = x*|rat');
+  assert.deepEqual(near.actions.map((a) => a.title), ["Change to 'rate'", "Add 'rat' as a parameter of g"]);
+  assert.equal(near.actions.some((a) => a.isPreferred), false, 'two fixes: neither is preferred');
+  assert.equal(applied(near.doc, near.actions[0]!), 'g(x, rate) = x*rate');
+  assert.equal(applied(near.doc, near.actions[1]!), 'g(x, rate, rat) = x*rat');
+  // one letter is not "like" another: z is not offered as x
+  assert.deepEqual(fixesAt('h(x) = |z').actions.map((a) => a.title), ["Add 'z' as a parameter of h"]);
+});

@@ -284,8 +284,12 @@ export function resolveNames(
     const near = closestName(id.name, candidates(scope));
     const meant = near === undefined ? '' : ` Did you mean '${near}'?`;
     if (s.kind === 'function') {
+      // the heading's parameters end at the last one, or just after the '(' of f()
+      const at = s.params.length ? s.params[s.params.length - 1]!.end : s.name.end + 1;
+      const addParameter: Fix = { title: `Add '${id.name}' as a parameter of ${s.name.name}`, offset: at, length: 0, text: s.params.length ? `, ${id.name}` : id.name };
       diagnostics.push({ ...diag(Codes.UnknownName, 'error', id,
-        `Unknown name '${id.name}'.${meant} If it is a variable, add it as a parameter: ${s.name.name}(${[...s.params.map((p) => p.name), id.name].join(', ')}).`), ...renameFix(id, near) });
+        `Unknown name '${id.name}'.${meant} If it is a variable, add it as a parameter: ${s.name.name}(${[...s.params.map((p) => p.name), id.name].join(', ')}).`),
+      fixes: [...(renameFix(id, near).fixes ?? []), addParameter] });
     } else {
       diagnostics.push({ ...diag(Codes.FreeVariableInConstant, 'error', id,
         `Unknown name '${id.name}'.${meant} A constant must have a value; to depend on ${id.name}, define a function instead, as in ${s.kind === 'constant' ? s.name.name : 'g'}(${id.name}) = ….`), ...renameFix(id, near) });
@@ -466,11 +470,12 @@ export function suggest(name: string, candidates: Iterable<string>): string {
   return best !== undefined ? ` Did you mean '${best}'?` : '';
 }
 
-/** The candidate a misspelt `name` most likely meant, within a few edits (fewer for short names); else undefined. */
+/** The candidate a misspelt `name` most likely meant, within a few edits (fewer for short names, none for one letter but its case); else undefined. */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
-  const limit = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
+  // one letter is one edit from every other: only a different case (E for e) is a likely slip
+  const limit = name.length === 1 ? 0 : name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
   for (const c of candidates) {
     if (c === name) continue;
     const d = editDistance(name.toLowerCase(), c.toLowerCase(), limit);
