@@ -169,6 +169,9 @@ test('requests for an unknown document or with bad parameters answer without kil
   assert.deepEqual(wrongTypes, []);
   const run = await server.connection.sendRequest(RunStatementRequest.method, { uri: 7 }) as RunStatementRequest.Result;
   assert.ok('error' in run);
+  // a code action request without a range, or with one past the end, answers with no actions
+  assert.deepEqual(await server.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: tourUri } }), []);
+  assert.deepEqual(await server.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: tourUri }, range: { start: { line: 1e6, character: 0 }, end: { line: 1e6, character: 5 } }, context: { diagnostics: [] } }), []);
   const symbols = await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: tourUri } });
   assert.ok((symbols?.length ?? 0) > 10, 'the server is still alive');
   assert.equal(server.process.exitCode, null);
