@@ -106,10 +106,11 @@ function describe(r: StatementResult, said: ReadonlySet<string>): string {
       if (r.expr) return `= ${toUnicode(r.expr)}`;
       return `= ${showValue(r.value)}`;
     case 'taylor': {
-      // the polynomial in powers of (x - a), then multiplied out; about the origin the two are the same polynomial
-      const shifted = toCalc(r.shiftedExpr);
-      const origin = Object.values(r.at).every((v) => v === 0);
-      return `order ${r.order} about (${Object.entries(r.at).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ')}):\n${shifted}${origin ? '' : `\n= ${toCalc(r.expanded)}`}`;
+      // the polynomial in powers of (x - a), then multiplied out; about the origin the two are the same
+      // polynomial, and a constant reads the same either way
+      const shifted = toCalc(r.shiftedExpr), expanded = toCalc(r.expanded);
+      const same = expanded === shifted || Object.values(r.at).every((v) => v === 0);
+      return `order ${r.order} about (${Object.entries(r.at).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ')}):\n${shifted}${same ? '' : `\n= ${expanded}`}`;
     }
     case 'fit': {
       const params = r.parameters.map((p) => `${p.name} = ${p.value.toPrecision(8)} ± ${p.stderr.toPrecision(3)}`).join('\n');

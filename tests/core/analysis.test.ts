@@ -368,6 +368,10 @@ test('expect compares numbers to 1e-9 of the larger side, or absolutely below 1,
   assert.equal(tiny.passed, true);
   assert.match(tiny.message, /absolute below 1/);
   assert.equal(result('expect 1e-20 == 2e-20 within 1e-21').passed, false);
+  // a negative tolerance is a mistake in the assignment, said on the tolerance
+  const negative = analyze('expect 2 == 2 within -1');
+  assert.deepEqual(codes(negative), [Codes.InvalidOption]);
+  assert.equal(negative.text.slice(negative.diagnostics[0]!.offset, negative.diagnostics[0]!.offset + negative.diagnostics[0]!.length), '-1');
 });
 
 test('differentiating by a name that is a constant is an error, not a silent 0', () => {

@@ -6,7 +6,7 @@ import type { StatementContext } from '../analysis';
 import { evaluateReporting, numberOf } from '../analysis';
 import type { ExpectResult } from '../results';
 import { fmt, type Value } from '../semantics/evaluate';
-import { describeShape, freeVariables, NO_NAMES } from '../semantics/lower';
+import { describeShape, freeVariables, LowerError, NO_NAMES } from '../semantics/lower';
 import type { ExpectStatement } from '../syntax/ast';
 import { Codes } from '../syntax/diagnostics';
 
@@ -23,6 +23,9 @@ export function expectStatement(ctx: StatementContext, s: ExpectStatement): Expe
   const left = ctx.lowering.lower(s.left);
   const right = ctx.lowering.lower(s.right);
   const within = s.within ? numberOf(ctx, s.within) : undefined;
+  if (within !== undefined && !(within >= 0)) {
+    throw new LowerError(Codes.InvalidOption, s.within!, `within is the largest difference allowed: a number of 0 or more, such as within ${fmt(Math.abs(within))}.`);
+  }
   const free = [...new Set([...freeVariables(left), ...freeVariables(right)])];
   let result: ExpectResult;
   if (free.length === 0) {
