@@ -346,6 +346,11 @@ test('a vector given to a user function follows vector arithmetic, never a silen
   assert.deepEqual(value('s(t) = sigmoid(t)\ns([0, 0])'), [0.5, 0.5]);
   // prime notation is of a function of one number: taken item by item, 3x² at 1 and 2
   assert.deepEqual(value("h(x) = x^3\nh'([1, 2])"), [3, 12]);
+  // so is a body that differentiates by its parameters: d/dx sin x = cos x at 0 and 1; d/dx xy = y
+  const q = value('q(x) = diff(sin(x), x)\nq([0, 1])') as number[];
+  close(q[0]!, 1); close(q[1]!, Math.cos(1));
+  assert.deepEqual(value('p(x) = diff(3*x, x)\np([1, 2])'), [3, 3]);
+  assert.deepEqual(value('r(x, y) = diff(x*y, x)\nr(2, [1, 2])'), [1, 2]);
   // t^2 of a vector has no value: a shape error on the call, which names the argument
   for (const [text, line] of [['f(t) = t^2\nf([1, 2])', 'f([1, 2])'], ['M = [[1, 2], [3, 4]]\nk(t) = M*t\nk([1, 2, 3])', 'k([1, 2, 3])']] as const) {
     const a = analyze(text);

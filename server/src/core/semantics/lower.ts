@@ -12,7 +12,7 @@ import {
 } from '../calculus/expr';
 import { derivative, type DerivativeOptions } from '../calculus/diff';
 import { gradient, hessian, jacobian } from '../calculus/matrices';
-import type { Call, Expression, FunctionDefinition, Span } from '../syntax/ast';
+import { type Call, type Expression, type FunctionDefinition, type Span, forEachExpression } from '../syntax/ast';
 import { Codes, type Fix } from '../syntax/diagnostics';
 import { parseExpressionText } from '../syntax/parser';
 import { BUILTINS, canonicalFunctionName } from './builtins';
@@ -216,16 +216,17 @@ export class Lowering {
    * A call with a vector or a matrix for an argument. Putting it into the body as lowered would
    * hide it inside scalar operations (`t^2` of a vector, which has no value), so the body is
    * lowered again from its source with the argument bound: vector arithmetic then applies, and a
-   * shape error says which argument the function cannot take. A derivative by prime notation is of
-   * a function of one number, so `h'([1, 2])` is taken item by item, as a built-in function is.
+   * shape error says which argument the function cannot take. A derivative by prime notation, or a
+   * body that differentiates by its parameters, is of a function of numbers: `h'([1, 2])` is taken
+   * item by item, as a built-in function is.
    */
   private vectorCall(e: Call, f: { params: string[] }, body: Expr, args: readonly Expr[]): Expr {
     const name = e.callee.name;
-    if (e.primes > 0) {
-      const p = f.params[0]!;
-      return elementwise(args[0]!, (a) => substitute(body, new Map([[p, a]])));
-    }
     const stmt = this.symbols.globals.get(name)!.statement as FunctionDefinition;
+    // A body that differentiates by its parameters (q(x) = diff(sin(x), x)) is a function of numbers:
+    // lowered with a vector bound, there would be nothing left to differentiate by. It is applied item
+    // by item, as a built-in function is, to the derivatives already taken.
+    if (e.primes > 0 || differentiates(stmt.body, this.symbols)) return this.itemByItem(e, f.params, body, args);
     const bound = new Map(f.params.map((p, i) => [p, args[i] ?? sym(p)] as [string, Expr]));
     try {
       return this.asUsual(() => this.lower(stmt.body, bound));
@@ -235,6 +236,20 @@ export class Lowering {
         .map(([p, a]) => `${describeShape(shapeOf(a!))} for ${p}`).join(' and ');
       throw new LowerError(Codes.ShapeMismatch, e, `${name}(${f.params.join(', ')}) cannot take ${taken}: in its definition, ${lowerFirst(err.message)}`);
     }
+  }
+
+  /** `body` with each item of the vector arguments put in for its parameter (vectors of one shape, zipped). */
+  private itemByItem(e: Call, params: readonly string[], body: Expr, args: readonly Expr[]): Expr {
+    const shapes = args.filter((a) => a.kind === 'vec').map((a) => JSON.stringify(shapeOf(a)));
+    if (shapes.some((x) => x !== shapes[0])) {
+      throw new LowerError(Codes.ShapeMismatch, e, `${e.callee.name} is applied item by item here, so its vector arguments must have the same shape.`);
+    }
+    const zip = (items: readonly Expr[]): Expr => {
+      const v = items.find((a) => a.kind === 'vec') as { items: readonly Expr[] } | undefined;
+      if (!v) return substitute(body, new Map(params.map((p, i) => [p, items[i] ?? sym(p)] as [string, Expr])));
+      return vec(v.items.map((_, k) => zip(items.map((a) => (a.kind === 'vec' ? a.items[k]! : a)))));
+    };
+    return zip(args);
   }
 
   /** diff, grad, jacobian, hessian. */
@@ -355,6 +370,15 @@ export function freeVariables(e: Expr): string[] {
     names[j + 1] = x;
   }
   return names;
+}
+
+/** True when an expression calls a derivative operator (diff, grad, jacobian, hessian) or uses prime notation. */
+function differentiates(e: Expression, symbols: SymbolTable): boolean {
+  let found = false;
+  forEachExpression(e, (x) => {
+    if (x.kind === 'primed' || (x.kind === 'call' && (x.primes > 0 || (BUILTINS.get(x.callee.name)?.kind === 'operator' && !symbols.globals.has(x.callee.name))))) found = true;
+  });
+  return found;
 }
 
 function lowerFirst(s: string): string {
