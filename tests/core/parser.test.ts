@@ -165,6 +165,16 @@ test('a missing ) does not swallow the expression lines after it, and brackets s
   }
 });
 
+test('a point of several values without brackets is one error that says how to write it', () => {
+  for (const line of ['minimize f from (1, 2)', 'minimize f from 1, 2', 'grad(f) at (1, 2)']) {
+    const d = parse(line).diagnostics;
+    assert.deepEqual(d.map((x) => x.code), [Codes.ExpectedExpression], line);
+    assert.match(d[0]!.message, /square brackets/, line);
+  }
+  // one value in parentheses is a value
+  assert.deepEqual(codes('diff(x^2, x) at (1)'), []);
+});
+
 test('an unclosed data table stops at the next statement', () => {
   const r = parse('data p {\n x y\n 1 2\nf(x) = x\n');
   assert.deepEqual(r.diagnostics.map((d) => d.code), [Codes.MissingCloseBracket]);

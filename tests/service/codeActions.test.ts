@@ -35,6 +35,7 @@ test('each quick fix turns the line into one that has no error and means what wa
     ['3 |× 4', '3 * 4', 12],
     ['2|²', '2^2', 4],
     ['(a)|(b)', '(a)*(b)', 'a*b'],
+    ['f(x, y) = x*y\ngrad(f) at |(1, 2)', 'f(x, y) = x*y\ngrad(f) at [1, 2]', [2, 1]], // a point as printed
   ];
   for (const [marked, fixed, expected] of cases) {
     const { doc, actions } = fixesAt(marked);

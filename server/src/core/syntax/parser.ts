@@ -582,10 +582,23 @@ class Parser {
       const vector = this.vector();
       return { kind: 'vector-point', vector, start: vector.start, end: vector.end };
     }
+    // `(1, 2)`, a point as printed: say it is written in square brackets
+    if (this.isPunct('(')) {
+      const close = this.tupleEnd(this.tok.start);
+      if (close !== undefined) {
+        const inner = this.text.slice(this.tok.start + 1, close);
+        this.error(Codes.ExpectedExpression, { start: this.tok.start, end: close + 1 }, `A point is written in square brackets: [${inner}].`,
+          { title: `Change to [${shorten(inner)}]`, offset: this.tok.start, length: close + 1 - this.tok.start, text: `[${inner}]` });
+        throw new Bail();
+      }
+    }
     // `near 1`, `at pi/2`: one value, for a function of one variable, is a vector of one
     const named = this.tok.kind === 'ident' && /^[ \t]*=(?!=)/.test(this.text.slice(this.tok.end, this.tok.end + 64));
     if (!named && this.startsValue()) {
       const value = this.expression();
+      if (this.isPunct(',')) {
+        throw this.fail(Codes.ExpectedExpression, `Several values make a point in square brackets, [${this.text.slice(value.start, value.end)}, …], or name them: x = 1, y = 2.`);
+      }
       const vector: VectorLiteral = { kind: 'vector', items: [value], start: value.start, end: value.end };
       return { kind: 'vector-point', vector, start: value.start, end: value.end };
     }
@@ -594,6 +607,22 @@ class Parser {
     }
     const bindings = this.bindingList(`After '${after}' give named values such as \`x = 1, y = 2\`, or a vector \`[1, 2]\`.`);
     return { kind: 'named-point', bindings, start: bindings[0]!.start, end: bindings[bindings.length - 1]!.end };
+  }
+
+  /**
+   * Where the ')' that closes the '(' at `open` is, when the two hold a comma at their own level
+   * (`(1, 2)`, a tuple) on the same line; else undefined.
+   */
+  private tupleEnd(open: number): number | undefined {
+    let depth = 0, comma = false;
+    for (let i = open; i < this.text.length; i++) {
+      const c = this.text[i]!;
+      if (c === '\n' || c === '\r' || c === '#') return undefined;
+      if (c === '(' || c === '[') depth++;
+      else if (c === ')' || c === ']') { if (--depth === 0) return comma && c === ')' ? i : undefined; }
+      else if (c === ',' && depth === 1) comma = true;
+    }
+    return undefined;
   }
 
   /** True when the current token can start a value: a number, a sign, a bracket, or a name that is not a keyword. */
