@@ -34,6 +34,8 @@ test('each quick fix turns the line into one that has no error and means what wa
     ['2 x|', '2 x', null], // an implicit product after a number is .calc: nothing to fix
     ['3 |× 4', '3 * 4', 12],
     ['2|²', '2^2', 4],
+    ['f(x) = x|² + 1\nf(3)', 'f(x) = x^2 + 1\nf(3)', 10], // x² was read as a name, whose did-you-mean 'x' changed the function
+    ['y = 2\ny|¹⁰', 'y = 2\ny^10', 1024],
     ['(a)|(b)', '(a)*(b)', 'a*b'],
     ['f(x, y) = x*y\ngrad(f) at |(1, 2)', 'f(x, y) = x*y\ngrad(f) at [1, 2]', [2, 1]], // a point as printed
   ];
@@ -55,6 +57,12 @@ test('each quick fix turns the line into one that has no error and means what wa
     const last = [...after.analysis.results.entries()].sort((p, q) => q[0].start - p[0].start)[0]?.[1];
     assert.deepEqual(last?.kind === 'value' ? valueOrText(last) : undefined, expected, fixed);
   }
+});
+
+test('each of several characters on a line has its own fix', () => {
+  const { doc } = fixesAt('3 × 4 × 5|');
+  const all = getCodeActions(doc, { start: doc.textDocument.positionAt(0), end: doc.textDocument.positionAt(9) });
+  assert.deepEqual(all.map((a) => a.title), ["Change '×' to '*'", "Change '×' to '*'"]);
 });
 
 test('an unknown method or option gets its did-you-mean as a quick fix', () => {

@@ -168,13 +168,21 @@ class Parser {
       if (this.tok.kind === 'invalid') {
         this.invalidEnd = this.tok.end;
         const shown = JSON.stringify(this.tok.text.length > 12 ? this.tok.text.slice(0, 12) + '…' : this.tok.text);
+        const power = superscriptPower(this.tok.text);
+        if (power !== undefined) {
+          // x², a power as printed: one diagnostic for the run of superscript digits, and its fix
+          this.report(Codes.InvalidCharacter, this.tok, `Unexpected character ${shown}: write ${power} for a power, as in x${power}.`, 'error',
+            { title: `Change '${this.tok.text}' to '${power}'`, offset: this.tok.start, length: this.tok.text.length, text: power });
+          this.tok = this.scanner.next();
+          continue;
+        }
         const hint = CHARACTER_HINTS[this.tok.text.charAt(0)];
         const message = hint
           ? `Unexpected character ${JSON.stringify(this.tok.text.charAt(0))}: ${hint}`
           : `Unexpected character ${shown}: .calc understands numbers, names, + - * / ^, brackets and #-comments.`;
         // the closing bar of |x| says nothing new
         const last = this.diagnostics[this.diagnostics.length - 1];
-        if (!(hint && last?.message === message && !/[\r\n]/.test(this.text.slice(last.offset, this.tok.start)))) {
+        if (!(this.tok.text.startsWith('|') && last?.message === message && !/[\r\n]/.test(this.text.slice(last.offset, this.tok.start)))) {
           const ch = this.tok.text.charAt(0), replacement = CHARACTER_REPLACEMENTS[ch];
           this.report(Codes.InvalidCharacter, this.tok, message, 'error', replacement === undefined ? undefined
             : { title: `Change '${ch}' to '${replacement}'`, offset: this.tok.start, length: ch.length, text: replacement });
@@ -923,16 +931,27 @@ const CHARACTER_HINTS: Readonly<Record<string, string>> = {
   '÷': 'write / to divide.',
   '−': 'write - (the minus sign on the keyboard).',
   '–': 'write - (the minus sign on the keyboard).',
-  '²': 'write ^2 for a square, as in x^2.',
-  '³': 'write ^3 for a cube, as in x^3.',
   '!': '.calc has no factorial or "not"; write the product out.',
   '&': 'a statement is one line; there is no "and".',
 };
 
 /** The characters of CHARACTER_HINTS that stand for one .calc operator, and that operator. */
 const CHARACTER_REPLACEMENTS: Readonly<Record<string, string>> = {
-  '×': '*', '·': '*', '⋅': '*', '∙': '*', '÷': '/', '−': '-', '–': '-', '²': '^2', '³': '^3',
+  '×': '*', '·': '*', '⋅': '*', '∙': '*', '÷': '/', '−': '-', '–': '-',
 };
+
+const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** `^23` for the text `²³`, a power written with superscript digits; undefined for anything else. */
+function superscriptPower(text: string): string | undefined {
+  let digits = '';
+  for (const ch of text) {
+    const d = SUPERSCRIPT_DIGITS.indexOf(ch);
+    if (d < 0) return undefined;
+    digits += String(d);
+  }
+  return digits ? `^${digits}` : undefined;
+}
 
 /** `a` or `f(x, y)`: what may stand left of '=' in a definition. */
 function isDefinitionHeading(e: Expression): e is Identifier | Call {

@@ -24,6 +24,7 @@ const PUNCTUATION_START = new Set(PUNCTUATION.map((p) => p.charCodeAt(0)));
 
 const identStart = /[\p{L}_]/u;
 const identPart = /[\p{L}\p{N}_\p{Mn}\p{Mc}]/u;
+const SUPERSCRIPT = /[\u00b2\u00b3\u00b9\u2070\u2074-\u2079]/u;
 
 /** True for characters that may start an identifier (letters of any script, `_`). */
 export function isIdentifierStart(ch: string): boolean {
@@ -119,7 +120,8 @@ export class Scanner {
       if (isAsciiIdentStart(c) || isDigit(c)) { this.pos++; continue; }
       if (!(c >= 128)) break;
       const next = String.fromCodePoint(text.codePointAt(this.pos)!);
-      if (!identPart.test(next)) break;
+      // a superscript digit ends a name: x² is x to the power 2 as printed (the parser says how to write it)
+      if (!identPart.test(next) || SUPERSCRIPT.test(next)) break;
       this.pos += next.length;
     }
   }
