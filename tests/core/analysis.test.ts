@@ -332,8 +332,11 @@ test('maths written as in print gets one error on its line, saying how to write 
     assert.equal(a.results.size, 0, `${line} has a result`);
   }
   // read as the definition it means: f is defined, and its uses below are not reported
-  const defined = analyze('f(x) := x^2\nf(2)\ng(t) == t + 1\ng(1)');
-  assert.deepEqual(codes(defined), [Codes.UnexpectedToken, Codes.UnexpectedToken]);
+  const defined = analyze('f(x) := x^2\nf(2)');
+  assert.deepEqual(codes(defined), [Codes.UnexpectedToken]);
+  // '==' on a line of its own: a comparison without expect, or a definition; neither is assumed, so an
+  // already defined f is not reported again as a duplicate (one error, and nothing about its names)
+  assert.deepEqual(codes(analyze('a = 2\nf(x) = x^2\nf(a) == 4')), [Codes.UnexpectedToken]);
   // a misspelt function is matched with functions only, not with a data set one letter away
   const near = analyze('data d {\n  x y\n  1 2\n}\nf(1)\nsn(1)');
   assert.deepEqual(near.diagnostics.map((d) => /Did you mean '(\w+)'/.exec(d.message)?.[1] ?? null), [null, 'sin']);

@@ -28,7 +28,6 @@ test('each quick fix turns the line into one that has no error and means what wa
     ['si|n^2(pi/2) + 1', 'sin(pi/2)^2 + 1', 2],
     ['x*|*2', 'x^2', 'x^2'],
     ['f(x) :|= x^2\nf(3)', 'f(x) = x^2\nf(3)', 9],
-    ['g(x) =|= x + 1\ng(1)', 'g(x) = x + 1\ng(1)', 2],
     ['diff|(x^2, x', 'diff(x^2, x)', '2*x'],
     ['M = |[[1, 2], [3, 4]\nM', 'M = [[1, 2], [3, 4]]\nM', [[1, 2], [3, 4]]],
     ['2 x|', '2 x', null], // an implicit product after a number is .calc: nothing to fix
@@ -57,6 +56,21 @@ test('each quick fix turns the line into one that has no error and means what wa
     const last = [...after.analysis.results.entries()].sort((p, q) => q[0].start - p[0].start)[0]?.[1];
     assert.deepEqual(last?.kind === 'value' ? valueOrText(last) : undefined, expected, fixed);
   }
+});
+
+test("'==' on a line of its own offers both readings: a comparison (add expect) and a definition", () => {
+  // f(3) cannot be a definition's heading: only the comparison, which then passes (3² = 9)
+  const { doc, actions } = fixesAt('f(x) = x^2\nf(3) =|= 9');
+  assert.deepEqual(actions.map((a) => a.title), ["Add 'expect'"]);
+  const expect = documentOf(applied(doc, actions[0]!));
+  assert.equal(expect.textDocument.getText(), 'f(x) = x^2\nexpect f(3) == 9');
+  assert.deepEqual(expect.analysis.diagnostics, []);
+  // g(x) could be either
+  const define = fixesAt('g(x) =|= x + 1\ng(1)');
+  assert.deepEqual(define.actions.map((a) => a.title), ["Add 'expect'", "Change '==' to '='"]);
+  assert.equal(define.actions.some((a) => a.isPreferred), false);
+  assert.equal(applied(define.doc, define.actions[1]!), 'g(x) = x + 1\ng(1)');
+  assert.deepEqual(fixesAt('1 + 1 =|= 2').actions.map((a) => a.title), ["Add 'expect'"]);
 });
 
 test('each of several characters on a line has its own fix', () => {

@@ -260,15 +260,16 @@ class Parser {
   // ------------------------------------------------------------ diagnostics
 
   /** Reports a syntax error, at most one per statement. */
-  private error(code: number, span: Span, message: string, fix?: Fix): void {
+  private error(code: number, span: Span, message: string, fix?: Fix | readonly Fix[]): void {
     if (this.statementHasError) return;
     this.statementHasError = true;
     this.report(code, span, message, 'error', fix);
   }
 
-  private report(code: number, span: Span, message: string, severity: Diagnostic['severity'] = 'error', fix?: Fix): void {
+  private report(code: number, span: Span, message: string, severity: Diagnostic['severity'] = 'error', fix?: Fix | readonly Fix[]): void {
     const length = Math.max(span.end - span.start, 0);
-    this.diagnostics.push(fix ? { code, severity, offset: span.start, length, message, fixes: [fix] } : { code, severity, offset: span.start, length, message });
+    const fixes = fix === undefined ? undefined : Array.isArray(fix) ? fix as readonly Fix[] : [fix as Fix];
+    this.diagnostics.push(fixes ? { code, severity, offset: span.start, length, message, fixes } : { code, severity, offset: span.start, length, message });
   }
 
   /** Skips to the end of the current statement (respecting brackets and the statement-start rule). */
@@ -334,17 +335,26 @@ class Parser {
     const start = this.tok.start;
     const expr = this.expression();
     if (this.isPunct('=')) return this.definition(expr);
-    // `f(x) := x^2` or `f(x) == x^2` on a line of its own: a definition written another way. Say how
-    // to write it, and read it as one, so that the uses of f below do not report an unknown name.
-    if (isDefinitionHeading(expr) && (this.isPunct('==') || (this.isPunct(':') && this.text.charCodeAt(this.tok.end) === 61 /* = */))) {
-      const colon = this.isPunct(':');
+    // `f(x) := x^2`: a definition written another way. Say how to write it, and read it as one, so
+    // that the uses of f below do not report an unknown name.
+    if (isDefinitionHeading(expr) && this.isPunct(':') && this.text.charCodeAt(this.tok.end) === 61 /* = */) {
       const what = expr.kind === 'ident' ? expr.name : `${expr.callee.name}(${expr.args.map((a) => (a as Identifier).name).join(', ')})`;
-      this.error(Codes.UnexpectedToken, { start: this.tok.start, end: this.tok.start + 2 }, colon
-        ? `Define with a single '=': ${what} = …  (\`:=\` is not .calc).`
-        : `'==' compares, in \`expect A == B\` lines; to define ${expr.kind === 'ident' ? expr.name : expr.callee.name}, write a single '=': ${what} = ….`,
-      { title: `Change '${colon ? ':=' : '=='}' to '='`, offset: this.tok.start, length: 2, text: '=' });
-      if (colon) this.advance();
+      this.error(Codes.UnexpectedToken, { start: this.tok.start, end: this.tok.start + 2 }, `Define with a single '=': ${what} = …  (\`:=\` is not .calc).`,
+        { title: "Change ':=' to '='", offset: this.tok.start, length: 2, text: '=' });
+      this.advance();
       return this.definition(expr);
+    }
+    // `f(a) == 4` on a line of its own: a comparison, which only an expect line makes; or a definition
+    // written with '==' (`g(x) == x^2`). Both fixes are offered; the line is not read as either.
+    if (this.isPunct('==')) {
+      const fixes: Fix[] = [{ title: "Add 'expect'", offset: start, length: 0, text: 'expect ' }];
+      if (isDefinitionHeading(expr)) fixes.push({ title: "Change '==' to '='", offset: this.tok.start, length: 2, text: '=' });
+      this.error(Codes.UnexpectedToken, this.tok, `'==' compares two sides only in an expect line: \`expect ${shorten(this.text.slice(start, expr.end))} == …\`${isDefinitionHeading(expr) ? '; to define, write a single \'=\'' : ''}.`, fixes);
+      // what the left side would be (a call of f, or a definition of g) is not known: its names are not looked up
+      if (isDefinitionHeading(expr)) {
+        this.skipStatement();
+        return { kind: 'invalid', start, end: this.prevEnd };
+      }
     }
     let at: PointSpec | undefined;
     if (this.isKeyword('at')) {
