@@ -25,6 +25,8 @@ test('each quick fix turns the line into one that has no error and means what wa
     ['f(x) = x^2\ng(x) = f|f(x) + 1\ng(2)', 'f(x) = x^2\ng(x) = f(x) + 1\ng(2)', 5], // a misspelt function
     ['a = 2\nb = 3*|aa', 'a = 2\nb = 3*a', 6], // a misspelt constant
     ['l|n x', 'ln(x)', 'log(x)'], // ln is log
+    ['-s|in x + 1', '-sin(x) + 1', '1 - sin(x)'], // under a sign
+    ['2 - c|os^2(0)', '2 - cos(0)^2', 1],
     ['si|n^2(pi/2) + 1', 'sin(pi/2)^2 + 1', 2],
     ['x*|*2', 'x^2', 'x^2'],
     ['f(x) :|= x^2\nf(3)', 'f(x) = x^2\nf(3)', 9],

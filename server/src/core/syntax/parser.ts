@@ -733,7 +733,7 @@ class Parser {
       }
       if (!this.startsImplicitFactor()) break;
       const afterNumber = trailingFactor(lastFactor).kind === 'number' && this.tok.kind !== 'number';
-      const misused = !afterNumber && (left === lastFactor || (left.kind === 'binary' && left.right === lastFactor)) ? builtinWithoutCall(lastFactor) : undefined;
+      const misused = !afterNumber && (left === lastFactor || (left.kind === 'binary' && left.right === lastFactor)) ? builtinWithoutCall(trailingFactor(lastFactor)) : undefined;
       if (misused) {
         // `ln x`, `sin^2(x)`: a built-in function written as in print. Say how to write it, and read
         // it as meant (ln(x), sin(x)^2) so that nothing else on the line is reported.
@@ -744,13 +744,15 @@ class Parser {
         const fullArg = this.text.slice(arg.start, arg.end);
         const callText = `${name}${fullArg.startsWith('(') ? fullArg : `(${fullArg})`}`;
         const written = misused.power ? `${callText}^${this.text.slice(misused.power.start, misused.power.end)}` : callText;
-        this.error(Codes.NotAFunction, { start: lastFactor.start, end: arg.end }, misused.power
+        const from = misused.name.start; // after any sign: -ln x is -(ln(x))
+        this.error(Codes.NotAFunction, { start: from, end: arg.end }, misused.power
           ? `Write ${name}${inner}^${this.text.slice(misused.power.start, misused.power.end)} for a power of ${name}${inner}: the power goes after the call.`
           : `'${name}' is a function: put its argument in parentheses, ${name}${inner}.`,
-        { title: `Change to ${shorten(written)}`, offset: lastFactor.start, length: arg.end - lastFactor.start, text: written });
-        const fixed: Expression = misused.power
-          ? { kind: 'binary', op: '^', left: call, right: misused.power, start: lastFactor.start, end: arg.end }
+        { title: `Change to ${shorten(written)}`, offset: from, length: arg.end - from, text: written });
+        const inside: Expression = misused.power
+          ? { kind: 'binary', op: '^', left: call, right: misused.power, start: from, end: arg.end }
           : call;
+        const fixed = withTrailing(lastFactor, inside);
         left = left === lastFactor ? fixed : { ...(left as Extract<Expression, { kind: 'binary' }>), right: fixed, end: arg.end };
         lastFactor = fixed;
         lastOp = undefined;
@@ -979,6 +981,11 @@ function builtinWithoutCall(e: Expression): { name: Identifier; power?: Expressi
   if (isBuiltinFunction(e)) return { name: e };
   if (e.kind === 'binary' && e.op === '^' && isBuiltinFunction(e.left)) return { name: e.left, power: e.right };
   return undefined;
+}
+
+/** `e` with its trailing factor (under any signs) replaced by `by`. */
+function withTrailing(e: Expression, by: Expression): Expression {
+  return e.kind === 'unary' ? { ...e, operand: withTrailing(e.operand, by), end: by.end } : by;
 }
 
 function trailingFactor(e: Expression): Expression {
