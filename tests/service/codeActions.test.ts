@@ -110,4 +110,6 @@ test('an unknown name in a function body can become a parameter, or the name it 
   assert.equal(applied(near.doc, near.actions[1]!), 'g(x, rate, rat) = x*rat');
   // one letter is not "like" another: z is not offered as x
   assert.deepEqual(fixesAt('h(x) = |z').actions.map((a) => a.title), ["Add 'z' as a parameter of h"]);
+  // a heading without parameters, where the bracket may stand apart from the name: no edit is guessed
+  assert.deepEqual(fixesAt('g () = |w').actions, []);
 });

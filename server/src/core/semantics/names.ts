@@ -284,12 +284,13 @@ export function resolveNames(
     const near = closestName(id.name, candidates(scope));
     const meant = near === undefined ? '' : ` Did you mean '${near}'?`;
     if (s.kind === 'function') {
-      // the heading's parameters end at the last one, or just after the '(' of f()
-      const at = s.params.length ? s.params[s.params.length - 1]!.end : s.name.end + 1;
-      const addParameter: Fix = { title: `Add '${id.name}' as a parameter of ${s.name.name}`, offset: at, length: 0, text: s.params.length ? `, ${id.name}` : id.name };
+      // after the heading's last parameter (a heading without any, f(), is too rare to locate its bracket for)
+      const last = s.params[s.params.length - 1];
+      const addParameter: Fix[] = last ? [{ title: `Add '${id.name}' as a parameter of ${s.name.name}`, offset: last.end, length: 0, text: `, ${id.name}` }] : [];
+      const fixes = [...(renameFix(id, near).fixes ?? []), ...addParameter];
       diagnostics.push({ ...diag(Codes.UnknownName, 'error', id,
         `Unknown name '${id.name}'.${meant} If it is a variable, add it as a parameter: ${s.name.name}(${[...s.params.map((p) => p.name), id.name].join(', ')}).`),
-      fixes: [...(renameFix(id, near).fixes ?? []), addParameter] });
+      ...(fixes.length ? { fixes } : {}) });
     } else {
       diagnostics.push({ ...diag(Codes.FreeVariableInConstant, 'error', id,
         `Unknown name '${id.name}'.${meant} A constant must have a value; to depend on ${id.name}, define a function instead, as in ${s.kind === 'constant' ? s.name.name : 'g'}(${id.name}) = ….`), ...renameFix(id, near) });
