@@ -13,7 +13,7 @@ import { loadData, type DataSet, type FileHost } from './semantics/data';
 import { evaluate, fmt, isFiniteValue, type Value } from './semantics/evaluate';
 import { describeShape, freeVariables, LowerError, Lowering, NO_NAMES } from './semantics/lower';
 import { resolveNames, type SymbolTable } from './semantics/names';
-import type { Expression, PointSpec, Program, Span, Statement } from './syntax/ast';
+import type { Expression, PlotStatement, PointSpec, Program, Span, Statement } from './syntax/ast';
 import { forEachExpression, isRunnable } from './syntax/ast';
 import { checkMethodAndOptions } from './analyses/options';
 import { Codes, type Diagnostic } from './syntax/diagnostics';
@@ -319,22 +319,39 @@ const EVALUATORS: { readonly [K in Statement['kind']]?: (ctx: StatementContext, 
   check: (ctx, s) => checkStatement(ctx, s),
   expect: (ctx, s) => expectStatement(ctx, s),
   // What the plot panel would refuse is said here, on the line, as the worksheet is typed.
-  plot: (ctx, s) => {
-    const targets = s.exprs.map((e) => ({ e, ...targetOf(ctx, e) }));
-    for (const r of s.ranges) {
-      const low = numberOf(ctx, r.low), high = numberOf(ctx, r.high);
-      if (!(low < high)) {
-        throw new LowerError(Codes.InvalidOption, r, `The range of ${r.name.name} must run from the smaller number to the larger: ${r.name.name} in [${fmt(Math.min(low, high))}, ${fmt(Math.max(low, high))}].`);
-      }
-    }
-    const vector = targets.find((t) => t.expr.kind === 'vec');
-    if (vector) throw new LowerError(Codes.ShapeMismatch, vector.e, 'Only functions with a number for a value can be plotted: plot the components one by one.');
-    const names = [...new Set([...targets.flatMap((t) => t.vars), ...s.ranges.map((r) => r.name.name)])];
-    const dims = Math.max(s.ranges.length, ...targets.map((t) => t.vars.length));
-    if (dims > 2) throw new LowerError(Codes.InvalidTarget, s, `A plot shows one or two variables; this has ${dims} (${names.join(', ')}).`);
-    return undefined;
-  },
+  plot: (ctx, s) => { checkPlot(ctx, s); return undefined; },
 };
+
+/**
+ * What a plot statement draws, checked: its targets (each with its expression and variables) and
+ * its ranges. Throws a LowerError for a plot that cannot be drawn: a range that does not run from a
+ * smaller to a larger number, a target with a vector value, more than two variables, or several
+ * functions of two variables. The analysis reports it on the line; the plot panel draws from it.
+ */
+export function checkPlot(ctx: StatementContext, s: PlotStatement): {
+  targets: { e: Expression; expr: Expr; vars: string[]; name?: string }[];
+  ranges: { name: string; range: [number, number] }[];
+} {
+  const targets = s.exprs.map((e) => ({ e, ...targetOf(ctx, e) }));
+  const ranges = s.ranges.map((r) => {
+    const low = numberOf(ctx, r.low), high = numberOf(ctx, r.high);
+    if (!(low < high)) {
+      throw new LowerError(Codes.InvalidOption, r, `The range of ${r.name.name} must run from the smaller number to the larger: ${r.name.name} in [${fmt(Math.min(low, high))}, ${fmt(Math.max(low, high))}].`);
+    }
+    return { name: r.name.name, range: [low, high] as [number, number] };
+  });
+  const vector = targets.find((t) => t.expr.kind === 'vec');
+  if (vector) throw new LowerError(Codes.ShapeMismatch, vector.e, 'Only functions with a number for a value can be plotted: plot the components one by one.');
+  const names = [...new Set([...targets.flatMap((t) => t.vars), ...ranges.map((r) => r.name)])];
+  const dims = Math.max(ranges.length, ...targets.map((t) => t.vars.length));
+  if (dims > 2) throw new LowerError(Codes.InvalidTarget, s, `A plot shows one or two variables; this has ${dims} (${names.join(', ')}).`);
+  if (dims === 2 && targets.length !== 1) {
+    throw new LowerError(Codes.InvalidTarget, s, targets.every((t) => t.vars.length <= 1)
+      ? 'Curves of one variable share one axis: give one range, as in plot sin(x), cos(x) over x in [0, 1].'
+      : 'A plot of a function of two variables shows one function at a time: give each its own plot line.');
+  }
+  return { targets, ranges };
+}
 
 function evaluateStatement(ctx: StatementContext, s: Statement): StatementResult | undefined {
   const evaluator = EVALUATORS[s.kind] as ((ctx: StatementContext, s: Statement) => StatementResult | undefined) | undefined;

@@ -5,7 +5,7 @@
  */
 import type { PlotData, PlotDataRequest } from '../../../protocol/plot';
 import type { Analysis, StatementContext } from '../core/analysis';
-import { numberOf, targetOf } from '../core/analysis';
+import { checkPlot, targetOf } from '../core/analysis';
 import { compile, compileGradient } from '../core/calculus/compile';
 import { derivative } from '../core/calculus/diff';
 import { type Expr, sub } from '../core/calculus/expr';
@@ -141,15 +141,14 @@ function defineTex(name: string | undefined, vars: readonly string[], e: Expr): 
 // ------------------------------------------------------------------ plot and function definitions
 
 function plotOfPlot(ctx: StatementContext, text: string, s: PlotStatement, title: string): PlotData | string {
+  // What cannot be drawn is the analysis's error on the line (checkPlot throws it here too).
+  const checked = checkPlot(ctx, s);
   // Legends name each curve as written (`sin(x)`, `f`): that is what the reader knows it by.
-  const targets = s.exprs.map((e) => ({ ...targetOf(ctx, e), source: text.slice(e.start, e.end) }));
-  const ranges = s.ranges.map((r) => ({ name: r.name.name, range: [numberOf(ctx, r.low), numberOf(ctx, r.high)] as [number, number] }));
-  for (const r of ranges) if (!(r.range[0] < r.range[1])) return `The range of ${r.name} must run from a smaller to a larger number.`;
-  if (targets.some((t) => t.expr.kind === 'vec')) return 'Only scalar expressions can be plotted.';
+  const targets = checked.targets.map((t) => ({ ...t, source: text.slice(t.e.start, t.e.end) }));
+  const ranges = checked.ranges;
   // Each target's own variables are matched to the ranges by name, else by position.
   const varNames = [...new Set(targets.flatMap((t) => t.vars))];
   const dims = Math.max(ranges.length, ...targets.map((t) => t.vars.length));
-  if (dims > 2) return `A plot shows one or two variables; this has ${dims} (${varNames.join(', ')}).`;
   if (dims <= 1) {
     const v = ranges[0]?.name ?? varNames[0] ?? 'x';
     const range = ranges[0]?.range ?? DEFAULT_RANGE;
@@ -166,7 +165,6 @@ function plotOfPlot(ctx: StatementContext, text: string, s: PlotStatement, title
       ...(curves[0] ? { tangents: { df: curves[0].df } } : {}),
     });
   }
-  if (targets.length !== 1) return 'A plot of a two-variable function shows one function at a time.';
   const t = targets[0]!;
   const names: [string, string] = [t.vars[0] ?? ranges[0]?.name ?? 'x', t.vars[1] ?? ranges[1]?.name ?? 'y'];
   const rangeOf = (i: 0 | 1) => ranges.find((r) => r.name === names[i])?.range ?? ranges[i]?.range ?? DEFAULT_SURFACE_RANGE;
