@@ -150,6 +150,7 @@ export function main(argv: string[]): number {
   let workspace: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
+    if (a === '--') { args.push(...argv.slice(i + 1)); break; } // the rest are files, whatever they start with
     if (a === '--workspace' || a.startsWith('--workspace=')) {
       workspace = a === '--workspace' ? argv[++i] : a.slice('--workspace='.length);
       if (!workspace) { console.error('calc: --workspace needs a folder: --workspace DIR'); return 2; }

@@ -198,4 +198,6 @@ test('calc: usage errors exit 2 with a message, never a stack trace', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /, `calc ${args.join(' ')} printed a stack trace`);
   }
   for (const args of [['--help'], ['-h'], ['--version']]) assert.equal(calc(args, dir).status, 0, args.join(' '));
+  // after --, every argument is a file
+  assert.equal(calc(['run', '--', 'a.calc'], dir).status, 0);
 });

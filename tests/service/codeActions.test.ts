@@ -97,6 +97,8 @@ test('no quick fix where nothing is wrong, away from the problem, or when the cl
   assert.equal(getCodeActions(doc, { start: position, end: position }, [CodeActionKind.QuickFix]).length, 1);
   // an unknown name with nothing like it has no fix to offer, only its message
   assert.deepEqual(fixesAt('zzz|(1, 2)').actions, []);
+  // a word of prose after an expression is not made a factor
+  assert.deepEqual(fixesAt('sin(x)| for x').actions, []);
 });
 
 test('an unknown name in a function body can become a parameter, or the name it is like', () => {

@@ -763,9 +763,13 @@ class Parser {
       if (!afterNumber && !skipped) {
         const a = this.text.slice(lastFactor.start, lastFactor.end);
         const b = this.tok.kind === 'punct' ? this.tok.text : this.tok.text;
+        // the fix puts '*' where the space is (not over a line break or a comment); a word from prose
+        // or another language (`sin(x) for x in …`) is not made a factor
+        const gap = this.text.slice(lastFactor.end, this.tok.start);
+        const fix: Fix | undefined = this.tok.kind === 'ident' && PROSE_WORDS.has(this.tok.text) ? undefined
+          : { title: "Insert '*'", offset: lastFactor.end, length: /[\r\n#]/.test(gap) ? 0 : gap.length, text: '*' };
         this.error(Codes.MissingOperator, { start: lastFactor.end, end: this.tok.end },
-          `Missing operator between \`${shorten(a)}\` and \`${b}\`: write \`${shorten(a)}*${b}\` for a product.`,
-          { title: "Insert '*'", offset: lastFactor.end, length: this.tok.start - lastFactor.end, text: '*' });
+          `Missing operator between \`${shorten(a)}\` and \`${b}\`: write \`${shorten(a)}*${b}\` for a product.`, fix);
       } else if (!skipped && lastOp === '/') {
         const n = this.text.slice(lastFactor.start, lastFactor.end);
         this.report(Codes.AmbiguousImplicitProduct, { start: lastFactor.start, end: this.tok.end },
@@ -951,6 +955,9 @@ const CHARACTER_HINTS: Readonly<Record<string, string>> = {
 const CHARACTER_REPLACEMENTS: Readonly<Record<string, string>> = {
   '×': '*', '·': '*', '⋅': '*', '∙': '*', '÷': '/', '−': '-', '–': '-',
 };
+
+/** Words that follow an expression in prose or in other languages, never as a factor. */
+const PROSE_WORDS = new Set(['for', 'where', 'if', 'and', 'or', 'then', 'when', 'let', 'is', 'such', 'as', 'on', 'of']);
 
 const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 
