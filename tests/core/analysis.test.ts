@@ -354,6 +354,9 @@ test('a vector given to a user function follows vector arithmetic, never a silen
   close(q[0]!, 1); close(q[1]!, Math.cos(1));
   assert.deepEqual(value('p(x) = diff(3*x, x)\np([1, 2])'), [3, 3]);
   assert.deepEqual(value('r(x, y) = diff(x*y, x)\nr(2, [1, 2])'), [1, 2]);
+  // a derivative of a named function is by that function's own variables: hessian(f)*p is a Hessian-vector
+  // product. ∇²(x²y) = [[2y, 2x], [2x, 0]], at (1, 1) times [1, 2]: [6, 2]
+  assert.deepEqual(value('f(x, y) = x^2*y\nH(p) = hessian(f)*p\nH([1, 2]) at x = 1, y = 1'), [6, 2]);
   // t^2 of a vector has no value: a shape error on the call, which names the argument
   for (const [text, line] of [['f(t) = t^2\nf([1, 2])', 'f([1, 2])'], ['M = [[1, 2], [3, 4]]\nk(t) = M*t\nk([1, 2, 3])', 'k([1, 2, 3])']] as const) {
     const a = analyze(text);

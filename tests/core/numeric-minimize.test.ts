@@ -254,6 +254,14 @@ test('a zero gradient is called a minimum only when f does not fall nearby (x³ 
   const stop = minimize(valley, [2, 2], { method: 'bfgs', gradTol: 1e-4 });
   assert.ok(stop.converged && stop.f < 1e-8, stop.message);
   assert.equal(checkOptimum(valley, stop.x, 'minimize').notOptimal, undefined);
+  // a saddle far from the origin, or with a steep quartic, is still a saddle: its curvature −2 decides
+  // ((x − 1000)² − y² + y⁴ at (1000, 0); x² − y² + 10⁶y⁴ at 0), for maximize too (mirrored)
+  const far = objectiveFromExpr(parseExpr('(x - 1000)^2 - y^2 + y^4'), ['x', 'y']);
+  assert.match(checkOptimum(far, [1000, 0], 'minimize').notOptimal ?? '', /negative eigenvalue \(-2\)/);
+  const steep = objectiveFromExpr(parseExpr('x^2 - y^2 + 1000000*y^4'), ['x', 'y']);
+  assert.match(checkOptimum(steep, [0, 0], 'minimize').notOptimal ?? '', /negative eigenvalue/);
+  const mirrored = objectiveFromExpr(parseExpr('-(x - 1000)^2 + y^2 - y^4'), ['x', 'y']);
+  assert.match(checkOptimum(mirrored, [1000, 0], 'maximize').notOptimal ?? '', /positive eigenvalue \(2\)/);
   const [cap, r1] = at0('-x^4', 1);
   assert.equal(checkOptimum(cap, r1, 'maximize').notOptimal, undefined);
 });

@@ -202,11 +202,12 @@ export interface OptimumCheck {
 /**
  * A run that converged stopped where the gradient vanishes; that is a minimum (for `sense`
  * 'maximize', a maximum) only if f does not fall (rise) nearby. The Hessian decides when it has
- * a negative (positive) eigenvalue: f falls along that eigenvector. When an eigenvalue is zero the
- * second-derivative test is silent (x³ and x⁴ at 0 alike), and f is compared with its values a
- * hundredth and a thousandth of max(1, ‖x‖) away along those flat directions: it must fall at both,
- * by more than rounding, to count. Without a Hessian, or past TRUST_NEWTON_MAX_N variables, nothing
- * is checked.
+ * a negative (positive) eigenvalue larger than the leftover gradient can explain (100·‖g‖/max(1, ‖x‖)):
+ * f falls along that eigenvector. When an eigenvalue is zero the second-derivative test is silent
+ * (x³ and x⁴ at 0 alike), and f, less the first-order term of the leftover gradient, is compared with
+ * its values a hundredth and a thousandth of max(1, ‖x‖) away along those flat directions: it must fall
+ * at both, by more than rounding, to count. Without a Hessian, or past TRUST_NEWTON_MAX_N variables,
+ * nothing is checked.
  */
 export function checkOptimum(objective: Objective, x: ArrayLike<number>, sense: 'minimize' | 'maximize'): OptimumCheck {
   const n = objective.n;
@@ -226,11 +227,20 @@ export function checkOptimum(objective: Objective, x: ArrayLike<number>, sense: 
   const noise = 64 * EPS * Math.max(1, Math.abs(f0));
   const radius = Math.max(1, enorm(at));
   const y = new Float64Array(n), d = new Float64Array(n);
-  // Along each direction the second-derivative test does not confirm (curvature of the wrong sign, or
-  // none), f is compared with f(x) less the first-order term g·d that the slope the solver left would
-  // give: a fall that remains at a hundredth and at a thousandth of max(1, ‖x‖) is the function's shape,
-  // not leftover slope (a loose tol stops where the gradient is small, not zero).
-  for (let k = 0; k < n && values[k]! <= tol; k++) {
+  // A curvature of the wrong sign decides, unless it is of the size that the slope the solver left
+  // can explain (a loose tol stops near a valley of minima, where the Hessian bends slightly the
+  // wrong way): then the point is a minimum to the tolerance asked, and nothing is said.
+  const leftover = 100 * enorm(g) / radius;
+  if (values[0]! < -Math.max(tol, leftover)) {
+    return {
+      notOptimal: `The gradient is zero at ${point}, but this is not a ${goal}: the Hessian has a ${sense === 'minimize' ? 'negative' : 'positive'} eigenvalue (${fmt(sign * values[0]!)}), so f ${sense === 'minimize' ? 'decreases' : 'increases'} along (${Array.from(vectors[0]!, fmt).join(', ')}). Start from another point.`,
+    };
+  }
+  // Where the Hessian is flat the second-derivative test is silent (x³ and x⁴ at 0 alike): f is
+  // compared with f(x) less the first-order term g·d of that leftover slope, a hundredth and a
+  // thousandth of max(1, ‖x‖) away; a fall at both is the function's shape.
+  for (let k = 0; k < n; k++) {
+    if (Math.abs(values[k]!) > tol) continue;
     const v = vectors[k]!;
     for (const side of [1, -1]) {
       let found: number | undefined;
@@ -242,11 +252,6 @@ export function checkOptimum(objective: Objective, x: ArrayLike<number>, sense: 
         found = fy;
       }
       if (found === undefined) continue;
-      if (values[k]! < -tol) {
-        return {
-          notOptimal: `The gradient is zero at ${point}, but this is not a ${goal}: the Hessian has a ${sense === 'minimize' ? 'negative' : 'positive'} eigenvalue (${fmt(sign * values[k]!)}), so f ${sense === 'minimize' ? 'decreases' : 'increases'} along (${Array.from(v, fmt).join(', ')}). Start from another point.`,
-        };
-      }
       return {
         notOptimal: `The gradient is zero at ${point}, but this is not a ${goal}: f is ${sense === 'minimize' ? 'lower' : 'higher'} nearby (${fmt(found)} at (${Array.from(y, fmt).join(', ')}), against ${fmt(f0)}). The second-derivative test is silent here, as the Hessian is singular.`,
       };

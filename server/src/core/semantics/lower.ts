@@ -223,10 +223,10 @@ export class Lowering {
   private vectorCall(e: Call, f: { params: string[] }, body: Expr, args: readonly Expr[]): Expr {
     const name = e.callee.name;
     const stmt = this.symbols.globals.get(name)!.statement as FunctionDefinition;
-    // A body that differentiates by its parameters (q(x) = diff(sin(x), x)) is a function of numbers:
+    // A body that differentiates by its own parameters (q(x) = diff(sin(x), x)) is a function of numbers:
     // lowered with a vector bound, there would be nothing left to differentiate by. It is applied item
     // by item, as a built-in function is, to the derivatives already taken.
-    if (e.primes > 0 || differentiates(stmt.body, this.symbols)) return this.itemByItem(e, f.params, body, args);
+    if (e.primes > 0 || differentiatesBy(stmt.body, f.params, this.symbols)) return this.itemByItem(e, f.params, body, args);
     const bound = new Map(f.params.map((p, i) => [p, args[i] ?? sym(p)] as [string, Expr]));
     try {
       return this.asUsual(() => this.lower(stmt.body, bound));
@@ -372,11 +372,23 @@ export function freeVariables(e: Expr): string[] {
   return names;
 }
 
-/** True when an expression calls a derivative operator (diff, grad, jacobian, hessian) or uses prime notation. */
-function differentiates(e: Expression, symbols: SymbolTable): boolean {
+/**
+ * True when an expression takes a derivative by one of `params`: diff(…, p), or grad, jacobian or
+ * hessian of an expression in which a parameter occurs (of a named function, the derivative is by
+ * that function's own parameters, and `hessian(f)*p` is a matrix times the vector p).
+ */
+function differentiatesBy(e: Expression, params: readonly string[], symbols: SymbolTable): boolean {
+  const mentions = (x: Expression): boolean => {
+    let found = false;
+    forEachExpression(x, (y) => { if (y.kind === 'ident' && params.includes(y.name)) found = true; });
+    return found;
+  };
   let found = false;
   forEachExpression(e, (x) => {
-    if (x.kind === 'primed' || (x.kind === 'call' && (x.primes > 0 || (BUILTINS.get(x.callee.name)?.kind === 'operator' && !symbols.globals.has(x.callee.name))))) found = true;
+    if (found || x.kind !== 'call' || BUILTINS.get(x.callee.name)?.kind !== 'operator' || symbols.globals.has(x.callee.name)) return;
+    const [target, ...by] = x.args;
+    if (x.callee.name === 'diff') found = by.some((v) => v.kind === 'ident' && params.includes(v.name));
+    else if (target && !(target.kind === 'ident' && symbols.globals.get(target.name)?.kind === 'function')) found = mentions(target);
   });
   return found;
 }
