@@ -13,7 +13,7 @@ import type {
   PointSpec, Program, Span, Statement, VectorLiteral,
 } from './ast';
 import { Codes, type Diagnostic, type Fix } from './diagnostics';
-import { Scanner, type Token } from './scanner';
+import { isSuperscript, Scanner, type Token } from './scanner';
 // the table of built-in names is data; the parser reads it only to say how `sin x` is written
 import { BUILTINS } from '../semantics/builtins';
 
@@ -168,14 +168,6 @@ class Parser {
       if (this.tok.kind === 'invalid') {
         this.invalidEnd = this.tok.end;
         const shown = JSON.stringify(this.tok.text.length > 12 ? this.tok.text.slice(0, 12) + '…' : this.tok.text);
-        const power = superscriptPower(this.tok.text);
-        if (power !== undefined) {
-          // x², a power as printed: one diagnostic for the run of superscript digits, and its fix
-          this.report(Codes.InvalidCharacter, this.tok, `Unexpected character ${shown}: write ${power} for a power, as in x${power}.`, 'error',
-            { title: `Change '${this.tok.text}' to '${power}'`, offset: this.tok.start, length: this.tok.text.length, text: power });
-          this.tok = this.scanner.next();
-          continue;
-        }
         const hint = CHARACTER_HINTS[this.tok.text.charAt(0)];
         const message = hint
           ? `Unexpected character ${JSON.stringify(this.tok.text.charAt(0))}: ${hint}`
@@ -372,6 +364,15 @@ class Parser {
     const body = this.expression();
     const start = left.start, end = this.prevEnd;
     if (left.kind === 'ident') return { kind: 'constant', name: left, value: body, start, end };
+    // `σ² = 0.25`: a name with a superscript, which .calc reads as a power
+    if (left.kind === 'binary' && left.op === '^' && left.left.kind === 'ident' && left.right.kind === 'number'
+      && isSuperscript(this.text.charCodeAt(left.right.start))) {
+      const name = `${left.left.name}${superscriptDigits(this.text.slice(left.right.start, left.right.end))}`;
+      for (let i = this.diagnostics.length - 1; i >= 0; i--) if (this.diagnostics[i]!.offset === left.right.start) this.diagnostics.splice(i, 1);
+      this.error(Codes.InvalidDefinition, left, `A name cannot hold a superscript, which .calc reads as a power: call it ${name}.`,
+        { title: `Rename to ${name}`, offset: left.start, length: left.end - left.start, text: name });
+      return { kind: 'invalid', start, end };
+    }
     if (left.kind === 'call' && left.primes === 0 && !left.bare && left.args.every((a) => a.kind === 'ident')) {
       return { kind: 'function', name: left.callee, params: left.args as Identifier[], body, start, end };
     }
@@ -739,14 +740,21 @@ class Parser {
         // it as meant (ln(x), sin(x)^2) so that nothing else on the line is reported.
         const arg = this.power();
         const call: Call = { kind: 'call', callee: misused.name, primes: 0, args: [arg], start: misused.name.start, end: arg.end };
-        const name = misused.name.name, argText = shorten(this.text.slice(arg.start, arg.end));
+        const name = misused.name.name, argText = shorten(calcText(this.text.slice(arg.start, arg.end)));
         const inner = argText.startsWith('(') ? argText : `(${argText})`;
-        const fullArg = this.text.slice(arg.start, arg.end);
+        const fullArg = calcText(this.text.slice(arg.start, arg.end));
         const callText = `${name}${fullArg.startsWith('(') ? fullArg : `(${fullArg})`}`;
-        const written = misused.power ? `${callText}^${this.text.slice(misused.power.start, misused.power.end)}` : callText;
+        const powerText = misused.power ? this.text.slice(misused.power.start, misused.power.end) : '';
+        const written = misused.power ? `${callText}^${calcText(powerText).replace(/^\^/, '')}` : callText;
+        // this fix rewrites any x² it covers too: those are not reported apart (their edits would overlap)
+        const from0 = misused.name.start;
+        for (let i = this.diagnostics.length - 1; i >= 0; i--) {
+          const d = this.diagnostics[i]!;
+          if (d.code === Codes.InvalidCharacter && d.offset >= from0 && d.offset < arg.end && d.fixes?.[0]?.text.startsWith('^')) this.diagnostics.splice(i, 1);
+        }
         const from = misused.name.start; // after any sign: -ln x is -(ln(x))
         this.error(Codes.NotAFunction, { start: from, end: arg.end }, misused.power
-          ? `Write ${name}${inner}^${this.text.slice(misused.power.start, misused.power.end)} for a power of ${name}${inner}: the power goes after the call.`
+          ? `Write ${name}${inner}^${calcText(powerText).replace(/^\^/, '')} for a power of ${name}${inner}: the power goes after the call.`
           : `'${name}' is a function: put its argument in parentheses, ${name}${inner}.`,
         { title: `Change to ${shorten(written)}`, offset: from, length: arg.end - from, text: written });
         const inside: Expression = misused.power
@@ -805,7 +813,16 @@ class Parser {
 
   /** `^` is right-associative and binds tighter than unary minus: `-x^2` is -(x^2), `2^-1` is 1/2. */
   private power(): Expression {
-    const base = this.postfix();
+    let base = this.postfix();
+    // x², a power as printed: reported with its fix, and read as x^2
+    while (this.tok.kind === 'superscript') {
+      const t = this.tok, digits = superscriptDigits(t.text);
+      this.report(Codes.InvalidCharacter, t, `Unexpected character "${t.text}": write ^${digits} for a power, as in x^${digits}.`, 'error',
+        { title: `Change '${t.text}' to '^${digits}'`, offset: t.start, length: t.end - t.start, text: `^${digits}` });
+      this.advance();
+      const exp: Expression = { kind: 'number', value: Number(digits), start: t.start, end: t.end };
+      base = { kind: 'binary', op: '^', left: base, right: exp, start: base.start, end: t.end };
+    }
     if (!this.isPunct('^')) return base;
     this.advance();
     this.enter();
@@ -961,15 +978,16 @@ const PROSE_WORDS = new Set(['for', 'where', 'if', 'and', 'or', 'then', 'when', 
 
 const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 
-/** `^23` for the text `²³`, a power written with superscript digits; undefined for anything else. */
-function superscriptPower(text: string): string | undefined {
+/** `23` for the text `²³` (a run of superscript digits). */
+function superscriptDigits(text: string): string {
   let digits = '';
-  for (const ch of text) {
-    const d = SUPERSCRIPT_DIGITS.indexOf(ch);
-    if (d < 0) return undefined;
-    digits += String(d);
-  }
-  return digits ? `^${digits}` : undefined;
+  for (const ch of text) digits += String(Math.max(0, SUPERSCRIPT_DIGITS.indexOf(ch)));
+  return digits;
+}
+
+/** Source text as .calc: runs of superscript digits become powers (`x²` → `x^2`), for the text of a fix. */
+function calcText(text: string): string {
+  return text.replace(/[⁰¹²³⁴⁵⁶⁷⁸⁹]+/g, (run) => `^${superscriptDigits(run)}`);
 }
 
 /** `a` or `f(x, y)`: what may stand left of '=' in a definition. */

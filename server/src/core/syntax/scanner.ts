@@ -6,7 +6,9 @@
  */
 
 export type TokenKind =
-  | 'number' | 'ident' | 'string' | 'punct' | 'newline' | 'eof' | 'invalid' | 'unterminated-string';
+  | 'number' | 'ident' | 'string' | 'punct' | 'newline' | 'eof' | 'invalid' | 'unterminated-string'
+  /** A run of superscript digits, `²` or `¹⁰`: a power as printed, which the parser reports and reads as ^2. */
+  | 'superscript';
 
 export interface Token {
   readonly kind: TokenKind;
@@ -24,7 +26,7 @@ const PUNCTUATION_START = new Set(PUNCTUATION.map((p) => p.charCodeAt(0)));
 
 const identStart = /[\p{L}_]/u;
 const identPart = /[\p{L}\p{N}_\p{Mn}\p{Mc}]/u;
-const SUPERSCRIPT = /[\u00b2\u00b3\u00b9\u2070\u2074-\u2079]/u;
+
 
 /** True for characters that may start an identifier (letters of any script, `_`). */
 export function isIdentifierStart(ch: string): boolean {
@@ -84,6 +86,12 @@ export class Scanner {
       this.pos += c === 61 /* = */ && text.charCodeAt(start + 1) === 61 ? 2 : 1;
       return this.make('punct', start, space);
     }
+    if (isSuperscript(c)) {
+      let i = start + 1;
+      while (isSuperscript(text.charCodeAt(i))) i++;
+      this.pos = i;
+      return this.make('superscript', start, space);
+    }
     const ch = String.fromCodePoint(text.codePointAt(start)!);
     if (c >= 128 && isIdentifierStart(ch)) {
       this.pos += ch.length;
@@ -121,7 +129,7 @@ export class Scanner {
       if (!(c >= 128)) break;
       const next = String.fromCodePoint(text.codePointAt(this.pos)!);
       // a superscript digit ends a name: x² is x to the power 2 as printed (the parser says how to write it)
-      if (!identPart.test(next) || SUPERSCRIPT.test(next)) break;
+      if (!identPart.test(next) || isSuperscript(c)) break;
       this.pos += next.length;
     }
   }
@@ -207,6 +215,11 @@ function isAsciiIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }
 
+/** ⁰ ¹ ² ³ ⁴ … ⁹, the superscript digits. */
+export function isSuperscript(c: number): boolean {
+  return c === 0xb2 || c === 0xb3 || c === 0xb9 || c === 0x2070 || (c >= 0x2074 && c <= 0x2079);
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -218,6 +231,6 @@ export function isLineBreak(c: number): boolean {
 
 function startsToken(ch: string): boolean {
   const c = ch.charCodeAt(0);
-  return c === 32 || c === 9 || isLineBreak(c) || c === 35 || c === 34 || isDigit(c) || c === 46
+  return c === 32 || c === 9 || isLineBreak(c) || c === 35 || c === 34 || isDigit(c) || c === 46 || isSuperscript(c)
     || isIdentifierStart(ch) || PUNCTUATION.some((p) => p[0] === ch);
 }
