@@ -70,11 +70,17 @@ test("'==' on a line of its own offers both readings: a comparison (add expect) 
   const expect = documentOf(applied(doc, actions[0]!));
   assert.equal(expect.textDocument.getText(), 'f(x) = x^2\nexpect f(3) == 9');
   assert.deepEqual(expect.analysis.diagnostics, []);
-  // g(x) could be either
+  // g(x), defined nowhere else, could be either: a definition first
   const define = fixesAt('g(x) =|= x + 1\ng(1)');
-  assert.deepEqual(define.actions.map((a) => a.title), ["Add 'expect'", "Change '==' to '='"]);
+  assert.deepEqual(define.actions.map((a) => a.title), ["Change '==' to '='", "Add 'expect'"]);
   assert.equal(define.actions.some((a) => a.isPreferred), false);
-  assert.equal(applied(define.doc, define.actions[1]!), 'g(x) = x + 1\ng(1)');
+  assert.equal(applied(define.doc, define.actions[0]!), 'g(x) = x + 1\ng(1)');
+  assert.deepEqual(define.doc.analysis.diagnostics.map((d) => d.code), [201], 'read as the definition: g(1) is not an unknown function');
+  // f(a), where f is defined on another line, is a comparison: no fix that would define f twice
+  const compare = fixesAt('a = 2\nf(x) = x^2\nf(a) =|= 4');
+  assert.deepEqual(compare.actions.map((a) => a.title), ["Add 'expect'"]);
+  assert.deepEqual(compare.doc.analysis.diagnostics.map((d) => d.code), [201]);
+  assert.deepEqual(documentOf(applied(compare.doc, compare.actions[0]!)).analysis.diagnostics, []);
   assert.deepEqual(fixesAt('1 + 1 =|= 2').actions.map((a) => a.title), ["Add 'expect'"]);
 });
 

@@ -336,17 +336,23 @@ class Parser {
       this.advance();
       return this.definition(expr);
     }
-    // `f(a) == 4` on a line of its own: a comparison, which only an expect line makes; or a definition
-    // written with '==' (`g(x) == x^2`). Both fixes are offered; the line is not read as either.
+    // `f(2) == 4` on a line of its own: a comparison, which only an expect line makes, and is read as
+    // one. `g(x) == x^2`, where g is defined nowhere else, is more likely a definition written with
+    // '==': it is read as that, and both fixes are offered.
     if (this.isPunct('==')) {
-      const fixes: Fix[] = [{ title: "Add 'expect'", offset: start, length: 0, text: 'expect ' }];
-      if (isDefinitionHeading(expr)) fixes.push({ title: "Change '==' to '='", offset: this.tok.start, length: 2, text: '=' });
-      this.error(Codes.UnexpectedToken, this.tok, `'==' compares two sides only in an expect line: \`expect ${shorten(this.text.slice(start, expr.end))} == …\`${isDefinitionHeading(expr) ? '; to define, write a single \'=\'' : ''}.`, fixes);
-      // what the left side would be (a call of f, or a definition of g) is not known: its names are not looked up
-      if (isDefinitionHeading(expr)) {
-        this.skipStatement();
-        return { kind: 'invalid', start, end: this.prevEnd };
+      const eq = this.tok;
+      const defining = isDefinitionHeading(expr) && !this.definedElsewhere(expr.kind === 'ident' ? expr.name : expr.callee.name, start);
+      const addExpect: Fix = { title: "Add 'expect'", offset: start, length: 0, text: 'expect ' };
+      const shown = shorten(this.text.slice(start, expr.end));
+      if (defining) {
+        this.error(Codes.UnexpectedToken, eq, `To define, write a single '=': ${shown} = …; '==' compares two sides, only in an expect line.`,
+          [{ title: "Change '==' to '='", offset: eq.start, length: 2, text: '=' }, addExpect]);
+        return this.definition(expr);
       }
+      this.error(Codes.UnexpectedToken, eq, `'==' compares two sides only in an expect line: \`expect ${shown} == …\`.`, addExpect);
+      this.advance();
+      const right = this.expression();
+      return { kind: 'expect', left: expr, right, start, end: this.prevEnd };
     }
     let at: PointSpec | undefined;
     if (this.isKeyword('at')) {
@@ -626,6 +632,16 @@ class Parser {
     }
     const bindings = this.bindingList(`After '${after}' give named values such as \`x = 1, y = 2\`, or a vector \`[1, 2]\`.`);
     return { kind: 'named-point', bindings, start: bindings[0]!.start, end: bindings[bindings.length - 1]!.end };
+  }
+
+  /** True when a line other than the one at `here` defines `name` (`name = …` or `name(…) = …`). */
+  private definedElsewhere(name: string, here: number): boolean {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const definition = new RegExp(`^[ \\t]*${escaped}[ \\t]*(?:\\([^()\\r\\n]*\\))?[ \\t]*=(?!=)`, 'gmu');
+    for (let m = definition.exec(this.text); m; m = definition.exec(this.text)) {
+      if (m.index > here || m.index + m[0].length < here) return true;
+    }
+    return false;
   }
 
   /**
