@@ -26,6 +26,7 @@ test('each quick fix turns the line into one that has no error and means what wa
     ['a = 2\nb = 3*|aa', 'a = 2\nb = 3*a', 6], // a misspelt constant
     ['l|n x', 'ln(x)', 'log(x)'], // ln is log
     ['-s|in x + 1', '-sin(x) + 1', '1 - sin(x)'], // under a sign
+    ['s|in 2x', 'sin(2x)', 'sin(2*x)'], // as printed: sin 2x is sin(2x)
     ['2 - c|os^2(0)', '2 - cos(0)^2', 1],
     ['si|n^2(pi/2) + 1', 'sin(pi/2)^2 + 1', 2],
     ['x*|*2', 'x^2', 'x^2'],

@@ -340,6 +340,12 @@ export function checkPlot(ctx: StatementContext, s: PlotStatement): {
     }
     return { name: r.name.name, range: [low, high] as [number, number] };
   });
+  // a range must name a variable the plot has (`plot sin(t) over x in …` would draw sin(t) against x)
+  const variables = new Set(targets.flatMap((t) => t.vars));
+  const stray = variables.size ? s.ranges.find((r) => !variables.has(r.name.name)) : undefined;
+  if (stray) {
+    throw new LowerError(Codes.InvalidTarget, stray.name, `'${stray.name.name}' is not a variable of what is plotted (${[...variables].join(', ')}): give the range of ${[...variables][0]}.`);
+  }
   const vector = targets.find((t) => t.expr.kind === 'vec');
   if (vector) throw new LowerError(Codes.ShapeMismatch, vector.e, 'Only functions with a number for a value can be plotted: plot the components one by one.');
   const names = [...new Set([...targets.flatMap((t) => t.vars), ...ranges.map((r) => r.name)])];

@@ -57,7 +57,7 @@ export function getPlotData(doc: CalcDocument, params: PlotDataRequest.Params, o
     const plot = plotStatement(doc.analysis, stmt, result, title);
     return typeof plot === 'string' ? { ok: false, version, message: plot } : { ok: true, version, line, plot };
   } catch (e) {
-    // Lowering errors on a statement the analysis accepted should not happen; say so, never throw.
+    // What cannot be drawn (checkPlot's errors, reported on the line too) or cannot be lowered: said, never thrown.
     return { ok: false, version, message: `Line ${line + 1} cannot be plotted: ${e instanceof Error ? e.message : String(e)}` };
   }
 }

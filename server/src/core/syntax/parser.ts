@@ -614,7 +614,9 @@ class Parser {
         const inner = this.text.slice(this.tok.start + 1, close);
         this.error(Codes.ExpectedExpression, { start: this.tok.start, end: close + 1 }, `A point is written in square brackets: [${inner}].`,
           { title: `Change to [${shorten(inner)}]`, offset: this.tok.start, length: close + 1 - this.tok.start, text: `[${inner}]` });
-        throw new Bail();
+        // read as the vector it means, so that its names (and the statement's) are still resolved
+        const vector = this.vector();
+        return { kind: 'vector-point', vector, start: vector.start, end: vector.end };
       }
     }
     // `near 1`, `at pi/2`: one value, for a function of one variable, is a vector of one
@@ -753,8 +755,14 @@ class Parser {
       const misused = !afterNumber && (left === lastFactor || (left.kind === 'binary' && left.right === lastFactor)) ? builtinWithoutCall(trailingFactor(lastFactor)) : undefined;
       if (misused) {
         // `ln x`, `sin^2(x)`: a built-in function written as in print. Say how to write it, and read
-        // it as meant (ln(x), sin(x)^2) so that nothing else on the line is reported.
-        const arg = this.power();
+        // it as meant (ln(x), sin(x)^2) so that nothing else on the line is reported. `sin 2x` is sin(2x),
+        // as printed: a number's implicit product belongs to the argument (up to another function's name).
+        let arg = this.power();
+        while (arg.kind === 'number' || (arg.kind === 'binary' && arg.implicit && trailingFactor(arg.left).kind === 'number')) {
+          if (!this.startsImplicitFactor() || this.tok.kind === 'number' || (this.tok.kind === 'ident' && BUILTINS.get(this.tok.text)?.kind === 'function')) break;
+          const right = this.power();
+          arg = { kind: 'binary', op: '*', left: arg, right, implicit: true, start: arg.start, end: right.end };
+        }
         const call: Call = { kind: 'call', callee: misused.name, primes: 0, args: [arg], start: misused.name.start, end: arg.end };
         const name = misused.name.name, argText = shorten(calcText(this.text.slice(arg.start, arg.end)));
         const inner = argText.startsWith('(') ? argText : `(${argText})`;
@@ -952,14 +960,16 @@ class Parser {
     return callee;
   }
 
+  /** `[a, b, …]`; also `(a, b)` where a point is expected (reported, and read as a vector). */
   private vector(): VectorLiteral {
     const open = this.openBracket();
+    const closer = CLOSERS[open.text]!;
     const mark = this.listStart();
-    if (!this.isPunct(']')) {
+    if (!this.isPunct(closer)) {
       this.listPush(this.expression());
       while (this.isPunct(',')) {
         this.advance();
-        if (this.isPunct(']')) break; // a trailing comma is fine
+        if (this.isPunct(closer)) break; // a trailing comma is fine
         this.listPush(this.expression());
       }
     }
