@@ -23,7 +23,6 @@ test('each quick fix turns the line into one that has no error and means what wa
   const cases: [string, string, unknown][] = [
     ['s|n(0)', 'sin(0)', 0], // did you mean 'sin'
     ['f(x) = x^2\ng(x) = f|f(x) + 1\ng(2)', 'f(x) = x^2\ng(x) = f(x) + 1\ng(2)', 5], // a misspelt function
-    ['a = 2\nb = 3*|aa', 'a = 2\nb = 3*a', 6], // a misspelt constant
     ['l|n x', 'ln(x)', 'log(x)'], // ln is log
     ['-s|in x + 1', '-sin(x) + 1', '1 - sin(x)'], // under a sign
     ['s|in 2x', 'sin(2x)', 'sin(2*x)'], // as printed: sin 2x is sin(2x)
@@ -122,6 +121,13 @@ test('an unknown name in a function body can become a parameter, or the name it 
   assert.equal(applied(near.doc, near.actions[1]!), 'g(x, rate, rat) = x*rat');
   // one letter is not "like" another: z is not offered as x
   assert.deepEqual(fixesAt('h(x) = |z').actions.map((a) => a.title), ["Add 'z' as a parameter of h"]);
+  // a constant that uses a free name can become a function of it; a misspelt one, the name it is like
+  const constant = fixesAt('c = 2*|y + 1');
+  assert.deepEqual(constant.actions.map((a) => a.title), ['Make c a function of y']);
+  assert.equal(applied(constant.doc, constant.actions[0]!), 'c(y) = 2*y + 1');
+  const misspelt = fixesAt('a = 2\nb = 3*|aa');
+  assert.deepEqual(misspelt.actions.map((a) => a.title), ["Change to 'a'", 'Make b a function of aa']);
+  assert.equal(applied(misspelt.doc, misspelt.actions[0]!), 'a = 2\nb = 3*a');
   // a heading without parameters, where the bracket may stand apart from the name: no edit is guessed
   assert.deepEqual(fixesAt('g () = |w').actions, []);
 });

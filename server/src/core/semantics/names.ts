@@ -292,8 +292,12 @@ export function resolveNames(
         `Unknown name '${id.name}'.${meant} If it is a variable, add it as a parameter: ${s.name.name}(${[...s.params.map((p) => p.name), id.name].join(', ')}).`),
       ...(fixes.length ? { fixes } : {}) });
     } else {
+      const makeFunction: Fix[] = s.kind === 'constant'
+        ? [{ title: `Make ${s.name.name} a function of ${id.name}`, offset: s.name.end, length: 0, text: `(${id.name})` }] : [];
+      const fixes = [...(renameFix(id, near).fixes ?? []), ...makeFunction];
       diagnostics.push({ ...diag(Codes.FreeVariableInConstant, 'error', id,
-        `Unknown name '${id.name}'.${meant} A constant must have a value; to depend on ${id.name}, define a function instead, as in ${s.kind === 'constant' ? s.name.name : 'g'}(${id.name}) = ….`), ...renameFix(id, near) });
+        `Unknown name '${id.name}'.${meant} A constant must have a value; to depend on ${id.name}, define a function instead, as in ${s.kind === 'constant' ? s.name.name : 'g'}(${id.name}) = ….`),
+      ...(fixes.length ? { fixes } : {}) });
     }
   }
 
