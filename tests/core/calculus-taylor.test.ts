@@ -69,3 +69,17 @@ test('a multivariate Taylor polynomial of order 3 agrees with the function to th
   const ratio = err(0.02) / err(0.01);
   assert.ok(ratio > 14 && ratio < 18, `error ratio ${ratio}, expected about 2^4 = 16`);
 });
+
+test('about a multiple of π/2 given as a float, trigonometric zeros are zeros, not rounding (cos(π/2) is not 6e-17)', () => {
+  // sin about π/2: 1 − (x − π/2)²/2, with no first-order term; sin x·cos y about (π, π/2): (x − π)(y − π/2) to order 2
+  const s = taylor(parseExpr('sin(x)'), ['x'], [Math.PI / 2], 2);
+  assert.equal(s.shifted.kind === 'add' ? s.shifted.terms.length : 1, 2, toCalc(s.shifted));
+  assert.doesNotMatch(toCalc(s.shifted), /e-1[67]/);
+  const f = compile(s.expanded, ['x']);
+  for (const x of [0, 1, 2, 3]) assert.ok(Math.abs(f([x]) - (1 - (x - Math.PI / 2) ** 2 / 2)) < 1e-12, String(x));
+  const c = taylor(parseExpr('sin(x)*cos(y)'), ['x', 'y'], [Math.PI, Math.PI / 2], 2);
+  assert.equal(c.shifted.kind, 'mul', toCalc(c.shifted)); // one term: the mixed one
+  // a value that is small because the point is small is kept: sin(1e-20) = 1e-20
+  const tiny = taylor(parseExpr('sin(x)'), ['x'], [1e-20], 0);
+  assert.equal(compile(tiny.expanded, ['x'])([0]), 1e-20);
+});

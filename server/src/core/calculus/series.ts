@@ -174,6 +174,9 @@ function derivativesOf(fn: string, k: number): Expr[] {
   return list;
 }
 
+/** The built-ins whose values vanish at multiples of π/2 (and so come out as rounding at a float point). */
+const PERIODIC = new Set(['sin', 'cos', 'tan']);
+
 /** t_j = φ^(j)(u₀)/j! for j = 0..k. */
 function outerSeries(fn: string, u0: Coef, k: number): Coef[] {
   const ds = derivativesOf(fn, k);
@@ -182,7 +185,13 @@ function outerSeries(fn: string, u0: Coef, k: number): Coef[] {
     let fs = outerCompiled.get(fn);
     if (!fs) { fs = []; outerCompiled.set(fn, fs); }
     while (fs.length <= k) fs.push(compile(ds[fs.length]!, [T]));
-    return fs.slice(0, k + 1).map((f, j) => coefMul(floatCoef(f([u0.p])), invFactorial(j)));
+    // sin, cos and tan at a float point near a multiple of π/2 give rounding, not a value: cos(π/2) is
+    // 6e-17. Below what the point's own rounding makes of them (4ε·|u₀|), they are 0.
+    const noise = PERIODIC.has(fn) ? 4 * Number.EPSILON * Math.abs(u0.p) : 0;
+    return fs.slice(0, k + 1).map((f, j) => {
+      const v = f([u0.p]);
+      return coefMul(floatCoef(Math.abs(v) <= noise ? 0 : v), invFactorial(j));
+    });
   }
   const at = new Map([[T, coefExpr(u0)]]);
   return ds.slice(0, k + 1).map((d, j) => coefMul(constantValue(substitute(d, at)), invFactorial(j)));
