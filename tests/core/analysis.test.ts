@@ -415,6 +415,8 @@ test('a plot the panel could not draw is an error on its line as it is typed', (
   assert.deepEqual(first('plot x*y, x - y over x in [0, 1], y in [0, 1]').map(([c]) => c), [Codes.InvalidTarget]);
   assert.deepEqual(first('plot sin(x), cos(t) over x in [0, 1], t in [0, 1]').map(([c]) => c), [Codes.InvalidTarget]);
   assert.deepEqual(first('plot sin(t) over x in [0, 1]'), [[Codes.InvalidTarget, 'x']]);
+  const stray = analyze('f(x, y) = x*y\nplot f over x in [0, 1], z in [0, 2]').diagnostics[0]!;
+  assert.match(stray.message, /give the range of y/);
   assert.deepEqual(first('g(x, y) = x*y\nplot g over x in [-2, 2], y in [-2, 2]\nplot sin(x), cos(x) over x in [-pi, pi]'), []);
 });
 

@@ -79,6 +79,11 @@ test('about a multiple of π/2 given as a float, trigonometric zeros are zeros, 
   for (const x of [0, 1, 2, 3]) assert.ok(Math.abs(f([x]) - (1 - (x - Math.PI / 2) ** 2 / 2)) < 1e-12, String(x));
   const c = taylor(parseExpr('sin(x)*cos(y)'), ['x', 'y'], [Math.PI, Math.PI / 2], 2);
   assert.equal(c.shifted.kind, 'mul', toCalc(c.shifted)); // one term: the mixed one
+  // at a large point the rounding is not small, and nothing is zeroed: the value and slope of cos at 1e16
+  const big = taylor(parseExpr('cos(x)'), ['x'], [1e16], 1);
+  assert.ok(Math.abs(compile(big.shifted, ['x'])([1e16]) - Math.cos(1e16)) < 1e-12);
+  const chain = taylor(parseExpr('sin(exp(x))'), ['x'], [35], 1);
+  assert.notEqual(toCalc(chain.expanded), '0');
   // a value that is small because the point is small is kept: sin(1e-20) = 1e-20
   const tiny = taylor(parseExpr('sin(x)'), ['x'], [1e-20], 0);
   assert.equal(compile(tiny.expanded, ['x'])([0]), 1e-20);

@@ -260,6 +260,11 @@ test('a zero gradient is called a minimum only when f does not fall nearby (x³ 
   assert.match(checkOptimum(far, [1000, 0], 'minimize').notOptimal ?? '', /negative eigenvalue \(-2\)/);
   const steep = objectiveFromExpr(parseExpr('x^2 - y^2 + 1000000*y^4'), ['x', 'y']);
   assert.match(checkOptimum(steep, [0, 0], 'minimize').notOptimal ?? '', /negative eigenvalue/);
+  // a shallow saddle met with a loose tol: x² − 0.02y² + y⁴ has its minima at y = ±0.1, and at (4e-4, 0)
+  // the leftover slope is larger than the curvature −0.04, but f along y still falls
+  const shallow = objectiveFromExpr(parseExpr('x^2 - 0.02*y^2 + y^4'), ['x', 'y']);
+  const loose = minimize(shallow, [1, 0], { method: 'newton', gradTol: 1e-3 });
+  assert.match(checkOptimum(shallow, loose.x, 'minimize').notOptimal ?? '', /negative eigenvalue/, String(loose.x));
   const mirrored = objectiveFromExpr(parseExpr('-(x - 1000)^2 + y^2 - y^4'), ['x', 'y']);
   assert.match(checkOptimum(mirrored, [1000, 0], 'maximize').notOptimal ?? '', /positive eigenvalue \(2\)/);
   const [cap, r1] = at0('-x^4', 1);

@@ -26,6 +26,7 @@ test('each quick fix turns the line into one that has no error and means what wa
     ['l|n x', 'ln(x)', 'log(x)'], // ln is log
     ['-s|in x + 1', '-sin(x) + 1', '1 - sin(x)'], // under a sign
     ['s|in 2x', 'sin(2x)', 'sin(2*x)'], // as printed: sin 2x is sin(2x)
+    ['x = 3\ns|in 2x', 'x = 3\nsin(2x)', Math.sin(6)], // one factor after the number, no more
     ['2 - c|os^2(0)', '2 - cos(0)^2', 1],
     ['si|n^2(pi/2) + 1', 'sin(pi/2)^2 + 1', 2],
     ['x*|*2', 'x^2', 'x^2'],
@@ -82,6 +83,10 @@ test("'==' on a line of its own offers both readings: a comparison (add expect) 
   assert.deepEqual(compare.doc.analysis.diagnostics.map((d) => d.code), [201]);
   assert.deepEqual(documentOf(applied(compare.doc, compare.actions[0]!)).analysis.diagnostics, []);
   assert.deepEqual(fixesAt('1 + 1 =|= 2').actions.map((a) => a.title), ["Add 'expect'"]);
+  // a built-in name is never being defined: pi == 3.14 is a comparison
+  assert.deepEqual(fixesAt('pi =|= 3.14').actions.map((a) => a.title), ["Add 'expect'"]);
+  // nor is a name written as a heading on another line
+  assert.deepEqual(fixesAt('g(x) == x\ng(x) =|= x + 1').actions.map((a) => a.title), ["Add 'expect'"]);
 });
 
 test('each of several characters on a line has its own fix', () => {

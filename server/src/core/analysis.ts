@@ -344,7 +344,8 @@ export function checkPlot(ctx: StatementContext, s: PlotStatement): {
   const variables = new Set(targets.flatMap((t) => t.vars));
   const stray = variables.size ? s.ranges.find((r) => !variables.has(r.name.name)) : undefined;
   if (stray) {
-    throw new LowerError(Codes.InvalidTarget, stray.name, `'${stray.name.name}' is not a variable of what is plotted (${[...variables].join(', ')}): give the range of ${[...variables][0]}.`);
+    const unranged = [...variables].filter((v) => !s.ranges.some((r) => r.name.name === v));
+    throw new LowerError(Codes.InvalidTarget, stray.name, `'${stray.name.name}' is not a variable of what is plotted (${[...variables].join(', ')})${unranged.length ? `: give the range of ${unranged[0]}` : ''}.`);
   }
   const vector = targets.find((t) => t.expr.kind === 'vec');
   if (vector) throw new LowerError(Codes.ShapeMismatch, vector.e, 'Only functions with a number for a value can be plotted: plot the components one by one.');

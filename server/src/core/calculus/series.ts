@@ -174,6 +174,14 @@ function derivativesOf(fn: string, k: number): Expr[] {
   return list;
 }
 
+/** 4ε·|u|, the rounding of sin, cos and tan at u, when u is within that of a multiple of π/2 and it is small; else 0. */
+function nearHalfPiMultiple(u: number): number {
+  const rounding = 4 * Number.EPSILON * Math.abs(u);
+  if (rounding > 1e-6) return 0;
+  const k = Math.round(u / (Math.PI / 2));
+  return k !== 0 && Math.abs(u - k * (Math.PI / 2)) <= rounding ? rounding : 0;
+}
+
 /** The built-ins whose values vanish at multiples of π/2 (and so come out as rounding at a float point). */
 const PERIODIC = new Set(['sin', 'cos', 'tan']);
 
@@ -185,9 +193,10 @@ function outerSeries(fn: string, u0: Coef, k: number): Coef[] {
     let fs = outerCompiled.get(fn);
     if (!fs) { fs = []; outerCompiled.set(fn, fs); }
     while (fs.length <= k) fs.push(compile(ds[fs.length]!, [T]));
-    // sin, cos and tan at a float point near a multiple of π/2 give rounding, not a value: cos(π/2) is
-    // 6e-17. Below what the point's own rounding makes of them (4ε·|u₀|), they are 0.
-    const noise = PERIODIC.has(fn) ? 4 * Number.EPSILON * Math.abs(u0.p) : 0;
+    // sin, cos and tan at a float point within rounding of a multiple of π/2 give rounding, not a
+    // value: cos(π/2) is 6e-17. Below what the point's own rounding makes of them (4ε·|u₀|), they are 0.
+    // (Only for points of moderate size: past about 1e9 that rounding is no longer small.)
+    const noise = PERIODIC.has(fn) ? nearHalfPiMultiple(u0.p) : 0;
     return fs.slice(0, k + 1).map((f, j) => {
       const v = f([u0.p]);
       return coefMul(floatCoef(Math.abs(v) <= noise ? 0 : v), invFactorial(j));

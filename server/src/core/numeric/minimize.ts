@@ -236,11 +236,11 @@ export function checkOptimum(objective: Objective, x: ArrayLike<number>, sense: 
       notOptimal: `The gradient is zero at ${point}, but this is not a ${goal}: the Hessian has a ${sense === 'minimize' ? 'negative' : 'positive'} eigenvalue (${fmt(sign * values[0]!)}), so f ${sense === 'minimize' ? 'decreases' : 'increases'} along (${Array.from(vectors[0]!, fmt).join(', ')}). Start from another point.`,
     };
   }
-  // Where the Hessian is flat the second-derivative test is silent (x³ and x⁴ at 0 alike): f is
-  // compared with f(x) less the first-order term g·d of that leftover slope, a hundredth and a
-  // thousandth of max(1, ‖x‖) away; a fall at both is the function's shape.
-  for (let k = 0; k < n; k++) {
-    if (Math.abs(values[k]!) > tol) continue;
+  // Where the Hessian is flat, or bends the wrong way by no more than the leftover slope explains,
+  // the second-derivative test does not decide (x³ and x⁴ at 0 alike): f is compared with f(x) less
+  // the first-order term g·d of that slope, a hundredth and a thousandth of max(1, ‖x‖) away; a fall
+  // at both is the function's shape.
+  for (let k = 0; k < n && values[k]! <= tol; k++) {
     const v = vectors[k]!;
     for (const side of [1, -1]) {
       let found: number | undefined;
@@ -252,6 +252,11 @@ export function checkOptimum(objective: Objective, x: ArrayLike<number>, sense: 
         found = fy;
       }
       if (found === undefined) continue;
+      if (values[k]! < -tol) {
+        return {
+          notOptimal: `The gradient is zero at ${point}, but this is not a ${goal}: the Hessian has a ${sense === 'minimize' ? 'negative' : 'positive'} eigenvalue (${fmt(sign * values[k]!)}), so f ${sense === 'minimize' ? 'decreases' : 'increases'} along (${Array.from(v, fmt).join(', ')}). Start from another point.`,
+        };
+      }
       return {
         notOptimal: `The gradient is zero at ${point}, but this is not a ${goal}: f is ${sense === 'minimize' ? 'lower' : 'higher'} nearby (${fmt(found)} at (${Array.from(y, fmt).join(', ')}), against ${fmt(f0)}). The second-derivative test is silent here, as the Hessian is singular.`,
       };

@@ -341,7 +341,8 @@ class Parser {
     // '==': it is read as that, and both fixes are offered.
     if (this.isPunct('==')) {
       const eq = this.tok;
-      const defining = isDefinitionHeading(expr) && !this.definedElsewhere(expr.kind === 'ident' ? expr.name : expr.callee.name, start);
+      const heading = isDefinitionHeading(expr) ? (expr.kind === 'ident' ? expr.name : expr.callee.name) : undefined;
+      const defining = heading !== undefined && !BUILTINS.has(heading) && !this.definedElsewhere(heading, start);
       const addExpect: Fix = { title: "Add 'expect'", offset: start, length: 0, text: 'expect ' };
       const shown = shorten(this.text.slice(start, expr.end));
       if (defining) {
@@ -636,14 +637,24 @@ class Parser {
     return { kind: 'named-point', bindings, start: bindings[0]!.start, end: bindings[bindings.length - 1]!.end };
   }
 
-  /** True when a line other than the one at `here` defines `name` (`name = …` or `name(…) = …`). */
+  /** Where each name is defined or written as a heading (`name = `, `name(…) :=`, `name == `, `data name`), by line start. */
+  private headings: Map<string, number[]> | undefined;
+
+  /** True when a line other than the one at `here` defines `name` (or writes it as a heading). */
   private definedElsewhere(name: string, here: number): boolean {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const definition = new RegExp(`^[ \\t]*${escaped}[ \\t]*(?:\\([^()\\r\\n]*\\))?[ \\t]*=(?!=)`, 'gmu');
-    for (let m = definition.exec(this.text); m; m = definition.exec(this.text)) {
-      if (m.index > here || m.index + m[0].length < here) return true;
+    if (!this.headings) {
+      // one pass over the text, made the first time it is needed (a '==' on a line of its own is rare)
+      this.headings = new Map();
+      const heading = /^[ \t]*(?:data[ \t]+([\p{L}_][\p{L}\p{N}_]*)|([\p{L}_][\p{L}\p{N}_]*)[ \t]*(?:\([^()\r\n]*\))?[ \t]*(?:=|:=))/gmu;
+      for (let m = heading.exec(this.text); m; m = heading.exec(this.text)) {
+        const found = m[1] ?? m[2]!;
+        const lines = this.headings.get(found) ?? [];
+        lines.push(m.index);
+        this.headings.set(found, lines);
+      }
     }
-    return false;
+    const lineStart = Math.max(this.text.lastIndexOf('\n', here - 1), this.text.lastIndexOf('\r', here - 1)) + 1;
+    return (this.headings.get(name) ?? []).some((at) => at !== lineStart && !(at < here && !/[\r\n]/.test(this.text.slice(at, here))));
   }
 
   /**
@@ -758,9 +769,9 @@ class Parser {
         // it as meant (ln(x), sin(x)^2) so that nothing else on the line is reported. `sin 2x` is sin(2x),
         // as printed: a number's implicit product belongs to the argument (up to another function's name).
         let arg = this.power();
-        while (arg.kind === 'number' || (arg.kind === 'binary' && arg.implicit && trailingFactor(arg.left).kind === 'number')) {
-          if (!this.startsImplicitFactor() || this.tok.kind === 'number' || (this.tok.kind === 'ident' && BUILTINS.get(this.tok.text)?.kind === 'function')) break;
-          const right = this.power();
+        if (arg.kind === 'number' && this.startsImplicitFactor() && this.tok.kind !== 'number'
+          && !(this.tok.kind === 'ident' && BUILTINS.get(this.tok.text)?.kind === 'function')) {
+          const right = this.power(); // one factor: sin 2x is sin(2x); what follows is not guessed at
           arg = { kind: 'binary', op: '*', left: arg, right, implicit: true, start: arg.start, end: right.end };
         }
         const call: Call = { kind: 'call', callee: misused.name, primes: 0, args: [arg], start: misused.name.start, end: arg.end };
