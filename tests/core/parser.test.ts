@@ -165,6 +165,11 @@ test('a missing ) does not swallow the expression lines after it, and brackets s
   }
 });
 
+test('a superscript with nothing to raise is one error, and a line ending in one ends a value', () => {
+  assert.deepEqual(codes('f(x) = ²'), [Codes.ExpectedExpression]);
+  assert.deepEqual(kinds('g(x) = sin(1 + x²\n2 + 1\n'), ['function', 'expression']);
+});
+
 test('a point of several values without brackets is one error that says how to write it', () => {
   for (const line of ['minimize f from (1, 2)', 'minimize f from 1, 2', 'grad(f) at (1, 2)']) {
     const d = parse(line).diagnostics;

@@ -39,6 +39,7 @@ test('each quick fix turns the line into one that has no error and means what wa
     ['f(x) = x|² + 1\nf(3)', 'f(x) = x^2 + 1\nf(3)', 10], // x² was read as a name, whose did-you-mean 'x' changed the function
     ['y = 2\ny|¹⁰', 'y = 2\ny^10', 1024],
     ['si|n² x', 'sin(x)^2', 'sin(x)^2'], // the square is kept, and one fix covers the line
+    ['x = 2\nx^|²', 'x = 2\nx^2', 4], // after ^, the digits
     ['s|in x²', 'sin(x^2)', 'sin(x^2)'],
     ['σ|² = 0.25\nσ2', 'σ2 = 0.25\nσ2', 0.25], // a name cannot hold a superscript
     ['(a)|(b)', '(a)*(b)', 'a*b'],

@@ -197,7 +197,7 @@ class Parser {
     // A line that ends with a value, then one that starts with a number or a name: read as one
     // statement they would be a product nobody writes across lines (`sin(1 + 2` then `1 + 1`), so the
     // bracket is the mistake, and the next line is an expression line of its own.
-    const endsValue = before.kind === 'number' || (before.kind === 'ident' && !KEYWORDS.has(before.text))
+    const endsValue = before.kind === 'number' || before.kind === 'superscript' || (before.kind === 'ident' && !KEYWORDS.has(before.text))
       || (before.kind === 'punct' && (before.text === ')' || before.text === ']' || before.text === "'"));
     return endsValue && VALUE_START.test(line);
   }
@@ -783,7 +783,8 @@ class Parser {
         const written = misused.power ? `${callText}^${calcText(powerText).replace(/^\^/, '')}` : callText;
         // this fix rewrites any x² it covers too: those are not reported apart (their edits would overlap)
         const from0 = misused.name.start;
-        for (let i = this.diagnostics.length - 1; i >= 0; i--) {
+        // (only when this error is the one the statement reports: else the x² stays reported)
+        for (let i = this.statementHasError ? -1 : this.diagnostics.length - 1; i >= 0; i--) {
           const d = this.diagnostics[i]!;
           if (d.code === Codes.InvalidCharacter && d.offset >= from0 && d.offset < arg.end && d.fixes?.[0]?.text.startsWith('^')) this.diagnostics.splice(i, 1);
         }
@@ -928,6 +929,19 @@ class Parser {
       const v = this.vector();
       this.leave();
       return v;
+    }
+    // `x^²`: the superscript is the exponent; `= ²`: there is nothing to raise to a power
+    if (t.kind === 'superscript') {
+      const digits = superscriptDigits(t.text);
+      const afterCaret = /\^[ \t]*$/.test(this.text.slice(Math.max(0, t.start - 8), t.start));
+      this.advance();
+      if (afterCaret) {
+        this.report(Codes.InvalidCharacter, t, `Unexpected character "${t.text}": after ^ write the power in plain digits, ${digits}.`, 'error',
+          { title: `Change '${t.text}' to '${digits}'`, offset: t.start, length: t.end - t.start, text: digits });
+        return { kind: 'number', value: Number(digits), start: t.start, end: t.end };
+      }
+      this.error(Codes.ExpectedExpression, t, `Expected an expression before the power "${t.text}".`);
+      return missingAt({ start: t.start, end: t.start });
     }
     // Nothing here can start an expression.
     if (this.atStatementEnd()) {
