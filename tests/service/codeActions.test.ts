@@ -131,6 +131,8 @@ test('an unknown name in a function body can become a parameter, or the name it 
   const constant = fixesAt('c = 2*|y + 1');
   assert.deepEqual(constant.actions.map((a) => a.title), ['Make c a function of y']);
   assert.equal(applied(constant.doc, constant.actions[0]!), 'c(y) = 2*y + 1');
+  // not when c is used elsewhere: every use would then need an argument
+  assert.deepEqual(fixesAt('c = 2*|y\nd = c + 1').actions, []);
   const misspelt = fixesAt('a = 2\nb = 3*|aa');
   assert.deepEqual(misspelt.actions.map((a) => a.title), ["Change to 'a'", 'Make b a function of aa']);
   assert.equal(applied(misspelt.doc, misspelt.actions[0]!), 'a = 2\nb = 3*a');

@@ -70,6 +70,8 @@ export function resolveNames(
   const references: Reference[] = [];
   // Edges from each constant or function to the constants and functions its body uses, for recursion.
   const edges = new Map<string, { target: string; span: Span }[]>();
+  // diagnostics (by index) offering to make a constant a function, and the constant's name
+  const makeFunctionFixes: [number, string][] = [];
   let owner: string | undefined;
 
   // 1. Top-level definitions, so that a name may be used above its definition.
@@ -116,6 +118,16 @@ export function resolveNames(
 
   // 3. Recursion among constants and functions.
   reportCycles();
+
+  // "Make c a function of y" only where c is used nowhere: a use of c would then need an argument.
+  for (const [i, name] of makeFunctionFixes) {
+    const def = globals.get(name);
+    if (!def || !references.some((r) => r.target === def && !r.isDefinition)) continue;
+    const d = diagnostics[i]!;
+    const rest = d.fixes!.filter((f) => !f.title.startsWith('Make '));
+    const { fixes: _dropped, ...bare } = d;
+    diagnostics[i] = rest.length ? { ...bare, fixes: rest } : bare;
+  }
 
   // In order already, since statements come in order and each one's references lie inside it; the
   // joins checked above guard that (dependencies() merges references with statements and relies on it).
@@ -295,6 +307,7 @@ export function resolveNames(
       const makeFunction: Fix[] = s.kind === 'constant'
         ? [{ title: `Make ${s.name.name} a function of ${id.name}`, offset: s.name.end, length: 0, text: `(${id.name})` }] : [];
       const fixes = [...(renameFix(id, near).fixes ?? []), ...makeFunction];
+      if (makeFunction.length) makeFunctionFixes.push([diagnostics.length, (s as { name: Identifier }).name.name]);
       diagnostics.push({ ...diag(Codes.FreeVariableInConstant, 'error', id,
         `Unknown name '${id.name}'.${meant} A constant must have a value; to depend on ${id.name}, define a function instead, as in ${s.kind === 'constant' ? s.name.name : 'g'}(${id.name}) = ….`),
       ...(fixes.length ? { fixes } : {}) });
