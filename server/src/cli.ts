@@ -81,15 +81,17 @@ function printHuman(o: FileOutcome): void {
   const sourceLines = a.text.split(/\r\n|\r|\n/);
   const byLine = new Map<number, string[]>();
   const push = (line: number, s: string): void => { byLine.set(line, [...(byLine.get(line) ?? []), s]); };
+  // what a diagnostic on a line already says word for word (a failed expect or check, a run that did
+  // not converge) is not said again under the line's result
+  const saidOn = new Map<number, Set<string>>();
   for (const d of o.diagnostics) {
     const p = lines.position(d.offset);
     push(p.line, `${d.severity}[${d.code}] ${p.line}:${p.column}: ${d.message}`);
+    saidOn.set(p.line, (saidOn.get(p.line) ?? new Set()).add(d.message));
   }
   for (const [offset, r] of o.results) {
     const line = lines.position(offset).line;
-    // what a diagnostic on the line already says word for word (a failed expect or check, a run that
-    // did not converge) is not said again under the result
-    const said = new Set(o.diagnostics.filter((d) => lines.position(d.offset).line === line).map((d) => d.message));
+    const said = saidOn.get(line) ?? new Set<string>();
     if ((r.kind === 'expect' || r.kind === 'check') && said.has(r.message)) continue;
     push(line, describe(r, said));
   }

@@ -14,7 +14,7 @@ import { evaluate, fmt, isFiniteValue, type Value } from './semantics/evaluate';
 import { describeShape, freeVariables, LowerError, Lowering, NO_NAMES } from './semantics/lower';
 import { resolveNames, type SymbolTable } from './semantics/names';
 import type { Expression, PlotStatement, PointSpec, Program, Span, Statement } from './syntax/ast';
-import { forEachExpression, isRunnable } from './syntax/ast';
+import { isRunnable, someExpression } from './syntax/ast';
 import { checkMethodAndOptions } from './analyses/options';
 import { Codes, type Diagnostic } from './syntax/diagnostics';
 import { parse } from './syntax/parser';
@@ -543,7 +543,7 @@ function brokenStatements(program: Program, text: string, diagnostics: readonly 
   if (!parsedCleanly) {
     for (let i = 0; i < stmts.length; i++) {
       if (broken[i]) continue;
-      forEachExpression(stmts[i]!, (e) => { if (e.kind === 'missing') broken[i] = true; });
+      if (someExpression(stmts[i]!, (e) => e.kind === 'missing')) broken[i] = true;
     }
   }
   // Propagate to a fixed point; each pass marks at least one more statement or stops.

@@ -12,7 +12,7 @@ import {
 } from '../calculus/expr';
 import { derivative, type DerivativeOptions } from '../calculus/diff';
 import { gradient, hessian, jacobian } from '../calculus/matrices';
-import { type Call, type Expression, type FunctionDefinition, type Span, forEachExpression } from '../syntax/ast';
+import { type Call, type Expression, type FunctionDefinition, type Span, someExpression } from '../syntax/ast';
 import { Codes, type Fix } from '../syntax/diagnostics';
 import { parseExpressionText } from '../syntax/parser';
 import { BUILTINS, canonicalFunctionName } from './builtins';
@@ -378,19 +378,13 @@ export function freeVariables(e: Expr): string[] {
  * that function's own parameters, and `hessian(f)*p` is a matrix times the vector p).
  */
 function differentiatesBy(e: Expression, params: readonly string[], symbols: SymbolTable): boolean {
-  const mentions = (x: Expression): boolean => {
-    let found = false;
-    forEachExpression(x, (y) => { if (y.kind === 'ident' && params.includes(y.name)) found = true; });
-    return found;
-  };
-  let found = false;
-  forEachExpression(e, (x) => {
-    if (found || x.kind !== 'call' || BUILTINS.get(x.callee.name)?.kind !== 'operator' || symbols.globals.has(x.callee.name)) return;
+  const isParam = (x: Expression): boolean => x.kind === 'ident' && params.includes(x.name);
+  return someExpression(e, (x) => {
+    if (x.kind !== 'call' || BUILTINS.get(x.callee.name)?.kind !== 'operator' || symbols.globals.has(x.callee.name)) return false;
     const [target, ...by] = x.args;
-    if (x.callee.name === 'diff') found = by.some((v) => v.kind === 'ident' && params.includes(v.name));
-    else if (target && !(target.kind === 'ident' && symbols.globals.get(target.name)?.kind === 'function')) found = mentions(target);
+    if (x.callee.name === 'diff') return by.some(isParam);
+    return !!target && !(target.kind === 'ident' && symbols.globals.get(target.name)?.kind === 'function') && someExpression(target, isParam);
   });
-  return found;
 }
 
 function lowerFirst(s: string): string {

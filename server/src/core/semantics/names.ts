@@ -6,7 +6,7 @@
 import type {
   Call, DataStatement, Expression, FitStatement, FunctionDefinition, Identifier, PointSpec, Program, Span, Statement,
 } from '../syntax/ast';
-import { childrenOf, forEachExpression } from '../syntax/ast';
+import { childrenOf, someExpression } from '../syntax/ast';
 import { Codes, type Diagnostic, type Fix } from '../syntax/diagnostics';
 import { BUILTINS } from './builtins';
 
@@ -70,8 +70,8 @@ export function resolveNames(
   const references: Reference[] = [];
   // Edges from each constant or function to the constants and functions its body uses, for recursion.
   const edges = new Map<string, { target: string; span: Span }[]>();
-  // diagnostics (by index) offering to make a constant a function, and the constant's name
-  const makeFunctionFixes: [number, string][] = [];
+  // diagnostics (by index) offering to make a constant a function: the constant's name and that fix
+  const makeFunctionFixes: [number, string, Fix][] = [];
   let owner: string | undefined;
 
   // 1. Top-level definitions, so that a name may be used above its definition.
@@ -120,11 +120,11 @@ export function resolveNames(
   reportCycles();
 
   // "Make c a function of y" only where c is used nowhere: a use of c would then need an argument.
-  for (const [i, name] of makeFunctionFixes) {
+  for (const [i, name, fix] of makeFunctionFixes) {
     const def = globals.get(name);
     if (!def || !references.some((r) => r.target === def && !r.isDefinition)) continue;
     const d = diagnostics[i]!;
-    const rest = d.fixes!.filter((f) => !f.title.startsWith('Make '));
+    const rest = d.fixes!.filter((f) => f !== fix);
     const { fixes: _dropped, ...bare } = d;
     diagnostics[i] = rest.length ? { ...bare, fixes: rest } : bare;
   }
@@ -158,7 +158,7 @@ export function resolveNames(
         // an unfinished body (`f(x) = `, `f(x) = 2 +`) has its syntax error; that it does not use x yet is noise
         let unfinished: boolean | undefined;
         for (const p of s.params) {
-          if (!used.has(p.name) && !(unfinished ??= hasMissing(s.body))) {
+          if (!used.has(p.name) && !(unfinished ??= someExpression(s.body, (x) => x.kind === 'missing'))) {
             diagnostics.push({
               ...diag(Codes.UnusedParameter, 'hint', p, `The parameter '${p.name}' is not used in the body of ${s.name.name}.`),
               tags: ['unnecessary'],
@@ -294,7 +294,7 @@ export function resolveNames(
     }
     references.push({ span: id, name: id.name });
     const near = closestName(id.name, candidates(scope));
-    const meant = near === undefined ? '' : ` Did you mean '${near}'?`;
+    const meant = didYouMean(near);
     if (s.kind === 'function') {
       // after the heading's last parameter (a heading without any, f(), is too rare to locate its bracket for)
       const last = s.params[s.params.length - 1];
@@ -304,10 +304,13 @@ export function resolveNames(
         `Unknown name '${id.name}'.${meant} If it is a variable, add it as a parameter: ${s.name.name}(${[...s.params.map((p) => p.name), id.name].join(', ')}).`),
       ...(fixes.length ? { fixes } : {}) });
     } else {
-      const makeFunction: Fix[] = s.kind === 'constant'
-        ? [{ title: `Make ${s.name.name} a function of ${id.name}`, offset: s.name.end, length: 0, text: `(${id.name})` }] : [];
+      const makeFunction: Fix[] = [];
+      if (s.kind === 'constant') {
+        const fix: Fix = { title: `Make ${s.name.name} a function of ${id.name}`, offset: s.name.end, length: 0, text: `(${id.name})` };
+        makeFunction.push(fix);
+        makeFunctionFixes.push([diagnostics.length, s.name.name, fix]);
+      }
       const fixes = [...(renameFix(id, near).fixes ?? []), ...makeFunction];
-      if (makeFunction.length) makeFunctionFixes.push([diagnostics.length, (s as { name: Identifier }).name.name]);
       diagnostics.push({ ...diag(Codes.FreeVariableInConstant, 'error', id,
         `Unknown name '${id.name}'.${meant} A constant must have a value; to depend on ${id.name}, define a function instead, as in ${s.kind === 'constant' ? s.name.name : 'g'}(${id.name}) = ….`),
       ...(fixes.length ? { fixes } : {}) });
@@ -387,7 +390,7 @@ export function resolveNames(
       : [...[...globals.values()].filter((d) => d.kind === 'function').map((d) => d.name),
         ...[...BUILTINS].filter(([, b]) => b.kind !== 'constant').map(([n]) => n)];
     const near = closestName(id.name, names);
-    diagnostics.push({ ...diag(Codes.UnknownName, 'error', id, `Unknown ${what} '${id.name}'.${near === undefined ? more : ` Did you mean '${near}'?`}`), ...renameFix(id, near) });
+    diagnostics.push({ ...diag(Codes.UnknownName, 'error', id, `Unknown ${what} '${id.name}'.${near === undefined ? more : didYouMean(near)}`), ...renameFix(id, near) });
   }
 
   function candidates(scope: ReadonlyMap<string, Definition>): string[] {
@@ -464,13 +467,6 @@ function definitionOf(s: Statement): Definition | undefined {
 
 const NOT_EXPRESSIONS = new Set(['vector-point', 'named-point', 'constant', 'function', 'expression', 'taylor', 'root', 'optimize', 'data', 'fit', 'plot', 'check', 'expect', 'invalid']);
 
-/** True when an expression has a part the parser found missing. */
-function hasMissing(e: Expression): boolean {
-  let found = false;
-  forEachExpression(e, (x) => { if (x.kind === 'missing') found = true; });
-  return found;
-}
-
 function isExpr(n: Statement | Expression | PointSpec): n is Expression {
   return !NOT_EXPRESSIONS.has(n.kind);
 }
@@ -484,8 +480,12 @@ function diag(code: number, severity: Diagnostic['severity'], span: Span, messag
  * `suggest('sn', ['sin', 'cos'])` is " Did you mean 'sin'?"
  */
 export function suggest(name: string, candidates: Iterable<string>): string {
-  const best = closestName(name, candidates);
-  return best !== undefined ? ` Did you mean '${best}'?` : '';
+  return didYouMean(closestName(name, candidates));
+}
+
+/** " Did you mean 'sin'?" for a name found, '' for none. */
+function didYouMean(near: string | undefined): string {
+  return near === undefined ? '' : ` Did you mean '${near}'?`;
 }
 
 /** The candidate a misspelt `name` most likely meant, within a few edits (fewer for short names, none for one letter but its case); else undefined. */

@@ -132,12 +132,18 @@ export function isRunnable(s: Statement): s is RunnableStatement {
  * `forEachExpression(stmt, (e) => { if (e.kind === 'ident') names.push(e.name) })`
  */
 export function forEachExpression(node: Statement | Expression | PointSpec, visit: (e: Expression) => void): void {
+  someExpression(node, (e) => { visit(e); return false; });
+}
+
+/** True when some expression in `node` (in source order, stopping at the first) satisfies `test`. */
+export function someExpression(node: Statement | Expression | PointSpec, test: (e: Expression) => boolean): boolean {
   const stack: (Statement | Expression | PointSpec)[] = [node];
   while (stack.length) {
     const n = stack.pop()!;
     for (const child of childrenOf(n).reverse()) stack.push(child);
-    if (isExpression(n)) visit(n);
+    if (isExpression(n) && test(n)) return true;
   }
+  return false;
 }
 
 function isExpression(n: Statement | Expression | PointSpec): n is Expression {

@@ -774,23 +774,22 @@ class Parser {
           const right = this.power(); // one factor: sin 2x is sin(2x); what follows is not guessed at
           arg = { kind: 'binary', op: '*', left: arg, right, implicit: true, start: arg.start, end: right.end };
         }
-        const call: Call = { kind: 'call', callee: misused.name, primes: 0, args: [arg], start: misused.name.start, end: arg.end };
-        const name = misused.name.name, argText = shorten(calcText(this.text.slice(arg.start, arg.end)));
-        const inner = argText.startsWith('(') ? argText : `(${argText})`;
-        const fullArg = calcText(this.text.slice(arg.start, arg.end));
-        const callText = `${name}${fullArg.startsWith('(') ? fullArg : `(${fullArg})`}`;
-        const powerText = misused.power ? this.text.slice(misused.power.start, misused.power.end) : '';
-        const written = misused.power ? `${callText}^${calcText(powerText).replace(/^\^/, '')}` : callText;
-        // this fix rewrites any x² it covers too: those are not reported apart (their edits would overlap)
-        const from0 = misused.name.start;
-        // (only when this error is the one the statement reports: else the x² stays reported)
+        const from = misused.name.start; // after any sign: -ln x is -(ln(x))
+        const call: Call = { kind: 'call', callee: misused.name, primes: 0, args: [arg], start: from, end: arg.end };
+        const name = misused.name.name, argText = calcText(this.text.slice(arg.start, arg.end));
+        const parenthesised = (t: string): string => (t.startsWith('(') ? t : `(${t})`);
+        const inner = parenthesised(shorten(argText));
+        // the power as digits, whether written ^2 or ²
+        const power = misused.power ? calcText(this.text.slice(misused.power.start, misused.power.end)).replace(/^\^/, '') : undefined;
+        const written = `${name}${parenthesised(argText)}${power === undefined ? '' : `^${power}`}`;
+        // this fix rewrites any x² it covers too: those are not reported apart (their edits would overlap);
+        // only when this error is the one the statement reports, else the x² stays reported
         for (let i = this.statementHasError ? -1 : this.diagnostics.length - 1; i >= 0; i--) {
           const d = this.diagnostics[i]!;
-          if (d.code === Codes.InvalidCharacter && d.offset >= from0 && d.offset < arg.end && d.fixes?.[0]?.text.startsWith('^')) this.diagnostics.splice(i, 1);
+          if (d.code === Codes.InvalidCharacter && d.offset >= from && d.offset < arg.end && d.fixes?.[0]?.text.startsWith('^')) this.diagnostics.splice(i, 1);
         }
-        const from = misused.name.start; // after any sign: -ln x is -(ln(x))
-        this.error(Codes.NotAFunction, { start: from, end: arg.end }, misused.power
-          ? `Write ${name}${inner}^${calcText(powerText).replace(/^\^/, '')} for a power of ${name}${inner}: the power goes after the call.`
+        this.error(Codes.NotAFunction, { start: from, end: arg.end }, power !== undefined
+          ? `Write ${name}${inner}^${power} for a power of ${name}${inner}: the power goes after the call.`
           : `'${name}' is a function: put its argument in parentheses, ${name}${inner}.`,
         { title: `Change to ${shorten(written)}`, offset: from, length: arg.end - from, text: written });
         const inside: Expression = misused.power
