@@ -105,8 +105,9 @@ test('first, second and mixed partial derivatives agree with SymPy at random poi
 });
 
 test('grad(f) at a point, through the language, agrees with SymPy\'s partial derivatives there', () => {
-  // A value at a point is worked out from unsimplified derivatives (analysis.ts, derivativesAt),
-  // and from the simplified ones only where those are undefined: every value is checked here.
+  // A value at a point is worked out by forward-mode differentiation of the body (analysis.ts,
+  // derivativesAt; calculus/compile.ts, derivativesAtPoint), and from the simplified derivatives
+  // only where anything on the way is undefined: every value is checked here.
   const reply = sympyReply();
   const failures: string[] = [];
   let compared = 0;

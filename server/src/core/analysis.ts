@@ -8,6 +8,7 @@
  */
 import { type Expr, ExprTooLarge, freeSymbols, num, substitute } from './calculus/expr';
 import { simplify } from './calculus/simplify';
+import { derivativesAtPoint } from './calculus/compile';
 import type { ExpectResult, Point, StatementResult, TaylorResult, ValueResult, CheckResult } from './results';
 import { loadData, type DataSet, type FileHost } from './semantics/data';
 import { evaluate, fmt, isFiniteValue, type Value } from './semantics/evaluate';
@@ -389,8 +390,9 @@ function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | u
 
 /**
  * The value of `grad(f) at [1, 2]` or `jacobian(u) at [1, 2]` (a named function's first
- * derivatives at a point) from the derivatives as the rules give them, without simplifying
- * them, which is most of the work of a symbolic derivative and changes nothing in a value.
+ * derivatives at a point) without simplifying the derivatives, which is most of the work of a
+ * symbolic derivative and changes nothing in a value: by automatic differentiation of f's body
+ * (a scalar's gradient, a vector's Jacobian), else from the derivatives as the rules give them.
  * Undefined for any other expression, and when that evaluation meets a domain problem or a
  * value that is not finite: the unsimplified form can be undefined where the simplified one
  * is not (`x^2/x` at 0), so the caller then works it out as usual, and what it reports is
@@ -401,6 +403,14 @@ function derivativesAt(ctx: StatementContext, e: Expression, at: PointSpec): Val
   if ((e.callee.name !== 'grad' && e.callee.name !== 'jacobian') || ctx.symbols.globals.has(e.callee.name)) return undefined;
   const f = ctx.lowering.functionBody(e.args[0]!.name);
   if (!f) return undefined;
+  // A scalar's gradient, or a vector's Jacobian, by automatic differentiation: the same numbers
+  // without building the derivatives. Lowering them could not fail (the other cases are left to
+  // it), so the point's problems come first here as on the usual path.
+  if ((e.callee.name === 'grad') === (f.body.kind !== 'vec')) {
+    const point = pointFor(ctx, at, f.params);
+    const value = derivativesAtPoint(f.body, f.params, f.params.map((p) => point[p]!));
+    if (value) return { kind: 'value', value, variables: f.params };
+  }
   // the target before the point, as the usual path does, so that the same problem is reported first
   const expr = ctx.lowering.lowerForValue(e);
   const point = pointFor(ctx, at, f.params);

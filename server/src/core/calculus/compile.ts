@@ -185,23 +185,57 @@ function forward(t: Tape, x: ArrayLike<number>, v: Float64Array): void {
       case Op.Sq: { const u = v[a[i]!]!; v[i] = u * u; break; }
       case Op.PowC: v[i] = Math.pow(v[a[i]!]!, c[i]!); break;
       case Op.Pow: v[i] = Math.pow(v[a[i]!]!, v[b[i]!]!); break;
-      case Op.Sin: v[i] = Math.sin(v[a[i]!]!); break;
-      case Op.Cos: v[i] = Math.cos(v[a[i]!]!); break;
-      case Op.Tan: v[i] = Math.tan(v[a[i]!]!); break;
-      case Op.Asin: v[i] = Math.asin(v[a[i]!]!); break;
-      case Op.Acos: v[i] = Math.acos(v[a[i]!]!); break;
-      case Op.Atan: v[i] = Math.atan(v[a[i]!]!); break;
-      case Op.Sinh: v[i] = Math.sinh(v[a[i]!]!); break;
-      case Op.Cosh: v[i] = Math.cosh(v[a[i]!]!); break;
-      case Op.Tanh: v[i] = Math.tanh(v[a[i]!]!); break;
-      case Op.Exp: v[i] = Math.exp(v[a[i]!]!); break;
-      case Op.Log: v[i] = Math.log(v[a[i]!]!); break;
-      case Op.Log10: v[i] = Math.log10(v[a[i]!]!); break;
-      case Op.Sqrt: v[i] = Math.sqrt(v[a[i]!]!); break;
-      case Op.Abs: v[i] = Math.abs(v[a[i]!]!); break;
-      case Op.Sign: v[i] = Math.sign(v[a[i]!]!); break;
-      case Op.Sigmoid: v[i] = sigmoid(v[a[i]!]!); break;
+      default: v[i] = unaryValue(op[i]!, v[a[i]!]!);
     }
+  }
+}
+
+/** The value of a built-in of one argument (Op.Sin to Op.Sigmoid) at u. */
+function unaryValue(op: Op, u: number): number {
+  switch (op) {
+    case Op.Sin: return Math.sin(u);
+    case Op.Cos: return Math.cos(u);
+    case Op.Tan: return Math.tan(u);
+    case Op.Asin: return Math.asin(u);
+    case Op.Acos: return Math.acos(u);
+    case Op.Atan: return Math.atan(u);
+    case Op.Sinh: return Math.sinh(u);
+    case Op.Cosh: return Math.cosh(u);
+    case Op.Tanh: return Math.tanh(u);
+    case Op.Exp: return Math.exp(u);
+    case Op.Log: return Math.log(u);
+    case Op.Log10: return Math.log10(u);
+    case Op.Sqrt: return Math.sqrt(u);
+    case Op.Abs: return Math.abs(u);
+    case Op.Sign: return Math.sign(u);
+    case Op.Sigmoid: return sigmoid(u);
+    default: return NaN;
+  }
+}
+
+/**
+ * The derivative of a built-in of one argument at u, given its value y there: the first-derivative
+ * rules, written once for the reverse sweeps (`local`) and the forward one (`derivativesAtPoint`).
+ */
+function unaryFirst(op: Op, u: number, y: number): number {
+  switch (op) {
+    case Op.Sin: return Math.cos(u); // sin' = cos
+    case Op.Cos: return -Math.sin(u); // cos' = -sin
+    case Op.Tan: return 1 + y * y; // tan' = 1 + tan²
+    case Op.Asin: return 1 / Math.sqrt(1 - u * u); // asin' = (1 - u²)^(-1/2)
+    case Op.Acos: return -1 / Math.sqrt(1 - u * u); // acos' = -(1 - u²)^(-1/2)
+    case Op.Atan: return 1 / (1 + u * u); // atan' = 1/(1 + u²)
+    case Op.Sinh: return Math.cosh(u); // sinh' = cosh
+    case Op.Cosh: return Math.sinh(u); // cosh' = sinh
+    case Op.Tanh: return 1 - y * y; // tanh' = 1 - tanh²
+    case Op.Exp: return y; // exp' = exp
+    case Op.Log: return 1 / u; // ln' = 1/u
+    case Op.Log10: return 1 / (u * Math.LN10); // log10' = 1/(u ln 10)
+    case Op.Sqrt: return 0.5 / y; // sqrt' = 1/(2 sqrt u)
+    case Op.Abs: return Math.sign(u); // |u|' = sign(u) (away from 0)
+    case Op.Sign: return 0; // sign' = 0 (away from 0)
+    case Op.Sigmoid: return y * (1 - y); // σ' = σ(1 - σ)
+    default: return 0;
   }
 }
 
@@ -216,7 +250,8 @@ function local(t: Tape, v: Float64Array, i: number, out: Local): void {
   const u = v[t.a[i]!]!, y = v[i]!;
   const w = t.b[i]! >= 0 ? v[t.b[i]!]! : 0;
   out.d2 = 0; out.dab = 0; out.dbb = 0;
-  switch (t.op[i]) {
+  const op = t.op[i]! as Op;
+  switch (op) {
     // y = a + b
     case Op.Add: out.d1 = 1; out.d2 = 1; out.daa = 0; break;
     // y = a·b: y_a = b, y_b = a, y_ab = 1
@@ -236,39 +271,23 @@ function local(t: Tape, v: Float64Array, i: number, out: Local): void {
       out.daa = w * (w - 1) * Math.pow(u, w - 2); out.dab = Math.pow(u, w - 1) * (1 + w * lnu); out.dbb = y * lnu * lnu;
       break;
     }
-    // sin' = cos, sin'' = -sin
-    case Op.Sin: out.d1 = Math.cos(u); out.daa = -y; break;
-    // cos' = -sin, cos'' = -cos
-    case Op.Cos: out.d1 = -Math.sin(u); out.daa = -y; break;
-    // tan' = 1 + tan², tan'' = 2 tan (1 + tan²)
-    case Op.Tan: out.d1 = 1 + y * y; out.daa = 2 * y * (1 + y * y); break;
-    // asin' = (1 - u²)^(-1/2), asin'' = u (1 - u²)^(-3/2)
-    case Op.Asin: { const s = 1 - u * u; out.d1 = 1 / Math.sqrt(s); out.daa = u / (s * Math.sqrt(s)); break; }
-    // acos' = -(1 - u²)^(-1/2), acos'' = -u (1 - u²)^(-3/2)
-    case Op.Acos: { const s = 1 - u * u; out.d1 = -1 / Math.sqrt(s); out.daa = -u / (s * Math.sqrt(s)); break; }
-    // atan' = 1/(1 + u²), atan'' = -2u/(1 + u²)²
-    case Op.Atan: { const s = 1 + u * u; out.d1 = 1 / s; out.daa = -2 * u / (s * s); break; }
-    // sinh' = cosh, sinh'' = sinh
-    case Op.Sinh: out.d1 = Math.cosh(u); out.daa = y; break;
-    // cosh' = sinh, cosh'' = cosh
-    case Op.Cosh: out.d1 = Math.sinh(u); out.daa = y; break;
-    // tanh' = 1 - tanh², tanh'' = -2 tanh (1 - tanh²)
-    case Op.Tanh: out.d1 = 1 - y * y; out.daa = -2 * y * (1 - y * y); break;
-    // exp' = exp'' = exp
-    case Op.Exp: out.d1 = y; out.daa = y; break;
-    // ln' = 1/u, ln'' = -1/u²
-    case Op.Log: out.d1 = 1 / u; out.daa = -1 / (u * u); break;
-    // log10' = 1/(u ln 10), log10'' = -1/(u² ln 10)
-    case Op.Log10: out.d1 = 1 / (u * Math.LN10); out.daa = -1 / (u * u * Math.LN10); break;
-    // sqrt' = 1/(2 sqrt u), sqrt'' = -1/(4 u sqrt u)
-    case Op.Sqrt: out.d1 = 0.5 / y; out.daa = -0.25 / (u * y); break;
-    // |u|' = sign(u), |u|'' = 0 (away from 0)
-    case Op.Abs: out.d1 = Math.sign(u); out.daa = 0; break;
-    // sign' = 0 (away from 0)
-    case Op.Sign: out.d1 = 0; out.daa = 0; break;
-    // σ' = σ(1 - σ), σ'' = σ(1 - σ)(1 - 2σ)
-    case Op.Sigmoid: out.d1 = y * (1 - y); out.daa = y * (1 - y) * (1 - 2 * y); break;
-    default: out.d1 = 0; out.daa = 0;
+    // the second derivatives of the built-ins; their first derivatives are unaryFirst's
+    case Op.Sin: case Op.Cos: out.d1 = unaryFirst(op, u, y); out.daa = -y; break; // sin'' = -sin, cos'' = -cos
+    case Op.Tan: out.d1 = unaryFirst(op, u, y); out.daa = 2 * y * (1 + y * y); break; // tan'' = 2 tan (1 + tan²)
+    case Op.Asin: case Op.Acos: { // asin'' = u (1 - u²)^(-3/2), acos'' = -u (1 - u²)^(-3/2)
+      const s = 1 - u * u;
+      out.d1 = unaryFirst(op, u, y); out.daa = (op === Op.Asin ? u : -u) / (s * Math.sqrt(s));
+      break;
+    }
+    case Op.Atan: { const s = 1 + u * u; out.d1 = unaryFirst(op, u, y); out.daa = -2 * u / (s * s); break; } // atan'' = -2u/(1 + u²)²
+    case Op.Sinh: case Op.Cosh: case Op.Exp: out.d1 = unaryFirst(op, u, y); out.daa = y; break; // sinh'' = sinh, cosh'' = cosh, exp'' = exp
+    case Op.Tanh: out.d1 = unaryFirst(op, u, y); out.daa = -2 * y * (1 - y * y); break; // tanh'' = -2 tanh (1 - tanh²)
+    case Op.Log: out.d1 = unaryFirst(op, u, y); out.daa = -1 / (u * u); break; // ln'' = -1/u²
+    case Op.Log10: out.d1 = unaryFirst(op, u, y); out.daa = -1 / (u * u * Math.LN10); break; // log10'' = -1/(u² ln 10)
+    case Op.Sqrt: out.d1 = unaryFirst(op, u, y); out.daa = -0.25 / (u * y); break; // sqrt'' = -1/(4 u sqrt u)
+    case Op.Sigmoid: out.d1 = unaryFirst(op, u, y); out.daa = y * (1 - y) * (1 - 2 * y); break; // σ'' = σ(1 - σ)(1 - 2σ)
+    // |u|'' = 0 and sign'' = 0 (away from 0)
+    default: out.d1 = unaryFirst(op, u, y); out.daa = 0;
   }
 }
 
@@ -286,6 +305,7 @@ function reverse(t: Tape, v: Float64Array, g: Float64Array, o: number, scratch: 
     else if (k === Op.Mul) { g[a[i]!] = g[a[i]!]! + gi * v[b[i]!]!; g[b[i]!] = g[b[i]!]! + gi * v[a[i]!]!; }
     else if (k === Op.Sq) { g[a[i]!] = g[a[i]!]! + 2 * gi * v[a[i]!]!; }
     else if (k === Op.Neg) { g[a[i]!] = g[a[i]!]! - gi; }
+    else if (k >= Op.Sin) { g[a[i]!] = g[a[i]!]! + gi * unaryFirst(k, v[a[i]!]!, v[i]!); }
     else if (k !== Op.Var && k !== Op.Const) {
       local(t, v, i, scratch);
       g[a[i]!] = g[a[i]!]! + gi * scratch.d1;
@@ -369,6 +389,103 @@ export function compileJacobian(e: Expr, vars: readonly string[]): (x: ArrayLike
     forward(t, x, v);
     return t.outputs.map((o) => { reverse(t, v, g, o, scratch); collect(t, g, row); return Array.from(row); });
   };
+}
+
+/**
+ * First derivatives at one point: the gradient of a scalar expression, or the Jacobian of a
+ * vector of scalars (one row per item). Undefined when any value on the way, or a derivative, is
+ * not a finite number (a domain problem, or a derivative that does not exist there), so that the
+ * caller can work the point out symbolically and say what is wrong; also for a matrix.
+ *
+ * Forward mode on the tree, one sweep per variable: for the few variables of a worksheet's
+ * function, cheaper than building a tape for one point. Many variables take the tape.
+ *
+ * @example derivativesAtPoint(parseExpr('x^2*y'), ['x', 'y'], [3, 2]) // [12, 9]
+ */
+export function derivativesAtPoint(e: Expr, vars: readonly string[], x: ArrayLike<number>): number[] | number[][] | undefined {
+  const items = e.kind === 'vec' ? e.items : [e];
+  if (items.some((item) => item.kind === 'vec')) return undefined;
+  const rows: number[][] = [];
+  if (vars.length > FORWARD_MODE_VARIABLES) {
+    const t = buildTape(items, vars);
+    const v = new Float64Array(t.length), g = new Float64Array(t.length), row = new Float64Array(vars.length);
+    forward(t, x, v);
+    for (let i = 0; i < t.length; i++) if (!Number.isFinite(v[i]!)) return undefined;
+    const scratch: Local = { d1: 0, d2: 0, daa: 0, dab: 0, dbb: 0 };
+    for (const o of t.outputs) { reverse(t, v, g, o, scratch); collect(t, g, row); rows.push(Array.from(row)); }
+  } else {
+    const sweep = new Sweep(vars, x);
+    for (const item of items) {
+      const row: number[] = [];
+      for (let j = 0; j < vars.length; j++) { sweep.along = j; sweep.value(item); row.push(sweep.tangent); }
+      rows.push(row);
+    }
+    if (!sweep.finite) return undefined;
+  }
+  for (const row of rows) for (const d of row) if (!Number.isFinite(d)) return undefined;
+  return e.kind === 'vec' ? rows : rows[0];
+}
+
+/** Up to this many variables, `derivativesAtPoint` sweeps forward, once per variable. */
+const FORWARD_MODE_VARIABLES = 4;
+
+/** A forward-mode sweep: each value with its derivative along one variable (dual numbers). */
+class Sweep {
+  /** The variable differentiated by, as an index into vars. */
+  along = 0;
+  /** The derivative of the last value along that variable. */
+  tangent = 0;
+  /** False once a value on the way was not a finite number. */
+  finite = true;
+
+  constructor(private readonly vars: readonly string[], private readonly x: ArrayLike<number>) {}
+
+  value(e: Expr): number {
+    const y = this.valueOf(e);
+    if (!Number.isFinite(y)) this.finite = false;
+    return y;
+  }
+
+  private valueOf(e: Expr): number {
+    switch (e.kind) {
+      case 'num': this.tangent = 0; return e.value;
+      case 'sym': {
+        const j = this.vars.indexOf(e.name);
+        this.tangent = j === this.along ? 1 : 0;
+        return j >= 0 ? this.x[j]! : CONSTANTS[e.name] ?? NaN;
+      }
+      case 'add': {
+        let s = 0, ds = 0;
+        for (const t of e.terms) { s += this.value(t); ds += this.tangent; }
+        this.tangent = ds;
+        return s;
+      }
+      case 'mul': {
+        let p = 1, dp = 0;
+        for (const f of e.factors) { const v = this.value(f); dp = dp * v + p * this.tangent; p *= v; }
+        this.tangent = dp;
+        return p;
+      }
+      case 'pow': {
+        const u = this.value(e.base), du = this.tangent;
+        const w = this.value(e.exp), dw = this.tangent;
+        const y = Math.pow(u, w);
+        // (u^w)' = w·u^(w-1)·u' + u^w·ln u·w'; a term whose tangent is 0 is 0 (u^0 = 1 has no slope at u = 0)
+        this.tangent = (du === 0 || (e.exp.kind === 'num' && w === 0) ? 0 : w * Math.pow(u, w - 1) * du) + (dw === 0 ? 0 : y * Math.log(u) * dw);
+        return y;
+      }
+      case 'call': {
+        const op = UNARY[e.fn];
+        const arg = e.args[0];
+        if (op === undefined || e.args.length !== 1 || !arg) { this.tangent = 0; return NaN; }
+        const u = this.value(arg), du = this.tangent;
+        const y = unaryValue(op, u);
+        this.tangent = du === 0 ? 0 : unaryFirst(op, u, y) * du;
+        return y;
+      }
+      case 'vec': this.tangent = 0; return NaN;
+    }
+  }
 }
 
 /**
