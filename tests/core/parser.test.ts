@@ -165,6 +165,16 @@ test('a missing ) does not swallow the expression lines after it, and brackets s
   }
 });
 
+test('words of prose after an expression are one error, whatever they hold', () => {
+  for (const line of ['r = sin(x) for x', 'f(x) = x^2 where x > 0', 'sin(1) for x in [1, 2] | 3']) {
+    const d = parse(line).diagnostics;
+    assert.deepEqual(d.map((x) => x.code), [Codes.UnexpectedToken], line);
+    assert.match(d[0]!.message, /is not \.calc: .* Say more in a # comment\./, line);
+  }
+  // a character the scanner cannot read is still reported where no error came before it
+  assert.deepEqual(codes('f(x) = x > 0'), [Codes.InvalidCharacter]);
+});
+
 test('a superscript with nothing to raise is one error, and a line ending in one ends a value', () => {
   assert.deepEqual(codes('f(x) = ²'), [Codes.ExpectedExpression]);
   assert.deepEqual(kinds('g(x) = sin(1 + x²\n2 + 1\n'), ['function', 'expression']);
@@ -178,6 +188,13 @@ test('a point of several values without brackets is one error that says how to w
   }
   // one value in parentheses is a value
   assert.deepEqual(codes('diff(x^2, x) at (1)'), []);
+  // and so is a vector anywhere else: read as the vector, not as a bracket never closed
+  for (const line of ['b = (1, 2)', 'c = 2*(1, -3) + [1, 1]', 'd = ((x, y))']) {
+    const d = parse(line).diagnostics;
+    assert.deepEqual(d.map((x) => x.code), [Codes.ExpectedExpression], line);
+    assert.match(d[0]!.message, /^A vector is written in square brackets/, line);
+  }
+  assert.deepEqual(codes('e = (1 + 2)*(3, 4'), [Codes.MissingCloseBracket], 'a bracket that is never closed is that');
 });
 
 test('an unclosed data table stops at the next statement', () => {

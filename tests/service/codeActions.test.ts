@@ -25,6 +25,7 @@ test('each quick fix turns the line into one that has no error and means what wa
     ['f(x) = x^2\ng(x) = f|f(x) + 1\ng(2)', 'f(x) = x^2\ng(x) = f(x) + 1\ng(2)', 5], // a misspelt function
     ['l|n x', 'ln(x)', 'log(x)'], // ln is log
     ['-s|in x + 1', '-sin(x) + 1', '1 - sin(x)'], // under a sign
+    ['f(x) = 2^-s|in x\nf(0)', 'f(x) = 2^-sin(x)\nf(0)', 1], // in an exponent
     ['s|in 2x', 'sin(2x)', 'sin(2*x)'], // as printed: sin 2x is sin(2x)
     ['x = 3\ns|in 2x', 'x = 3\nsin(2x)', Math.sin(6)], // one factor after the number, no more
     ['2 - c|os^2(0)', '2 - cos(0)^2', 1],
@@ -42,8 +43,10 @@ test('each quick fix turns the line into one that has no error and means what wa
     ['x = 2\nx^|²', 'x = 2\nx^2', 4], // after ^, the digits
     ['s|in x²', 'sin(x^2)', 'sin(x^2)'],
     ['σ|² = 0.25\nσ2', 'σ2 = 0.25\nσ2', 0.25], // a name cannot hold a superscript
+    ['σ|² = 0.25\nv = 2*σ² # σ² stays in a comment\nσ²', 'σ2 = 0.25\nv = 2*σ2 # σ² stays in a comment\nσ2', 0.25], // and its uses go with it
     ['(a)|(b)', '(a)*(b)', 'a*b'],
     ['f(x, y) = x*y\ngrad(f) at |(1, 2)', 'f(x, y) = x*y\ngrad(f) at [1, 2]', [2, 1]], // a point as printed
+    ['b = |(1, -2)\n2*b', 'b = [1, -2]\n2*b', [2, -4]], // a vector as printed
   ];
   for (const [marked, fixed, expected] of cases) {
     const { doc, actions } = fixesAt(marked);
@@ -112,8 +115,9 @@ test('no quick fix where nothing is wrong, away from the problem, or when the cl
   assert.equal(getCodeActions(doc, { start: position, end: position }, [CodeActionKind.QuickFix]).length, 1);
   // an unknown name with nothing like it has no fix to offer, only its message
   assert.deepEqual(fixesAt('zzz|(1, 2)').actions, []);
-  // a word of prose after an expression is not made a factor
+  // a word of prose after an expression ends it: no '*' is offered to make it a factor
   assert.deepEqual(fixesAt('sin(x)| for x').actions, []);
+  assert.deepEqual(fixesAt('sin(x) f|or x').actions, []);
 });
 
 test('an unknown name in a function body can become a parameter, or the name it is like', () => {
@@ -131,6 +135,15 @@ test('an unknown name in a function body can become a parameter, or the name it 
   const constant = fixesAt('c = 2*|y + 1');
   assert.deepEqual(constant.actions.map((a) => a.title), ['Make c a function of y']);
   assert.equal(applied(constant.doc, constant.actions[0]!), 'c(y) = 2*y + 1');
+  // of all the names it uses, in the order they come, from each of them
+  for (const marked of ['c = y + |x*y', 'c = |y + x*y', 'c = y + x*|y']) {
+    const both = fixesAt(marked);
+    assert.deepEqual(both.actions.map((a) => a.title), ['Make c a function of y and x'], marked);
+    const made = applied(both.doc, both.actions[0]!);
+    assert.equal(made, 'c(y, x) = y + x*y');
+    assert.deepEqual(documentOf(made).analysis.diagnostics, []);
+  }
+  assert.match(fixesAt('c = y + |x').doc.analysis.diagnostics[0]!.message, /to depend on y and x, define a function instead, as in c\(y, x\) = …/);
   // not when c is used elsewhere: every use would then need an argument
   assert.deepEqual(fixesAt('c = 2*|y\nd = c + 1').actions, []);
   const misspelt = fixesAt('a = 2\nb = 3*|aa');

@@ -204,7 +204,7 @@ export function moved(d: Diagnostic, delta: number): Diagnostic {
   return {
     ...d, offset: d.offset + delta,
     ...(d.related ? { related: { ...d.related, offset: d.related.offset + delta } } : {}),
-    ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, offset: f.offset + delta })) } : {}),
+    ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, offset: f.offset + delta, ...(f.also ? { also: f.also.map((e) => ({ ...e, offset: e.offset + delta })) } : {}) })) } : {}),
   };
 }
 

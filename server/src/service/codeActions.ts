@@ -25,7 +25,7 @@ export function getCodeActions(doc: CalcDocument, range: Range, only?: readonly 
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: d.fixes.length === 1,
-        edit: { changes: { [doc.uri]: [{ range: rangeOf(doc, { start: fix.offset, end: fix.offset + fix.length }), newText: fix.text }] } },
+        edit: { changes: { [doc.uri]: [fix, ...(fix.also ?? [])].map((e) => ({ range: rangeOf(doc, { start: e.offset, end: e.offset + e.length }), newText: e.text })) } },
       });
     }
   }

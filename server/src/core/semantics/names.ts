@@ -71,7 +71,8 @@ export function resolveNames(
   // Edges from each constant or function to the constants and functions its body uses, for recursion.
   const edges = new Map<string, { target: string; span: Span }[]>();
   // diagnostics (by index) offering to make a constant a function: the constant's name and that fix
-  const makeFunctionFixes: [number, string, Fix][] = [];
+  /** Each "Make c a function of y" offered: the diagnostic's index, the constant, the fix, the name y. */
+  const makeFunctionFixes: [number, string, Fix, string][] = [];
   let owner: string | undefined;
 
   // 1. Top-level definitions, so that a name may be used above its definition.
@@ -120,13 +121,29 @@ export function resolveNames(
   reportCycles();
 
   // "Make c a function of y" only where c is used nowhere: a use of c would then need an argument.
-  for (const [i, name, fix] of makeFunctionFixes) {
+  // A constant with several unknown names becomes a function of them all, in the order they come.
+  const variablesOf = new Map<string, string[]>();
+  for (const [, name, , variable] of makeFunctionFixes) {
+    const variables = variablesOf.get(name) ?? [];
+    if (!variables.includes(variable)) variables.push(variable);
+    variablesOf.set(name, variables);
+  }
+  for (const [i, name, fix, variable] of makeFunctionFixes) {
     const def = globals.get(name);
-    if (!def || !references.some((r) => r.target === def && !r.isDefinition)) continue;
     const d = diagnostics[i]!;
     const rest = d.fixes!.filter((f) => f !== fix);
-    const { fixes: _dropped, ...bare } = d;
-    diagnostics[i] = rest.length ? { ...bare, fixes: rest } : bare;
+    if (def && references.some((r) => r.target === def && !r.isDefinition)) {
+      const { fixes: _dropped, ...bare } = d;
+      diagnostics[i] = rest.length ? { ...bare, fixes: rest } : bare;
+      continue;
+    }
+    const variables = variablesOf.get(name)!;
+    if (variables.length === 1) continue;
+    const list = variables.join(', '), all = `${variables.slice(0, -1).join(', ')} and ${variables[variables.length - 1]}`;
+    const together: Fix = { ...fix, title: `Make ${name} a function of ${all}`, text: `(${list})` };
+    const message = d.message.replace(`to depend on ${variable}, define a function instead, as in ${name}(${variable}) = …`,
+      `to depend on ${all}, define a function instead, as in ${name}(${list}) = …`);
+    diagnostics[i] = { ...d, message, fixes: [...rest, together] };
   }
 
   // In order already, since statements come in order and each one's references lie inside it; the
@@ -308,7 +325,7 @@ export function resolveNames(
       if (s.kind === 'constant') {
         const fix: Fix = { title: `Make ${s.name.name} a function of ${id.name}`, offset: s.name.end, length: 0, text: `(${id.name})` };
         makeFunction.push(fix);
-        makeFunctionFixes.push([diagnostics.length, s.name.name, fix]);
+        makeFunctionFixes.push([diagnostics.length, s.name.name, fix, id.name]);
       }
       const fixes = [...(renameFix(id, near).fixes ?? []), ...makeFunction];
       diagnostics.push({ ...diag(Codes.FreeVariableInConstant, 'error', id,

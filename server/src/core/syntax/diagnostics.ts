@@ -22,9 +22,15 @@ export interface Diagnostic {
 }
 
 /** One quick fix: replace `length` characters at `offset` with `text`. */
-export interface Fix {
+export interface Fix extends Edit {
   /** What the fix does, for a menu: "Change to 'sin'". */
   readonly title: string;
+  /** Further edits made with this one: the other uses of a name that is renamed. */
+  readonly also?: readonly Edit[];
+}
+
+/** Replaces `length` characters at `offset` with `text`. */
+export interface Edit {
   readonly offset: number;
   readonly length: number;
   readonly text: string;

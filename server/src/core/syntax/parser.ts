@@ -174,7 +174,7 @@ class Parser {
           : `Unexpected character ${shown}: .calc understands numbers, names, + - * / ^, brackets and #-comments.`;
         // the closing bar of |x| says nothing new
         const last = this.diagnostics[this.diagnostics.length - 1];
-        if (!(this.tok.text.startsWith('|') && last?.message === message && !/[\r\n]/.test(this.text.slice(last.offset, this.tok.start)))) {
+        if (!this.skipping && !(this.tok.text.startsWith('|') && last?.message === message && !/[\r\n]/.test(this.text.slice(last.offset, this.tok.start)))) {
           const ch = this.tok.text.charAt(0), replacement = CHARACTER_REPLACEMENTS[ch];
           this.report(Codes.InvalidCharacter, this.tok, message, 'error', replacement === undefined ? undefined
             : { title: `Change '${ch}' to '${replacement}'`, offset: this.tok.start, length: ch.length, text: replacement });
@@ -266,6 +266,8 @@ class Parser {
 
   /** Skips to the end of the current statement (respecting brackets and the statement-start rule). */
   private skipStatement(): void {
+    // what is skipped after the statement's error is not reported again, character by character
+    this.skipping = this.statementHasError;
     while (!this.atStatementEnd()) {
       if (this.tok.kind === 'punct' && CLOSERS[this.tok.text]) { this.openBracket(); continue; }
       if (this.tok.kind === 'punct' && (this.tok.text === ')' || this.tok.text === ']' || this.tok.text === '}')) {
@@ -275,8 +277,12 @@ class Parser {
       }
       this.advance();
     }
+    this.skipping = false;
     this.depth = 0;
   }
+
+  /** True while the rest of a statement that has an error is skipped (see skipStatement). */
+  private skipping = false;
 
   // ------------------------------------------------------------ statements
 
@@ -308,6 +314,9 @@ class Parser {
     }
     if (this.isPunct('=')) return "Unexpected '=': to compare two expressions write `expect A == B`; to define, put the name on the left: `a = 2` or `f(x) = x^2`.";
     if (this.isPunct('==')) return "'==' is only for `expect A == B` lines.";
+    if (this.tok.kind === 'ident' && PROSE_WORDS.has(this.tok.text)) {
+      return `'${this.tok.text}' is not .calc: a line holds one definition, expression or statement, not a sentence. Say more in a # comment.`;
+    }
     return `Unexpected ${describe(this.tok)}: each line holds one definition, expression or statement.`;
   }
 
@@ -376,8 +385,9 @@ class Parser {
       && isSuperscript(this.text.charCodeAt(left.right.start))) {
       const name = `${left.left.name}${superscriptDigits(this.text.slice(left.right.start, left.right.end))}`;
       for (let i = this.diagnostics.length - 1; i >= 0; i--) if (this.diagnostics[i]!.offset === left.right.start) this.diagnostics.splice(i, 1);
+      const uses = this.superscriptedUses(left.left.name, this.text.slice(left.right.start, left.right.end), left.start);
       this.error(Codes.InvalidDefinition, left, `A name cannot hold a superscript, which .calc reads as a power: call it ${name}.`,
-        { title: `Rename to ${name}`, offset: left.start, length: left.end - left.start, text: name });
+        { title: `Rename to ${name}`, offset: left.start, length: left.end - left.start, text: name, ...(uses.length ? { also: uses.map((u) => ({ ...u, text: name })) } : {}) });
       return { kind: 'invalid', start, end };
     }
     if (left.kind === 'call' && left.primes === 0 && !left.bare && left.args.every((a) => a.kind === 'ident')) {
@@ -602,24 +612,32 @@ class Parser {
     return { kind: 'ident', name: t.text, start: t.start, end: t.end };
   }
 
+  /**
+   * Where else `σ²` is written, the name followed at once by the same superscript (outside
+   * comments): the uses that a rename of the definition at `definition` renames with it.
+   */
+  private superscriptedUses(name: string, superscript: string, definition: number): { offset: number; length: number }[] {
+    const found: { offset: number; length: number }[] = [];
+    const scanner = new Scanner(this.text);
+    let before: Token | undefined;
+    for (let t = scanner.next(); t.kind !== 'eof'; before = t, t = scanner.next()) {
+      if (t.kind === 'superscript' && t.text === superscript && !t.spaceBefore && before?.kind === 'ident' && before.text === name
+        && before.start !== definition) {
+        found.push({ offset: before.start, length: t.end - before.start });
+      }
+    }
+    return found;
+  }
+
   /** `[1, 2]` or `x = 1, y = 2` */
   private point(after: string): PointSpec {
     if (this.isPunct('[')) {
       const vector = this.vector();
       return { kind: 'vector-point', vector, start: vector.start, end: vector.end };
     }
-    // `(1, 2)`, a point as printed: say it is written in square brackets
-    if (this.isPunct('(')) {
-      const close = this.tupleEnd(this.tok.start);
-      if (close !== undefined) {
-        const inner = this.text.slice(this.tok.start + 1, close);
-        this.error(Codes.ExpectedExpression, { start: this.tok.start, end: close + 1 }, `A point is written in square brackets: [${inner}].`,
-          { title: `Change to [${shorten(inner)}]`, offset: this.tok.start, length: close + 1 - this.tok.start, text: `[${inner}]` });
-        // read as the vector it means, so that its names (and the statement's) are still resolved
-        const vector = this.vector();
-        return { kind: 'vector-point', vector, start: vector.start, end: vector.end };
-      }
-    }
+    // `(1, 2)`, a point as printed
+    const tuple = this.tuple('point');
+    if (tuple) return { kind: 'vector-point', vector: tuple, start: tuple.start, end: tuple.end };
     // `near 1`, `at pi/2`: one value, for a function of one variable, is a vector of one
     const named = this.tok.kind === 'ident' && /^[ \t]*=(?!=)/.test(this.text.slice(this.tok.end, this.tok.end + 64));
     if (!named && this.startsValue()) {
@@ -661,6 +679,23 @@ class Parser {
    * Where the ')' that closes the '(' at `open` is, when the two hold a comma at their own level
    * (`(1, 2)`, a tuple) on the same line; else undefined.
    */
+  /**
+   * `(1, 2)` at the current token, a point or a vector as printed: reported (it is written in
+   * square brackets) and read as the vector it means, so that its names (and the statement's)
+   * are still resolved. Undefined, consuming nothing, for anything else.
+   */
+  private tuple(what: 'point' | 'vector'): VectorLiteral | undefined {
+    if (!this.isPunct('(')) return undefined;
+    const close = this.tupleEnd(this.tok.start);
+    if (close === undefined) return undefined;
+    const inner = this.text.slice(this.tok.start + 1, close);
+    this.error(Codes.ExpectedExpression, { start: this.tok.start, end: close + 1 },
+      what === 'point' ? `A point is written in square brackets: [${inner}].`
+        : `A vector is written in square brackets: [${inner}]. Round brackets hold one expression.`,
+      { title: `Change to [${shorten(inner)}]`, offset: this.tok.start, length: close + 1 - this.tok.start, text: `[${inner}]` });
+    return this.vector();
+  }
+
   private tupleEnd(open: number): number | undefined {
     let depth = 0, comma = false;
     for (let i = open; i < this.text.length; i++) {
@@ -806,11 +841,9 @@ class Parser {
       if (!afterNumber && !skipped) {
         const a = this.text.slice(lastFactor.start, lastFactor.end);
         const b = this.tok.kind === 'punct' ? this.tok.text : this.tok.text;
-        // the fix puts '*' where the space is (not over a line break or a comment); a word from prose
-        // or another language (`sin(x) for x in …`) is not made a factor
+        // the fix puts '*' where the space is (not over a line break or a comment)
         const gap = this.text.slice(lastFactor.end, this.tok.start);
-        const fix: Fix | undefined = this.tok.kind === 'ident' && PROSE_WORDS.has(this.tok.text) ? undefined
-          : { title: "Insert '*'", offset: lastFactor.end, length: /[\r\n#]/.test(gap) ? 0 : gap.length, text: '*' };
+        const fix: Fix = { title: "Insert '*'", offset: lastFactor.end, length: /[\r\n#]/.test(gap) ? 0 : gap.length, text: '*' };
         this.error(Codes.MissingOperator, { start: lastFactor.end, end: this.tok.end },
           `Missing operator between \`${shorten(a)}\` and \`${b}\`: write \`${shorten(a)}*${b}\` for a product.`, fix);
       } else if (!skipped && lastOp === '/') {
@@ -829,7 +862,8 @@ class Parser {
   /** True when the current token can start a factor written without `*` (`2x`, `3 sin(x)`, `2(x + 1)`). */
   private startsImplicitFactor(): boolean {
     const t = this.tok;
-    if (t.kind === 'ident') return !KEYWORDS.has(t.text);
+    // a word of prose or of another language (`sin(x) for x in …`) ends the expression
+    if (t.kind === 'ident') return !KEYWORDS.has(t.text) && !PROSE_WORDS.has(t.text);
     if (t.kind === 'number') return true;
     return t.kind === 'punct' && t.text === '(';
   }
@@ -916,6 +950,8 @@ class Parser {
       return this.identifierOrCall();
     }
     if (t.kind === 'punct' && t.text === '(') {
+      const tuple = this.tuple('vector');
+      if (tuple) return tuple;
       this.enter();
       const open = this.openBracket();
       const inner = this.expression();
@@ -1058,13 +1094,25 @@ function builtinWithoutCall(e: Expression): { name: Identifier; power?: Expressi
   return undefined;
 }
 
-/** `e` with its trailing factor (under any signs) replaced by `by`. */
+/** `e` with its trailing factor (under any signs, or a function name in an exponent) replaced by `by`. */
 function withTrailing(e: Expression, by: Expression): Expression {
-  return e.kind === 'unary' ? { ...e, operand: withTrailing(e.operand, by), end: by.end } : by;
+  if (e.kind === 'unary') return { ...e, operand: withTrailing(e.operand, by), end: by.end };
+  if (inExponent(e)) return { ...e, right: withTrailing(e.right, by), end: by.end };
+  return by;
 }
 
+/** The factor a juxtaposed one follows: `x` in `-x`, and `sin` in `2^-sin` (`2^-sin x` is 2^-sin(x)). */
 function trailingFactor(e: Expression): Expression {
-  return e.kind === 'unary' ? trailingFactor(e.operand) : e;
+  if (e.kind === 'unary') return trailingFactor(e.operand);
+  if (inExponent(e)) return trailingFactor(e.right);
+  return e;
+}
+
+/** A power whose exponent ends in a built-in function's bare name: `2^-sin`, `e^cos`. */
+function inExponent(e: Expression): e is Extract<Expression, { kind: 'binary' }> {
+  if (e.kind !== 'binary' || e.op !== '^') return false;
+  const last = trailingFactor(e.right);
+  return last.kind === 'ident' && BUILTINS.get(last.name)?.kind === 'function';
 }
 
 function shorten(s: string): string {
