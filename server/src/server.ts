@@ -35,6 +35,7 @@ import { RunRecords } from './service/runRecords';
 import { findDocumentHighlights } from './service/documentHighlights';
 import { findDocumentSymbols } from './service/documentSymbols';
 import { getFoldingRanges } from './service/folding';
+import { getDocumentLinks } from './service/documentLinks';
 import { getCodeActions } from './service/codeActions';
 import { format } from './service/format';
 import { doHover } from './service/hover';
@@ -406,6 +407,7 @@ export function startServer(connection: Connection): void {
         documentSymbolProvider: true,
         renameProvider: { prepareProvider: true },
         foldingRangeProvider: true,
+        documentLinkProvider: { resolveProvider: false },
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
@@ -494,6 +496,7 @@ export function startServer(connection: Connection): void {
   connection.onDocumentHighlight(withDoc<Pos, ReturnType<typeof findDocumentHighlights>>('documentHighlight', [], (doc, p) => findDocumentHighlights(doc, position(doc, p.position))));
   connection.onDocumentSymbol(withDoc('documentSymbol', [], (doc) => findDocumentSymbols(doc)));
   connection.onFoldingRanges(withDoc('foldingRange', [], (doc) => getFoldingRanges(doc)));
+  connection.onDocumentLinks(withDoc('documentLink', [], (doc) => getDocumentLinks(doc)));
   connection.onCodeAction(withDoc<{ textDocument: { uri: string }; range: Parameters<typeof getCodeActions>[1]; context?: { only?: string[] } }, ReturnType<typeof getCodeActions>>('codeAction', [], (doc, p) =>
     getCodeActions(doc, p.range, p.context?.only)));
   connection.onDocumentFormatting(withDoc('formatting', [], (doc) => format(doc)));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CancellationTokenSource, CodeActionRequest, CodeLensRequest, CompletionRequest, DidChangeConfigurationNotification, DocumentSymbolRequest, HoverRequest, InlayHintRequest,
+  CancellationTokenSource, CodeActionRequest, CodeLensRequest, CompletionRequest, DidChangeConfigurationNotification, DocumentLinkRequest, DocumentSymbolRequest, HoverRequest, InlayHintRequest,
   type CodeAction, type CodeLens, type WorkDoneProgressBegin, type WorkDoneProgressEnd,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -65,6 +65,12 @@ test('completion in an expression offers the built-in functions with their docum
   const sin = items.find((i) => i.label === 'sin');
   assert.ok(sin, 'sin is offered');
   assert.ok(items.some((i) => i.label === 'rosen'), 'user functions are offered');
+});
+
+test("the tour's csv file is a link to the file beside it", async () => {
+  const links = await server.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: tourUri } });
+  assert.deepEqual(links?.map((l) => l.target), [uriOf('examples', 'heights.csv')]);
+  assert.deepEqual(links?.[0]?.range.start, positionOf(tour, 'heights.csv"'));
 });
 
 test('code lenses put a Run lens above every minimize statement', async () => {

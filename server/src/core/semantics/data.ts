@@ -50,11 +50,11 @@ export function loadData(stmt: DataStatement, host: FileHost | undefined): { dat
   }
   const path = stmt.csv!;
   const p = path.value;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(p) || p.startsWith('/') || p.startsWith('\\') || /^[a-z]:/i.test(p)) {
+  if (!isRelativePath(p)) {
     diagnostics.push(diag(Codes.DataPathOutsideWorkspace, 'error', path, `"${p}" is not a relative path: name the file relative to this .calc file, inside the workspace.`));
     return { diagnostics };
   }
-  if (p.split(/[\\/]/).includes('..')) {
+  if (leavesFolder(p)) {
     diagnostics.push(diag(Codes.DataPathOutsideWorkspace, 'error', path, `"${p}" leaves this folder: for safety, data files must be inside the workspace, next to or below this .calc file.`));
     return { diagnostics };
   }
@@ -146,4 +146,22 @@ function parseNumber(text: string): number | undefined {
 
 function diag(code: number, severity: Diagnostic['severity'], span: Span, message: string): Diagnostic {
   return { code, severity, offset: span.start, length: span.end - span.start, message };
+}
+
+/**
+ * A path named relative to the .calc file: not a URL, an absolute path or a drive.
+ *
+ * @example isRelativePath('data/heights.csv') // true; isRelativePath('/etc/passwd') // false
+ */
+export function isRelativePath(p: string): boolean {
+  return !(/^[a-z][a-z0-9+.-]*:/i.test(p) || p.startsWith('/') || p.startsWith('\\') || /^[a-z]:/i.test(p));
+}
+
+/**
+ * A relative path that climbs out of the .calc file's folder on the way (`..`).
+ *
+ * @example leavesFolder('../secret.csv') // true; leavesFolder('data/heights.csv') // false
+ */
+export function leavesFolder(p: string): boolean {
+  return p.split(/[\\/]/).includes('..');
 }
