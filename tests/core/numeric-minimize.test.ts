@@ -88,6 +88,47 @@ test('a function unbounded below is reported as diverging, not as a minimum', ()
   assert.equal(res.reason, 'diverged');
 });
 
+test('no method calls a point on an unbounded f a minimum, however large |f| grows and however small ∇f is beside it', () => {
+  // f = −x: the gradient is 1 everywhere; a test relative to |f| alone passed once |f| reached 1e10
+  const lin = objectiveFromExpr(parseExpr('-x'), ['x']);
+  for (const method of ['auto', 'bfgs', 'newton', 'trust-newton', 'gd', 'gd-armijo'] as const) {
+    const res = minimize(lin, [0], { method });
+    assert.equal(res.converged, false, `${method}: ${res.message}`);
+  }
+  // a convex quadratic has no maximum; x² − y² no minimum (the default method used to stop at 1e10
+  // and call the gradient zero there)
+  const bowl = objectiveFromExpr(parseExpr('x^2 + 3*y^2 - 2*x*y + 4*x'), ['x', 'y']);
+  const up = maximize(bowl, [0, 0]);
+  assert.equal(up.converged, false, up.message);
+  assert.match(up.message, /f increases without bound .*: there is no maximum\./);
+  assert.equal(minimize(objectiveFromExpr(parseExpr('x^2 - y^2'), ['x', 'y']), [1, 0]).converged, false);
+  // exp(x) has no minimum: its gradient falls below any tolerance on its tail, where the run stops;
+  // f still falls four times as far along the slope as the curvature puts a minimum
+  const exp = objectiveFromExpr(parseExpr('exp(x)'), ['x']);
+  const tail = minimize(exp, [0]);
+  assert.match(checkOptimum(exp, tail.x, 'minimize').notOptimal ?? '', /goes on falling/, tail.message);
+  // a minimum stopped short of with a loose tol is still one: f is higher again that far
+  const [loose] = [minimize(objectiveFromExpr(parseExpr('(x - 1)^2'), ['x']), [0], { method: 'gd', step: 0.1, gradTol: 0.1 })];
+  assert.ok(loose.converged && Math.abs(loose.x[0]! - 1) > 1e-3, loose.message);
+  assert.deepEqual(checkOptimum(objectiveFromExpr(parseExpr('(x - 1)^2'), ['x']), loose.x, 'minimize'), {});
+  // a problem whose f is large at its minimum is still solved to a tolerance relative to f
+  const scaled = minimize(objectiveFromExpr(parseExpr('1000000 + 1000000*(x - 3)^2'), ['x']), [0], { method: 'bfgs' });
+  assert.ok(scaled.converged && Math.abs(scaled.x[0]! - 3) < 1e-6, scaled.message);
+});
+
+test('gradient descent with a step of exactly 2/L jumps back and forth with f unchanged, and says the step is too large', () => {
+  // x² + 10y² has L = 20: with η = 0.1 = 2/L, y flips between 1 and −1 and f stays 10 (it was called converged)
+  for (const [text, vars, x0, step] of [['x^2 + 10*y^2', ['x', 'y'], [1, 1], 0.1], ['x^2', ['x'], [5], 1]] as const) {
+    const res = minimize(objectiveFromExpr(parseExpr(text), [...vars]), [...x0], { method: 'gd', step });
+    assert.equal(res.converged, false, `${text}: ${res.message}`);
+    assert.equal(res.reason, 'diverged');
+    assert.match(res.message, /back and forth .* is too large/);
+  }
+  // f that merely stops changing, at a minimum, is convergence
+  const rest = minimize(objectiveFromExpr(parseExpr('(x - 1)^2 + 5'), ['x']), [0], { method: 'gd', step: 0.1 });
+  assert.ok(rest.converged && Math.abs(rest.x[0]! - 1) < 1e-6, rest.message);
+});
+
 test('maximize finds the maximum of −(x − 1)² − (y + 2)² + 3 and reports the maximum value', () => {
   const f: Objective = {
     n: 2,

@@ -281,7 +281,8 @@ export function summarize(r: StatementResult): string {
         ? `root at ${Object.keys(r.point).length === 1 ? `${Object.keys(r.point)[0]} = ${short(Object.values(r.point)[0]!)}` : at(r.point)} · ${iterations(r.iterations)}${r.safeguard ? ` · ${r.safeguard}` : ''}`
         : `no root: ${r.message}`;
     case 'minimize': case 'maximize':
-      return `${r.reason === 'saddle' ? `not a ${r.kind === 'minimize' ? 'minimum' : 'maximum'}: stationary point f` : `${r.converged ? '' : 'not converged: '}${r.kind === 'minimize' ? 'minimum' : 'maximum'} f`} = ${short(r.value)} at ${at(r.point)} · ${iterations(r.iterations)} · ${methodName(r.method)}`;
+      // what was found, or, when it is not what was sought, only where the run stopped
+      return `${r.reason === 'saddle' ? `not a ${r.kind === 'minimize' ? 'minimum' : 'maximum'}: f` : r.converged ? `${r.kind === 'minimize' ? 'minimum' : 'maximum'} f` : 'not converged: last point f'} = ${short(r.value)} at ${at(r.point)} · ${iterations(r.iterations)} · ${methodName(r.method)}`;
     case 'lagrange':
       return r.answer ? `${r.message}` : r.message;
     case 'fit':

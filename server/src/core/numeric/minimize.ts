@@ -79,11 +79,15 @@ export function maximize(objective: Objective, x0: ArrayLike<number>, options: M
     ...(hess ? { hess: (x: Float64Array) => hess(x).map((row) => Array.from(row, (v) => -v)) } : {}),
   };
   const res = minimize(neg, x0, options);
+  // f growing without bound is said of f, not of −f falling
+  const unbounded = res.reason === 'diverged' && res.message.includes('without bound');
   return {
     ...res,
     f: -res.f,
     history: res.history.map((h) => ({ ...h, f: -h.f })),
-    message: res.message.replace(/\bf\b/g, '−f'),
+    message: unbounded
+      ? `f increases without bound (f = ${fmt(-res.f)} at |x| = ${fmt(enorm(Float64Array.from(res.x)))}): there is no maximum.`
+      : res.message.replace(/\bf\b/g, '−f'),
   };
 }
 
@@ -102,6 +106,8 @@ class Run {
   readonly maxIter: number;
   readonly maxPath: number;
   iterations = 0;
+  /** f at the starting point (see check). */
+  private startF: number | undefined;
   private iterBase = 0;
   private smallChanges = 0;
   /** Iterations between kept points of a thinned path. */
@@ -145,6 +151,7 @@ class Run {
    * may be the last, is kept until the next one replaces it.
    */
   record(x: Float64Array, f: number, gnorm: number): void {
+    this.startF ??= f;
     const newest = this.history[this.history.length - 1];
     if (newest && newest.iteration % this.stride !== 0) { this.path.pop(); this.history.pop(); }
     this.path.push(Array.from(x));
@@ -159,15 +166,29 @@ class Run {
     this.opts.onProgress?.(this.iterations, f);
   }
 
+  /**
+   * The gradient test, relative to the size of f so that a problem's scale does not matter. But |f|
+   * also grows where f has no minimum (f = -x after a few huge steps), so the size is the smaller of
+   * |f| here and at the first point of the run (of its first method, when a second one finishes it).
+   */
+  gradientVanishes(gnorm: number, f: number): boolean {
+    this.startF ??= f;
+    return gnorm <= this.gradTol * Math.max(1, Math.min(Math.abs(f), Math.abs(this.startF)));
+  }
+
   /** Common tests after an accepted step; returns a stop reason or undefined to continue. */
   check(x: Float64Array, f: number, fPrev: number, g: Float64Array, stepNorm: number): [StopReason, string] | undefined {
     const gnorm = enorm(g);
     if (!Number.isFinite(f) || !x.every(Number.isFinite)) return ['diverged', 'f or x became infinite or undefined (NaN): the iteration diverged.'];
     if (f < -1e100 || enorm(x) > 1e100) return ['diverged', `f decreases without bound along the path (f = ${fmt(f)} at |x| = ${fmt(enorm(x))}): there is no minimum in this direction.`];
-    if (gnorm <= this.gradTol * Math.max(1, Math.abs(f))) return ['gradient', `The gradient is zero to tolerance (|∇f| = ${fmt(gnorm)}).`];
+    const settled = stepNorm <= SETTLED_STEP * (1 + enorm(x));
+    if (this.gradientVanishes(gnorm, f)) {
+      return ['gradient', `The gradient is zero to tolerance (|∇f| = ${fmt(gnorm)}).`];
+    }
     if (stepNorm <= this.stepTol * (this.stepTol + enorm(x))) return ['step', `The steps became negligible (|Δx| = ${fmt(stepNorm)}).`];
-    // Relative change only: with f* = 0 an absolute test would stop long before x is accurate.
-    if (Math.abs(f - fPrev) <= this.valueTol * Math.abs(f)) {
+    // Relative change only: with f* = 0 an absolute test would stop long before x is accurate. And
+    // only with small steps: f can repeat while x jumps back and forth (a fixed step of 2/L).
+    if (Math.abs(f - fPrev) <= this.valueTol * Math.abs(f) && settled) {
       if (++this.smallChanges >= 2) return ['value', `f stopped changing (|Δf| = ${fmt(Math.abs(f - fPrev))} on successive iterations).`];
     } else this.smallChanges = 0;
     if (this.opts.shouldStop?.()) return ['stopped', 'Stopped on request (time limit or cancellation).'];
@@ -236,6 +257,25 @@ export function checkOptimum(objective: Objective, x: ArrayLike<number>, sense: 
       notOptimal: `The gradient is zero at ${point}, but this is not a ${goal}: the Hessian has a ${sense === 'minimize' ? 'negative' : 'positive'} eigenvalue (${fmt(sign * values[0]!)}), so f ${sense === 'minimize' ? 'decreases' : 'increases'} along (${Array.from(vectors[0]!, fmt).join(', ')}). Start from another point.`,
     };
   }
+  // Downhill along the leftover slope: the quadratic model puts the lowest point |g|/λ away (λ the
+  // curvature that way). At a minimum f is higher again at four times that distance; where f still
+  // falls there (exp(x) far out on its tail, where the gradient is below any tolerance), the point
+  // is only where the solver gave up on a slope that goes on. Flat or bending the wrong way: a
+  // hundredth of max(1, ‖x‖). f must fall at that distance and at half of it, by more than rounding.
+  const gnorm = enorm(g);
+  if (gnorm > 0) {
+    for (let i = 0; i < n; i++) d[i] = -sign * g[i]! / gnorm;
+    let curvature = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) curvature += d[i]! * H[i]![j]! * d[j]!;
+    const reach = curvature > 0 ? Math.min(4 * gnorm / curvature, 1e3 * radius) : radius / 100;
+    const far = Array.from(at, (a, i) => a + reach * d[i]!), near = Array.from(at, (a, i) => a + (reach / 2) * d[i]!);
+    const fFar = objective.f(Float64Array.from(far)), fNear = objective.f(Float64Array.from(near));
+    if (sign * (fFar - f0) < -noise && sign * (fNear - f0) < -noise) {
+      return {
+        notOptimal: `The slope is nearly zero at ${point}, but this is not a ${goal}: f goes on ${sense === 'minimize' ? 'falling' : 'rising'} that way (${fmt(fFar)} at (${far.map(fmt).join(', ')}), against ${fmt(f0)}), so it may approach a bound it never reaches. Start elsewhere, or check that a ${goal} exists.`,
+      };
+    }
+  }
   // Where the Hessian is flat, or bends the wrong way by no more than the leftover slope explains,
   // the second-derivative test does not decide (x³ and x⁴ at 0 alike): f is compared with f(x) less
   // the first-order term g·d of that slope, a hundredth and a thousandth of max(1, ‖x‖) away; a fall
@@ -265,6 +305,9 @@ export function checkOptimum(objective: Objective, x: ArrayLike<number>, sense: 
   if (!values.some((l) => Math.abs(l) <= tol)) return {};
   return { note: `The Hessian is singular or nearly so here (an eigenvalue within ${OPTIMUM_EIGENVALUE_TOLERANCE} of the largest), so the second-derivative test is not conclusive; f is not ${sense === 'minimize' ? 'lower' : 'higher'} at the nearby points tried.` };
 }
+
+/** A step this small against 1 + ‖x‖ has settled (see Run.check). */
+const SETTLED_STEP = 1e-4;
 
 /** An eigenvalue this small against the largest (or 1) counts as zero: the hover's EIGENVALUE_TOLERANCE. */
 const OPTIMUM_EIGENVALUE_TOLERANCE = 1e-9;
@@ -298,7 +341,7 @@ function gradientDescentFixed(run: Run, x0: Float64Array): MinimizeResult {
   let f = run.grad(x, g);
   run.record(x, f, enorm(g));
   if (!Number.isFinite(f)) return run.finish(x, f, 'diverged', 'f is not finite at the starting point.', 'gd');
-  let rises = 0;
+  let rises = 0, stalls = 0;
   let curvature = 0; // largest secant estimate ‖Δg‖/‖Δx‖ of the Lipschitz constant L
   for (;;) {
     xPrev.set(x); gPrev.set(g);
@@ -311,11 +354,16 @@ function gradientDescentFixed(run: Run, x0: Float64Array): MinimizeResult {
     for (let i = 0; i < n; i++) dg += (g[i]! - gPrev[i]!) ** 2;
     if (dx > 0) curvature = Math.max(curvature, Math.sqrt(dg) / dx);
     run.record(x, f, enorm(g));
-    // A fixed step converges only when η < 2/L; beyond that f grows geometrically.
+    // A fixed step converges only when η < 2/L; beyond that f grows geometrically, and at 2/L the
+    // iterates jump back and forth across the valley with f the same at every step.
     rises = f > fPrev ? rises + 1 : 0;
-    if (rises >= 5 || !Number.isFinite(f) || Math.abs(f) > 1e100) {
+    stalls = f >= fPrev && dx > SETTLED_STEP * (1 + enorm(x)) ? stalls + 1 : 0;
+    if (rises >= 5 || stalls >= 5 || !Number.isFinite(f) || Math.abs(f) > 1e100) {
       const hint = curvature > 0 ? ` The curvature seen along the path (L ≈ ${fmt(curvature)}) needs η < 2/L ≈ ${fmt(2 / curvature)}.` : '';
-      return run.finish(x, f, 'diverged', `Gradient descent diverged: f grew at every one of the last ${rises >= 5 ? rises : 'few'} steps (f = ${fmt(f)}), so the step η = ${eta} is too large.${hint}`, 'gd');
+      const what = rises >= 5 ? `f grew at every one of the last ${rises} steps`
+        : stalls >= 5 ? `f did not decrease at any of the last ${stalls} steps, as the iterates jump back and forth across the valley`
+          : 'f became too large to represent';
+      return run.finish(x, f, 'diverged', `Gradient descent diverged: ${what} (f = ${fmt(f)}), so the step η = ${eta} is too large.${hint}`, 'gd');
     }
     const stop = run.check(x, f, fPrev, g, dx);
     if (stop) return run.finish(x, f, stop[0], stop[1], 'gd');
@@ -334,7 +382,7 @@ function lineSearchMethod(run: Run, x0: Float64Array, method: 'gd-armijo' | 'new
   if (!Number.isFinite(f)) return run.finish(x, f, 'failed', 'f is not finite at the starting point.', method);
   {
     const gn = enorm(g);
-    if (gn <= run.gradTol * Math.max(1, Math.abs(f))) return run.finish(x, f, 'gradient', `The gradient is already zero at the start (|∇f| = ${fmt(gn)}).`, method);
+    if (run.gradientVanishes(gn, f)) return run.finish(x, f, 'gradient', `The gradient is already zero at the start (|∇f| = ${fmt(gn)}).`, method);
   }
   // BFGS keeps the inverse Hessian approximation Hinv.
   let Hinv: Float64Array[] | null = null;
@@ -555,7 +603,7 @@ function trustNewton(run: Run, x0: Float64Array): MinimizeResult {
   };
   {
     const gn = enorm(g);
-    if (gn <= run.gradTol * Math.max(1, Math.abs(f)) && !atSaddle()) return run.finish(x, f, 'gradient', `The gradient is already zero at the start (|∇f| = ${fmt(gn)}).`, 'trust-newton');
+    if (run.gradientVanishes(gn, f) && !atSaddle()) return run.finish(x, f, 'gradient', `The gradient is already zero at the start (|∇f| = ${fmt(gn)}).`, 'trust-newton');
   }
   let delta = Math.max(1, enorm(x));
   const deltaMax = 1e10 * Math.max(1, enorm(x));

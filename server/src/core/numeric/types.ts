@@ -67,7 +67,7 @@ export interface MinimizeOptions extends RunControl {
   method?: MinimizeMethod;
   /** Fixed step (learning rate) for `gd`; default 0.1 as in the course. */
   step?: number;
-  /** Stop when ‖∇f‖∞ ≤ gradTol·max(1, |f|). Default 1e-10. */
+  /** Stop when ‖∇f‖ ≤ gradTol·max(1, min(|f|, |f| at the start)): relative to f's size, which an unbounded f inflates. Default 1e-10. */
   gradTol?: number;
   /** Stop when ‖Δx‖ ≤ stepTol·(stepTol + ‖x‖). Default 1e-14. */
   stepTol?: number;
