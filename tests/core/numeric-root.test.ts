@@ -104,3 +104,30 @@ test('Newton for a system finds the intersection of a circle and a line, damping
   const sing = newtonSystem(F, [0, 0]);
   assert.ok(sing.notes.some((n) => /singular/.test(n)));
 });
+
+test('a function that only approaches 0 has no root, however small |f| gets far out (exp(x), 1/x, exp(-x²))', () => {
+  for (const [name, fn] of [
+    ['exp(x)', { f: Math.exp, df: Math.exp }],
+    ['1/x', { f: (x: number) => 1 / x, df: (x: number) => -1 / (x * x) }],
+    ['exp(-x^2)', { f: (x: number) => Math.exp(-x * x), df: (x: number) => -2 * x * Math.exp(-x * x) }],
+  ] as const) {
+    const res = newtonRaphson(fn, name === 'exp(x)' ? 0 : 1);
+    assert.equal(res.converged, false, `${name}: ${res.message}`);
+    assert.match(res.message, /approaches 0 without reaching it/, name);
+  }
+  // the same for a system: F = (exp(x), y) has no zero
+  const sys = newtonSystem({ m: 2, n: 2, values: (x, r) => { r[0] = Math.exp(x[0]!); r[1] = x[1]!; }, jacobian: (x, J) => { J[0]!.set([Math.exp(x[0]!), 0]); J[1]!.set([0, 1]); } }, [0, 1]);
+  assert.equal(sys.converged, false, sys.message);
+});
+
+test('at a multiple root Newton goes on until its steps settle, and closing in is not called a cycle', () => {
+  // x³ and (x − 1)² converge only linearly: |f| is below the tolerance long before x is near the root
+  const cube = newtonRaphson({ f: (x) => x ** 3, df: (x) => 3 * x * x }, 1);
+  assert.ok(cube.converged && Math.abs(cube.x[0]!) < 1e-7, `${cube.x[0]}: ${cube.message}`);
+  const square = newtonRaphson({ f: (x) => (x - 1) ** 2, df: (x) => 2 * (x - 1) }, 3);
+  assert.ok(square.converged && Math.abs(square.x[0]! - 1) < 1e-7, square.message);
+  assert.deepEqual(square.notes.filter((n) => /cycled/.test(n)), []);
+  // (x² − y², 2xy) has a double zero at the origin (the language reference's `root u near [1, 1]`)
+  const u = newtonSystem({ m: 2, n: 2, values: (x, r) => { r[0] = x[0]! ** 2 - x[1]! ** 2; r[1] = 2 * x[0]! * x[1]!; }, jacobian: (x, J) => { J[0]!.set([2 * x[0]!, -2 * x[1]!]); J[1]!.set([2 * x[1]!, 2 * x[0]!]); } }, [1, 1]);
+  assert.ok(u.converged && Math.hypot(u.x[0]!, u.x[1]!) < 1e-7, `${u.x}: ${u.message}`);
+});

@@ -48,6 +48,8 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
   let iterations = 0;
   let rises = 0, bisectNoted = false, signChangeSeen = false, lastStep = Infinity;
   let best = x0, fbest = Math.abs(fx);
+  /** The last step, when |f| was below the tolerance but the steps had not settled. */
+  let tinyButMoving: number | undefined;
 
   const done = (reason: StopReason, message: string): RootResult => ({
     x: [x], value: [fx], iterations, evaluations, converged: reason === 'residual' || reason === 'step',
@@ -63,6 +65,9 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
   for (;;) {
     if (options.shouldStop?.()) return done('stopped', 'Stopped on request (time limit or cancellation).');
     if (iterations >= maxIter) {
+      if (tinyButMoving !== undefined && !signChangeSeen) {
+        return done('maxiter', `|f| = ${fmt(Math.abs(fx))} at x = ${fmt(x)} is below the tolerance, but Newton's steps do not shrink (the last was ${fmt(tinyButMoving)}) and f never changed sign: f approaches 0 without reaching it, so it may have no real zero.`);
+      }
       return done('maxiter', `Stopped after ${maxIter} iterations without converging (|f| = ${fmt(Math.abs(fx))}).`
         + (signChangeSeen ? '' : ' f never changed sign along the way; it may have no real zero near here.'));
     }
@@ -130,7 +135,12 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
     path.push([x]);
     options.onProgress?.(iterations, fx);
     if (!Number.isFinite(fx)) return done('diverged', `f is not defined at x = ${fmt(x)}: the iteration left the domain.`);
-    if (Math.abs(fx) <= tol) return done('residual', `|f(x)| = ${fmt(Math.abs(fx))} is below the tolerance after ${iterations} iterations.`);
+    // A small |f| is a root only where the steps have settled too (or f is known to change sign
+    // nearby): exp(x) and 1/x are below any tolerance far out, where Newton's steps do not shrink.
+    if (Math.abs(fx) <= tol && (Number.isFinite(lo) || step <= SETTLED_STEP * (1 + Math.abs(x)))) {
+      return done('residual', `|f(x)| = ${fmt(Math.abs(fx))} is below the tolerance after ${iterations} iteration${iterations === 1 ? '' : 's'}.`);
+    }
+    if (Math.abs(fx) <= tol) tinyButMoving = step;
     if (Number.isFinite(lo) && hi - lo <= Math.max(4 * EPS, 10 * stepTol) * (1 + Math.abs(x))) {
       return done('step', `f changes sign within [${fmt(lo)}, ${fmt(hi)}], an interval at the limit of double precision (f = ${fmt(fx)}).`);
     }
@@ -142,16 +152,25 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
   }
 }
 
-/** Period p ≤ 8 if `next` returns (to 1e-6 relative) to the point p − 1 iterates back. */
+/**
+ * Period p ≤ 8 if `next` returns (to 1e-6 relative) to the point p − 1 iterates back, through
+ * points that are distinct: iterates closing in on a multiple root come back close to where they
+ * were, but by moving less and less, not round an orbit.
+ */
 function cycleLength(path: number[][], next: number): number | undefined {
+  const last = path[path.length - 1]![0]!;
   for (let p = 2; p <= 8 && p <= path.length; p++) {
     const prev = path[path.length - p]![0]!;
     const prev2 = path.length - 2 * p >= 0 ? path[path.length - 2 * p]![0]! : NaN;
     // Seen twice at the same phase: the orbit repeats.
-    if (Math.abs(next - prev) <= 1e-6 * (1 + Math.abs(next)) && Math.abs(prev - prev2) <= 1e-4 * (1 + Math.abs(prev))) return p;
+    if (Math.abs(next - prev) <= 1e-6 * (1 + Math.abs(next)) && Math.abs(prev - prev2) <= 1e-4 * (1 + Math.abs(prev))
+      && Math.abs(next - last) > 1e-3 * (1 + Math.abs(next))) return p;
   }
   return undefined;
 }
+
+/** A step this small against 1 + |x| has settled: with |f| below the tolerance, x is a root. */
+const SETTLED_STEP = 1e-8;
 
 /** Search outward from x (steps growing by 1.6, as in Numerical Recipes' zbrac) for a sign change of f. */
 function findBracket(f: (x: number) => number, x: number, fx: number): [number, number] | null {
@@ -210,7 +229,10 @@ export function newtonSystem(F: VectorFunction, x0: ArrayLike<number>, options: 
     iterations += res.iterations;
     for (const p of res.path.slice(1)) path.push(p);
     const nrm = enorm(r);
-    if (nrm <= Math.max(tol, 1e-10 * Math.max(1, enorm(x)))) return done('residual', `‖F‖ = ${fmt(nrm)} after Levenberg–Marquardt.`);
+    const [a, b] = [path[path.length - 2], path[path.length - 1]];
+    const lastStep = a && b ? Math.hypot(...a.map((v, i) => v - b[i]!)) : 0;
+    if (nrm <= Math.max(tol, 1e-10 * Math.max(1, enorm(x))) && lastStep <= SETTLED_STEP * (1 + enorm(x))) return done('residual', `‖F‖ = ${fmt(nrm)} after Levenberg–Marquardt.`);
+    if (nrm <= tol) return done('failed', `No zero was found: ‖F‖ = ${fmt(nrm)} at (${Array.from(x, fmt).join(', ')}) is below the tolerance, but the steps do not shrink (the last was ${fmt(lastStep)}): F approaches 0 without reaching it.`);
     return done('failed', `No zero was found: the smallest ‖F‖ reached is ${fmt(nrm)} at (${Array.from(x, fmt).join(', ')}), a local minimum of ‖F‖ that is not zero.`);
   };
   if (m !== n) return viaLM(`There are ${m} equations in ${n} unknowns, so Newton's square system does not apply`);
@@ -243,7 +265,7 @@ export function newtonSystem(F: VectorFunction, x0: ArrayLike<number>, options: 
     path.push(Array.from(x));
     options.onProgress?.(iterations, norm);
     if (!Number.isFinite(norm) || enorm(x) > 1e100) return done('diverged', 'Newton diverged: ‖x‖ or ‖F‖ became infinite.');
-    if (norm <= tol) return done('residual', `‖F‖ = ${fmt(norm)} is below the tolerance after ${iterations} iterations.`);
+    if (norm <= tol && step <= SETTLED_STEP * (1 + enorm(x))) return done('residual', `‖F‖ = ${fmt(norm)} is below the tolerance after ${iterations} iteration${iterations === 1 ? '' : 's'}.`);
     if (step <= stepTol * (1 + enorm(x))) return done('step', `The steps became negligible (‖F‖ = ${fmt(norm)}).`);
   }
 }
