@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, type Analysis, type StatementOutcome } from '../../server/src/core/analysis';
 import type { FileHost } from '../../server/src/core/semantics/data';
-import { type StatementResult, type TaylorResult, valueOrText } from '../../server/src/core/results';
+import { type CheckResult, type StatementResult, type TaylorResult, valueOrText } from '../../server/src/core/results';
+import { ridders } from '../../server/src/core/analyses/check';
 import { jsonResult } from '../../server/src/core/report';
 import { Codes } from '../../server/src/core/syntax/diagnostics';
 import { toCalc } from '../../server/src/core/calculus/index';
@@ -179,6 +180,43 @@ test('check grad compares with finite differences and fails at a kink', () => {
   assert.deepEqual(codes(ok), []);
   const kink = analyze('f(x, y) = abs(x) + y\ncheck grad f at [0, 1]');
   assert.deepEqual(codes(kink), [Codes.CheckFailed]);
+  assert.match(kink.diagnostics[0]!.message, /not differentiable/);
+});
+
+test('check passes smooth functions wherever they are strongly curved or steep, and tells a kink or a jump from curvature', () => {
+  // where developers check: at minima of strongly curved functions, near 0, close to a domain's edge
+  // (the one-sided differences part by h·f'' there, which a fixed threshold took for a kink)
+  for (const text of [
+    'rosen(x, y) = (1 - x)^2 + 100*(y - x^2)^2\ncheck grad rosen at [1, 1]',
+    'q(x, y) = 100*x^2 + y^2\ncheck grad q at [0, 0]',
+    'r(w) = 1000*w^2\ncheck grad r at 0',
+    'M(w, b) = (100*w + b - 3)^2 + (200*w + b - 5)^2\ncheck grad M at [0.02, 1]',
+    'f(x, y) = x^3*sin(31*y)\ncheck hessian f at [0.3, 0.4]',
+    'check grad(sin(30*x)) at 1', 'check grad(log(x)) at 0.001', 'check grad(1/x) at 0.01', 'check grad(sqrt(x)) at 1e-4',
+  ]) {
+    const a = analyze(text);
+    assert.deepEqual(a.diagnostics.map((d) => d.message), [], text);
+    const r = [...a.results.values()].find((x) => x.kind === 'check') as CheckResult;
+    assert.ok(r.passed && r.maxRelError < 1e-9, `${text}: ${r.maxRelError}`);
+  }
+  // a kink, a kink a hair from the point, and a jump are not differentiable
+  for (const text of ['check grad(abs(x - 1e-7)) at 0', 'check grad(sign(x)) at 0', 'check grad(abs(x)*abs(y)) at [0, 1]']) {
+    const a = analyze(text);
+    assert.deepEqual(a.diagnostics.map((d) => [d.code, d.severity]), [[Codes.CheckFailed, 'error']], text);
+    assert.match(a.diagnostics[0]!.message, /not differentiable/, text);
+  }
+  // where f is so large that rounding hides the slope, finite differences decide nothing: a warning, not a failure
+  const huge = analyze('g(x, y) = 1e8*x^2 + y\ncheck grad g at [10000, 1]');
+  assert.deepEqual(huge.diagnostics.map((d) => [d.code, d.severity]), [[Codes.CheckFailed, 'warning']]);
+  assert.match(huge.diagnostics[0]!.message, /cannot check .* in y/);
+});
+
+test("Ridders' extrapolation finds a derivative to near rounding, with an honest error estimate", () => {
+  for (const [f, df, x] of [[Math.sin, Math.cos, 1], [Math.exp, Math.exp, -3], [(t: number) => t ** 7, (t: number) => 7 * t ** 6, 0.9]] as const) {
+    const { value, error } = ridders((h) => f(x + h), 1);
+    assert.ok(Math.abs(value - df(x)) <= 1e-11 * Math.max(1, Math.abs(df(x))), `${value} against ${df(x)}`);
+    assert.ok(error < 1e-9 && Math.abs(value - df(x)) <= 10 * error + 1e-15, `error estimate ${error}`);
+  }
 });
 
 test('taylor of a polynomial of degree n at order n reproduces it', () => {
