@@ -5,7 +5,7 @@
  *   calc check PATH...         exit 1 when a file has an error or a failed expect/check;
  *                              folders are searched for .calc files (a folder of submissions)
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { analyze, type Analysis } from './core/analysis';
 import { toCalc, toUnicode } from './core/calculus/print';
@@ -26,7 +26,9 @@ Usage:
   calc --help | --version
 
 Data files named in csv("...") must lie inside the workspace: DIR, by default the current
-folder (or the file's own folder when the file is outside the current folder).
+folder (or the file's own folder when the file is outside the current folder); for calc check,
+each file's own folder. calc check grades expect and check lines and does not run minimize,
+root or fit statements; symbolic links inside the folders searched are not followed.
 `;
 
 const OPTIONS = new Set(['--json', '--help', '-h', '--version']);
@@ -39,23 +41,29 @@ interface FileOutcome {
   error?: string;
 }
 
-/** Analyses a file and runs every runnable statement in it. */
-export function processFile(file: string, workspace?: string): FileOutcome {
+/**
+ * Analyses a file and, with `runs` (calc run), runs every runnable statement in it. Data files
+ * must lie inside `workspace`: by default the current folder (or the file's own folder, when it is
+ * outside the current folder); `ownFolder` (calc check, where each file is someone's submission)
+ * makes the default the file's own folder.
+ */
+export function processFile(file: string, workspace?: string, { runs = true, ownFolder = false } = {}): FileOutcome {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // without the byte-order mark, as an editor loads the file: columns are counted without it
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     return { file, results: new Map(), diagnostics: [], error: `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}` };
   }
   const path = resolve(file);
   const cwd = process.cwd();
-  const root = workspace ? resolve(workspace) : isInside(cwd, path) ? cwd : resolve(path, '..');
+  const root = workspace ? resolve(workspace) : !ownFolder && isInside(cwd, path) ? cwd : resolve(path, '..');
   const analysis = analyze(text, { host: createNodeFileHost(path, root), budgetMs: 30_000 });
   const results = new Map<number, StatementResult>();
   const diagnostics = [...analysis.diagnostics];
   for (const [s, r] of analysis.results) results.set(s.start, r);
   for (const s of analysis.program.statements) {
-    if (!isRunnable(s)) continue;
+    if (!runs || !isRunnable(s)) continue;
     const run = runStatement(analysis, s, { budgetMs: 30_000 });
     diagnostics.push(...run.diagnostics);
     if (run.result) results.set(s.start, run.result);
@@ -96,7 +104,8 @@ function printHuman(o: FileOutcome): void {
     push(line, describe(r, said));
   }
   for (const line of [...byLine.keys()].sort((x, y) => x - y)) {
-    const src = (sourceLines[line - 1] ?? '').replace(/\s+#.*$/, '').trim();
+    // control characters (a binary file's) are shown as �, not sent to the terminal
+    const src = (sourceLines[line - 1] ?? '').replace(/\s+#.*$/, '').trim().replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
     console.log(`${String(line).padStart(4)} │ ${src.length > 90 ? src.slice(0, 89) + '…' : src}`);
     for (const s of byLine.get(line)!) console.log(`     │   ${s.split('\n').join('\n     │     ')}`);
   }
@@ -132,16 +141,30 @@ function showValue(v: Value): string {
   return typeof v === 'number' ? fmt(v) : `[${v.map(showValue).join(', ')}]`;
 }
 
-function collect(paths: string[]): string[] {
+/**
+ * The .calc files of the paths given: files as they are, folders searched (not node_modules or
+ * hidden folders). A symbolic link met in a folder is not followed (it could lead out of the folder,
+ * or round in a loop), and a folder that cannot be read is reported, not fatal: `skipped` says why.
+ */
+function collect(paths: string[], skipped: string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
-    if (existsSync(p) && statSync(p).isDirectory()) {
-      for (const name of readdirSync(p).sort()) {
-        const child = join(p, name);
-        if (statSync(child).isDirectory()) { if (name !== 'node_modules' && !name.startsWith('.')) out.push(...collect([child])); }
-        else if (name.endsWith('.calc')) out.push(child);
-      }
-    } else out.push(p);
+    let isFolder = false;
+    try { isFolder = statSync(p).isDirectory(); } catch { /* not there: reported by the caller */ }
+    if (!isFolder) { out.push(p); continue; }
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (e) {
+      skipped.push(`${p}: cannot read this folder (${e instanceof Error ? e.message : String(e)})`);
+      continue;
+    }
+    for (const entry of entries) {
+      const child = join(p, entry.name);
+      if (entry.isSymbolicLink()) { if (/\.calc$/i.test(entry.name) || !entry.name.includes('.')) skipped.push(`${child}: a symbolic link, not followed`); }
+      else if (entry.isDirectory()) { if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) out.push(...collect([child], skipped)); }
+      else if (entry.isFile() && /\.calc$/i.test(entry.name)) out.push(child);
+    }
   }
   return out;
 }
@@ -175,11 +198,16 @@ export function main(argv: string[]): number {
   }
   if (command === 'check') {
     if (flags.has('--json')) { console.error('calc: --json is for calc run; calc check prints one line per file'); return 2; }
-    const files = collect(rest);
+    const missing = rest.filter((p) => !existsSync(p));
+    if (missing.length) { console.error(`calc check: no such file or folder: ${missing.join(', ')}`); return 2; }
+    const skipped: string[] = [];
+    const files = collect(rest, skipped);
+    for (const why of skipped) console.error(`calc check: skipped ${why}`);
     if (files.length === 0) { console.error('calc check: no .calc files given'); return 2; }
     let failed = 0;
     for (const f of files) {
-      const o = processFile(f, workspace);
+      // expect and check lines are what is graded: runs (minimize, root, fit) are not needed for them
+      const o = processFile(f, workspace, { runs: false, ownFolder: true });
       const ok = passes(o);
       if (!ok) failed++;
       const errors = o.diagnostics.filter((d) => d.severity === 'error').length;

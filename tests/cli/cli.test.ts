@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,6 +154,41 @@ test('calc check: one line per file, folders searched, node_modules skipped, exi
   const pass = calc(['check', join('subs', 'alice.calc'), join('subs', 'late')], dir);
   assert.equal(pass.status, 0, pass.stdout);
   assert.match(pass.stdout, /2 of 2 files passed/);
+});
+
+test('calc check over a folder of submissions: symbolic links are not followed, a missing path is a usage error, runs are not made', () => {
+  const dir = folder({
+    'subs/alice.calc': OK,
+    'subs/slow.calc': 'f(x) = (x - 1)^2\nminimize f from x = 0 by gradient descent with step = 1e-9, maxiter = 100000000\nexpect f(1) == 0\n',
+    'outside/secret.calc': 'expect 1 == 2\n',
+  });
+  // a link to a file outside, a link back to the folder itself (a loop), a dangling link, a link to a folder outside
+  symlinkSync(join(dir, 'outside', 'secret.calc'), join(dir, 'subs', 'linked.calc'));
+  symlinkSync('.', join(dir, 'subs', 'self'));
+  symlinkSync('nowhere.calc', join(dir, 'subs', 'dangling.calc'));
+  symlinkSync(join(dir, 'outside'), join(dir, 'subs', 'elsewhere'));
+  const r = calc(['check', 'subs'], dir);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.deepEqual(r.stdout.trim().split('\n'), [
+    `PASS ${join('subs', 'alice.calc')}: 0 errors, 1/1 expect/check passed`,
+    `PASS ${join('subs', 'slow.calc')}: 0 errors, 1/1 expect/check passed`, // its minimize would take minutes
+    '2 of 2 files passed',
+  ]);
+  for (const link of ['linked.calc', 'self', 'dangling.calc', 'elsewhere']) assert.match(r.stderr, new RegExp(`skipped ${join('subs', link)}: a symbolic link, not followed`));
+  const missing = calc(['check', 'subs', 'nosuch'], dir);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /no such file or folder: nosuch/);
+});
+
+test('calc run: a byte-order mark is not a column, and a binary file is shown without its control characters', () => {
+  const text = 'f(x) = x^2 + sn(x)\n';
+  const dir = folder({ 'bom.calc': `\uFEFF${text}`, 'plain.calc': text, 'binary.calc': 'a = 1\u0000\u0001\u001b[31m red\n' });
+  const at = (name: string) => (JSON.parse(calc(['run', name, '--json'], dir).stdout) as { diagnostics: { column: number }[] }).diagnostics[0]!.column;
+  assert.equal(at('bom.calc'), positionOf(text, 'sn').column);
+  assert.equal(at('bom.calc'), at('plain.calc'));
+  const shown = calc(['run', 'binary.calc'], dir).stdout;
+  assert.doesNotMatch(shown.split('\n')[0]!, /[\u0000-\u0008\u001b]/);
 });
 
 test('calc: a data file outside the workspace is refused, inside it is read', () => {
