@@ -125,7 +125,10 @@ function describe(r: StatementResult, said: ReadonlySet<string>): string {
     }
     case 'fit': {
       const params = r.parameters.map((p) => `${p.name} = ${p.value.toPrecision(8)} ± ${p.stderr.toPrecision(3)}`).join('\n');
-      return `${r.method === 'qr' ? 'linear least squares (QR)' : r.method === 'lm' ? 'Levenberg–Marquardt' : 'gradient descent'}: ${r.message}\n${params}\nχ² = ${fmt(r.chi2)}, dof = ${r.dof}, χ²/dof = ${fmt(r.reducedChi2)}, R² = ${fmt(r.r2)}${r.notes.length ? '\n' + r.notes.join('\n') : ''}`;
+      // what a diagnostic on the line already says (a run that did not converge) is not repeated
+      const method = r.method === 'qr' ? 'linear least squares (QR)' : r.method === 'lm' ? 'Levenberg–Marquardt' : 'gradient descent';
+      const notes = r.notes.filter((n) => ![...said].some((m) => n.toLowerCase().includes(m.toLowerCase())));
+      return `${said.has(r.message) ? method : `${method}: ${r.message}`}\n${params}\nχ² = ${fmt(r.chi2)}, dof = ${r.dof}, χ²/dof = ${fmt(r.reducedChi2)}, R² = ${fmt(r.r2)}${notes.length ? '\n' + notes.join('\n') : ''}`;
     }
     case 'lagrange':
       // one line per solution of the Lagrange conditions: where, f, λ, and what the bordered Hessian says it is

@@ -486,3 +486,36 @@ test('a fit to data with a sigma column weights each point by 1/σ², as the clo
   close(p.m!.stderr, Math.sqrt(S / D), 1e-10); close(p.c!.stderr, Math.sqrt(Sxx / D), 1e-10);
   close(r.chi2, chi2, 1e-10);
 });
+
+test('fit y = c is the weighted mean, and a model that reads no column otherwise is warned about', () => {
+  const rows = [[0, 2.1, 0.1], [1, 2.9, 0.1], [2, 4.2, 0.2], [3, 5.1, 0.1]];
+  const data = `data p {\n  x y sigma\n${rows.map((r) => `  ${r.join(' ')}`).join('\n')}\n}\n`;
+  const run = (model: string) => {
+    const a = analyze(`${data}fit y = ${model} to p\n`);
+    const fit = a.program.statements.find(isRunnable)!;
+    const out = runStatement(a, fit, { budgetMs: 10_000 });
+    return { a, result: out.result as { parameters: { name: string; value: number; stderr: number }[]; dof: number; converged: boolean; notes: string[] }, diagnostics: [...a.diagnostics, ...out.diagnostics] };
+  };
+  // the weighted mean Σ(y/σ²)/Σ(1/σ²), with standard error 1/√Σ(1/σ²) (Numerical Recipes §15.2 with no slope)
+  const S = rows.reduce((t, [, , s]) => t + 1 / s! ** 2, 0), Sy = rows.reduce((t, [, y, s]) => t + y! / s! ** 2, 0);
+  const mean = run('c');
+  assert.deepEqual(mean.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.message), []);
+  close(mean.result.parameters[0]!.value, Sy / S, 1e-12);
+  close(mean.result.parameters[0]!.stderr, 1 / Math.sqrt(S), 1e-10);
+  assert.equal(mean.result.dof, rows.length - 1);
+  // a typo for a column: every name is a parameter, and the line says so
+  const typo = run('m*z + c');
+  assert.match(typo.diagnostics.map((d) => d.message).join('\n'), /reads no column of p \(x, y, sigma\): m, z, c are all fitted as parameters/);
+});
+
+test('a gradient-descent fit thrown onto a plateau by too large a step is not converged, and says f ended higher', () => {
+  // exp(k·x) with k driven to -5e8 by the first step: the model is then flat in k, the gradient zero
+  const rows = [[0, 2.1, 0.1], [1, 2.9, 0.1], [2, 4.2, 0.2], [3, 5.1, 0.1], [4, 5.9, 0.2], [5, 7.2, 0.1]];
+  const text = `data p {\n  x y sigma\n${rows.map((r) => `  ${r.join(' ')}`).join('\n')}\n}\nfit y = A*exp(k*x) to p from A = 1, k = 0.3 by gradient descent with step = 0.0001\n`;
+  const a = analyze(text);
+  const out = runStatement(a, a.program.statements.find(isRunnable)!, { budgetMs: 10_000 });
+  const r = out.result as { converged: boolean; reason: string; message: string; notes: string[] };
+  assert.equal(r.converged, false, r.message);
+  assert.match(r.message, /f ended higher than it began/);
+  assert.ok(r.notes.some((n) => /the model does not change with k there/.test(n)), r.notes.join('\n'));
+});

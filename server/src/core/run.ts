@@ -221,9 +221,14 @@ function runFit(ctx: StatementContext, stmt: FitStatement, run: RunControl): Fit
   if (inputs.includes(stmt.response.name)) throw new LowerError(Codes.InvalidTarget, stmt.model, `The model uses the response column ${stmt.response.name} itself.`);
   if (params.length === 0) throw new LowerError(Codes.InvalidTarget, stmt.model, `The model has no parameters to fit: every name in it is a column of ${data.name} or a constant.`);
   if (params.length >= data.rows) {
-    throw new LowerError(Codes.InvalidTarget, stmt.model, `${params.length} parameters cannot be fitted to ${data.rows} observation${data.rows === 1 ? '' : 's'}: you need more data than parameters.`);
+    throw new LowerError(Codes.InvalidTarget, stmt.model, `${params.length} parameters (${params.join(', ')}: the names in the model that are not columns of ${data.name}) cannot be fitted to ${data.rows} observation${data.rows === 1 ? '' : 's'}: you need more data than parameters.`);
   }
-  const fitData = { names: inputs, columns: inputs.map((c) => column(c, stmt.model)) };
+  // a model that reads no column is a constant: right for `fit y = c` (the mean), a typo for `m*z + c`
+  if (inputs.length === 0 && params.length > 1) {
+    ctx.diagnostics.push({ code: Codes.InvalidTarget, severity: 'warning', offset: stmt.model.start, length: stmt.model.end - stmt.model.start,
+      message: `The model reads no column of ${data.name} (${data.columns.join(', ')}): ${params.join(', ')} are all fitted as parameters, so it is one number for every observation. Write a column's name where the model should vary.` });
+  }
+  const fitData = { names: inputs, columns: inputs.map((c) => column(c, stmt.model)), rows: y.length };
   const step = positiveOption(ctx, opts, 'step');
   const maxIter = positiveOption(ctx, opts, 'maxiter', true);
   const tol = positiveOption(ctx, opts, 'tol');
@@ -241,7 +246,9 @@ function runFit(ctx: StatementContext, stmt: FitStatement, run: RunControl): Fit
   if (missing.length) {
     ctx.diagnostics.push({
       code: Codes.PointLength, severity: 'warning', offset: stmt.model.start, length: stmt.model.end - stmt.model.start,
-      message: `No starting value for ${missing.join(', ')}: starting from 1. A nonlinear fit can converge to a wrong answer or not at all from a poor start; add \`from ${missing.map((p) => `${p} = …`).join(', ')}\`.`,
+      message: linearDesignFromExpr(model, params, fitData)
+        ? `No starting value for ${missing.join(', ')}: starting from 1 (the model is linear in its parameters, so gradient descent can reach its one minimum from anywhere, given a small enough step).`
+        : `No starting value for ${missing.join(', ')}: starting from 1. A nonlinear fit can converge to a wrong answer or not at all from a poor start; add \`from ${missing.map((p) => `${p} = …`).join(', ')}\`.`,
     });
   }
   const r = fitNonlinear(

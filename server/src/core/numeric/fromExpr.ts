@@ -38,6 +38,8 @@ export function vectorFunctionFromExprs(components: readonly Expr[], vars: reado
 export interface FitData {
   names: readonly string[];
   columns: readonly ArrayLike<number>[];
+  /** The number of observations: needed when the model reads no column (`fit y = c`, the mean). */
+  rows?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface FitData {
 export function modelFromExpr(e: Expr, params: readonly string[], data: FitData): ModelFunction {
   const vars = [...params, ...data.names];
   const n = params.length, k = data.names.length;
-  const rows = data.columns[0]?.length ?? 0;
+  const rows = data.rows ?? data.columns[0]?.length ?? 0;
   const fg = compileGradient(e, vars), f = compile(e, vars);
   const point = new Float64Array(n + k), grad = new Float64Array(n + k);
   const load = (p: Float64Array, i: number) => {
@@ -85,7 +87,7 @@ export function linearDesignFromExpr(e: Expr, params: readonly string[], data: F
     return null; // the symbolic check outgrew its budget: treat as nonlinear
   }
   const model = modelFromExpr(e, params, data);
-  const rows = data.columns[0]?.length ?? 0;
+  const rows = data.rows ?? data.columns[0]?.length ?? 0;
   const zero = new Float64Array(params.length);
   const offset = new Float64Array(rows);
   model.values(zero, offset);

@@ -197,6 +197,13 @@ class Run {
   }
 
   finish(x: Float64Array, f: number, reason: StopReason, message: string, method: Method): MinimizeResult {
+    // A run that ends higher than it began has not minimised anything, whatever test stopped it: a fixed
+    // step that threw the iterates onto a plateau (a fit's exp(k·x) with k = -5e8) stops there with a
+    // zero gradient and negligible steps.
+    if (isConvergedReason(reason) && this.startF !== undefined && f > this.startF + 64 * EPS * Math.max(1, Math.abs(this.startF))) {
+      reason = 'diverged';
+      message = `f ended higher than it began (${fmt(f)} against ${fmt(this.startF)}), where it stopped changing: ${method === 'gd' ? `the step η = ${this.opts.step ?? 0.1} is too large, and threw the iterates where f is flat` : 'the run went astray'}. ${message}`;
+    }
     const g = new Float64Array(this.n);
     let gnorm = NaN;
     if (Number.isFinite(f)) {

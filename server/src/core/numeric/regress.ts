@@ -89,7 +89,7 @@ export function fitLinear(problem: LinearFitProblem): FitResult {
     for (let j = 0; j < n; j++) acc.addProduct(-p[j]!, problem.columns[j]![i]!);
     return acc.value();
   });
-  if (ls.rank < n) notes.push(rankNote(ls.rank, n, names, ls.dependent));
+  if (ls.rank < n) notes.push(rankNote(ls.rank, n, names, ls.dependent, A));
   const intercept = problem.columns.some((c) => isConstant(c, m));
   return assemble({
     names, p, residuals, y: problem.y, w, cov: ls.cov, rank: ls.rank, sigmaGiven: !!problem.sigma,
@@ -172,7 +172,7 @@ export function fitNonlinear(problem: NonlinearFitProblem, options: FitOptions =
   let finite = true;
   for (const c of A) for (const v of c) if (!Number.isFinite(v)) finite = false;
   const ls = finite ? scaledLeastSquares(A, new Float64Array(m), m, n) : { rank: 0, cov: nanMatrix(n), dependent: [] as number[] };
-  if (ls.rank < n) notes.push(rankNote(ls.rank, n, names, ls.dependent));
+  if (ls.rank < n) notes.push(rankNote(ls.rank, n, names, ls.dependent, A));
   model.values(p, mv);
   const residuals = Array.from({ length: m }, (_, i) => y[i]! - mv[i]!);
   return assemble({
@@ -394,9 +394,19 @@ function isConstant(c: ArrayLike<number>, m: number): boolean {
   return true;
 }
 
-function rankNote(rank: number, n: number, names: string[], dependent: number[]): string {
-  const which = dependent.map((j) => names[j]).join(', ');
-  return `The fit is singular: only ${rank} of ${n} parameters can be determined from these data (${which} ${dependent.length === 1 ? 'depends' : 'depend'} linearly on the others), so ${dependent.length === 1 ? 'its' : 'their'} standard errors cannot be computed.`;
+/**
+ * Why the fit is singular, for the reader: a parameter the model does not change with at these data
+ * (its column of the design matrix or Jacobian is zero: k in exp(k·x) once k is hugely negative), or
+ * parameters that only a combination of can be determined (a and b in a·b·x).
+ */
+function rankNote(rank: number, n: number, names: string[], dependent: number[], columns: readonly ArrayLike<number>[]): string {
+  const largest = Math.max(...columns.map((c) => Math.max(...Array.from(c, Math.abs))));
+  const flat = dependent.filter((j) => Math.max(...Array.from(columns[j]!, Math.abs)) <= 1e-12 * largest);
+  const tied = dependent.filter((j) => !flat.includes(j));
+  const reasons: string[] = [];
+  if (flat.length) reasons.push(`the model does not change with ${flat.map((j) => names[j]).join(', ')} there`);
+  if (tied.length) reasons.push(`${tied.map((j) => names[j]).join(', ')} ${tied.length === 1 ? 'depends' : 'depend'} linearly on the others: only a combination is determined`);
+  return `The fit is singular: only ${rank} of ${n} parameters can be determined from these data (${reasons.join('; ')}), so ${dependent.length === 1 ? 'its' : 'their'} standard errors cannot be computed.`;
 }
 
 function nanMatrix(n: number): number[][] {
