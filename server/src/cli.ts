@@ -105,11 +105,15 @@ function printHuman(o: FileOutcome): void {
   }
   for (const line of [...byLine.keys()].sort((x, y) => x - y)) {
     // control characters (a binary file's) are shown as �, not sent to the terminal
-    const src = (sourceLines[line - 1] ?? '').replace(/\s+#.*$/, '').trim().replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
+    const src = (sourceLines[line - 1] ?? '').replace(/\s+#.*$/, '').trim().replace(CONTROL, '\ufffd');
     console.log(`${String(line).padStart(4)} │ ${src.length > 90 ? src.slice(0, 89) + '…' : src}`);
     for (const s of byLine.get(line)!) console.log(`     │   ${s.split('\n').join('\n     │     ')}`);
   }
 }
+
+/** Control characters other than tab (C0 and C1), which a terminal would act on. */
+// eslint-disable-next-line no-control-regex -- matching them is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 function describe(r: StatementResult, said: ReadonlySet<string>): string {
   switch (r.kind) {
