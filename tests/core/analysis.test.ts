@@ -9,7 +9,7 @@ import { type CheckResult, type StatementResult, type TaylorResult, valueOrText 
 import { ridders } from '../../server/src/core/analyses/check';
 import { jsonResult } from '../../server/src/core/report';
 import { Codes } from '../../server/src/core/syntax/diagnostics';
-import { toCalc } from '../../server/src/core/calculus/index';
+import { seeded, toCalc } from '../../server/src/core/calculus/index';
 import { Lowering } from '../../server/src/core/semantics/lower';
 import { runStatement } from '../../server/src/core/run';
 import { isRunnable } from '../../server/src/core/syntax/ast';
@@ -518,4 +518,22 @@ test('a gradient-descent fit thrown onto a plateau by too large a step is not co
   assert.equal(r.converged, false, r.message);
   assert.match(r.message, /f ended higher than it began/);
   assert.ok(r.notes.some((n) => /the model does not change with k there/.test(n)), r.notes.join('\n'));
+});
+
+test('hessian(F) at a point of a loss with many parameters is worked out at the point, matching the closed form Σ σ(1 − σ) x xᵀ', () => {
+  // logistic loss of 20 samples in 16 features: its symbolic Hessian (136 second derivatives) outgrows the node budget
+  const n = 16, rand = seeded(5);
+  const samples = Array.from({ length: 20 }, () => ({ x: Array.from({ length: n }, () => Math.round((rand() * 4 - 2) * 100) / 100), y: rand() < 0.5 ? 0 : 1 }));
+  const w = Array.from({ length: n }, (_, j) => `w${j + 1}`);
+  const z = (s: { x: number[] }) => s.x.map((v, j) => `${v}*${w[j]}`).join(' + ');
+  const loss = samples.map((s) => (s.y ? `-log(sigmoid(${z(s)}))` : `-log(1 - sigmoid(${z(s)}))`)).join(' + ');
+  const at = Array.from({ length: n }, () => Math.round((rand() - 0.5) * 100) / 100);
+  const a = analyze(`F(${w.join(', ')}) = ${loss}\nhessian(F) at [${at.join(', ')}]`);
+  assert.deepEqual(a.diagnostics.map((d) => d.message), []);
+  const H = resultOn(a, 2)!.kind === 'value' ? (resultOn(a, 2) as { value: number[][] }).value : [];
+  const sigma = (t: number) => 1 / (1 + Math.exp(-t));
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    const expected = samples.reduce((t, s) => { const p = sigma(s.x.reduce((u, v, k) => u + v * at[k]!, 0)); return t + p * (1 - p) * s.x[i]! * s.x[j]!; }, 0);
+    assert.ok(Math.abs(H[i]![j]! - expected) <= 1e-10 * Math.max(1, Math.abs(expected)), `H[${i}][${j}] = ${H[i]![j]}, closed form ${expected}`);
+  }
 });

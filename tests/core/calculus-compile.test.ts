@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseExpr } from '../../server/src/core/semantics/lower';
 import { mul, num, pow, sym, vec } from '../../server/src/core/calculus/expr';
 import {
-  compile, compileVector, compileGradient, compileJacobian, compileHessian, derivativesAtPoint, gradient, hessian, jacobian,
+  compile, compileVector, compileGradient, compileJacobian, compileHessian, derivativesAtPoint, hessianAtPoint, gradient, hessian, jacobian,
   checkEquivalent, toCalc, seeded, randomExpr,
 } from '../../server/src/core/calculus/index';
 
@@ -88,6 +88,22 @@ test('the forward-over-reverse Hessian equals the symbolic Hessian at random poi
       assert.ok(close(x, y, 1e-7), `H[${r}][${c}] of ${toCalc(e)} at ${p}: AD ${x}, symbolic ${y}`);
     }
   }
+});
+
+test('the Hessian at one point equals the symbolic Hessian, and is undefined where anything is not finite', () => {
+  const rand = seeded(73);
+  let compared = 0;
+  for (let i = 0; i < 200; i++) {
+    const e = randomExpr(rand, VARS, 2 + (i % 2));
+    const p = VARS.map(() => 0.05 + 2 * rand());
+    const ours = hessianAtPoint(e, VARS, p);
+    const symbolic = compileVector(hessian(e, VARS), VARS)(p) as number[][];
+    if (!ours) { assert.ok(!symbolic.flat().every(Number.isFinite) || !Number.isFinite(compile(e, VARS)(p)), `${toCalc(e)} refused at ${p}`); continue; }
+    ours.forEach((row, r) => row.forEach((h, c) => { compared++; assert.ok(close(h, symbolic[r]![c]!, 1e-7), `H[${r}][${c}] of ${toCalc(e)}`); }));
+  }
+  assert.ok(compared > 1000, `${compared} entries compared`);
+  assert.equal(hessianAtPoint(parseExpr('sqrt(x)*y'), ['x', 'y'], [0, 1]), undefined);
+  assert.equal(hessianAtPoint(parseExpr('[x, y]'), ['x', 'y'], [0, 1]), undefined);
 });
 
 test('the Jacobian at a point matches the symbolic Jacobian', () => {

@@ -8,7 +8,7 @@
  */
 import { type Expr, ExprTooLarge, freeSymbols, num, substitute } from './calculus/expr';
 import { simplify } from './calculus/simplify';
-import { derivativesAtPoint } from './calculus/compile';
+import { derivativesAtPoint, hessianAtPoint } from './calculus/compile';
 import type { ExpectResult, Point, StatementResult, TaylorResult, ValueResult, CheckResult } from './results';
 import { loadData, type DataSet, type FileHost } from './semantics/data';
 import { evaluate, fmt, isFiniteValue, type Value } from './semantics/evaluate';
@@ -400,17 +400,21 @@ function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | u
  */
 function derivativesAt(ctx: StatementContext, e: Expression, at: PointSpec): ValueResult | undefined {
   if (e.kind !== 'call' || e.primes !== 0 || e.args.length !== 1 || e.args[0]!.kind !== 'ident') return undefined;
-  if ((e.callee.name !== 'grad' && e.callee.name !== 'jacobian') || ctx.symbols.globals.has(e.callee.name)) return undefined;
+  if (!['grad', 'jacobian', 'hessian'].includes(e.callee.name) || ctx.symbols.globals.has(e.callee.name)) return undefined;
   const f = ctx.lowering.functionBody(e.args[0]!.name);
   if (!f) return undefined;
   // A scalar's gradient, or a vector's Jacobian, by automatic differentiation: the same numbers
   // without building the derivatives. Lowering them could not fail (the other cases are left to
   // it), so the point's problems come first here as on the usual path.
-  if ((e.callee.name === 'grad') === (f.body.kind !== 'vec')) {
+  if ((e.callee.name === 'jacobian') === (f.body.kind === 'vec')) {
     const point = pointFor(ctx, at, f.params);
-    const value = derivativesAtPoint(f.body, f.params, f.params.map((p) => point[p]!));
+    const x = f.params.map((p) => point[p]!);
+    // a Hessian by forward-over-reverse on the tape: its symbolic form grows as n² derivatives of
+    // the body, past the node budget for a loss of a dozen parameters that minimize handles at once
+    const value = e.callee.name === 'hessian' ? hessianAtPoint(f.body, f.params, x) : derivativesAtPoint(f.body, f.params, x);
     if (value) return { kind: 'value', value, variables: f.params };
   }
+  if (e.callee.name === 'hessian') return undefined;
   // the target before the point, as the usual path does, so that the same problem is reported first
   const expr = ctx.lowering.lowerForValue(e);
   const point = pointFor(ctx, at, f.params);

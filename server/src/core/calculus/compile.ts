@@ -426,6 +426,19 @@ export function derivativesAtPoint(e: Expr, vars: readonly string[], x: ArrayLik
   return e.kind === 'vec' ? rows : rows[0];
 }
 
+/**
+ * The Hessian of a scalar expression at one point (forward-over-reverse, `compileHessian`);
+ * undefined for a vector, or where the value or any entry is not a finite number, so that the
+ * caller can work it out symbolically and say what is wrong.
+ *
+ * @example hessianAtPoint(parseExpr('x^2*y'), ['x', 'y'], [3, 2]) // [[4, 6], [6, 0]]
+ */
+export function hessianAtPoint(e: Expr, vars: readonly string[], x: ArrayLike<number>): number[][] | undefined {
+  if (e.kind === 'vec' || !Number.isFinite(compile(e, vars)(x))) return undefined;
+  const H = compileHessian(e, vars)(x);
+  return H.every((row) => row.every(Number.isFinite)) ? H : undefined;
+}
+
 /** Up to this many variables, `derivativesAtPoint` sweeps forward, once per variable. */
 const FORWARD_MODE_VARIABLES = 4;
 

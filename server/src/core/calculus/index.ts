@@ -11,7 +11,7 @@ export { derivative, nthDerivative, partial } from './diff';
 export { gradient, jacobian, hessian, classifyCriticalPoint, EIGENVALUE_TOLERANCE, type CriticalPointKind } from './matrices';
 export { taylor, type TaylorResult } from './taylor';
 export {
-  compile, compileVector, compileGradient, compileJacobian, compileHessian, derivativesAtPoint, type Value,
+  compile, compileVector, compileGradient, compileJacobian, compileHessian, derivativesAtPoint, hessianAtPoint, type Value,
 } from './compile';
 export { checkEquivalent, type EquivalenceOptions, type EquivalenceResult } from './equivalence';
 export { seeded, randomExpr, CALCULUS_FUNCTIONS } from './random';
