@@ -33,7 +33,7 @@ export function taylorStatement(ctx: StatementContext, s: TaylorStatement): Tayl
   const { expanded, shifted, singularOrder } = taylor(expr, vars, vars.map((v) => at[v]!), order);
   if (singularOrder !== undefined) {
     const where = vars.map((v) => `${v} = ${at[v]}`).join(', ');
-    const what = singularOrder === 0 ? 'is not defined' : `has no finite derivative of order ${singularOrder}`;
+    const what = singularOrder === 0 ? 'is not defined' : `has no derivative of order ${singularOrder} (it is infinite, or the function has a corner or a jump)`;
     const fix = singularOrder === 0 ? 'expand about a point where it is defined' : `expand about another point, or use order ${singularOrder - 1}`;
     throw new LowerError(Codes.EvaluationError, s.at, `The function ${what} at ${where}, so it has no Taylor polynomial of order ${order} there: ${fix}.`);
   }

@@ -187,6 +187,10 @@ const PERIODIC = new Set(['sin', 'cos', 'tan']);
 
 /** t_j = φ^(j)(u₀)/j! for j = 0..k. */
 function outerSeries(fn: string, u0: Coef, k: number): Coef[] {
+  // |t| has a corner and sign(t) a jump at 0: no derivative there, whatever sign(0) = 0 would give
+  if ((fn === 'abs' || fn === 'sign') && value(u0) === 0) {
+    return Array.from({ length: k + 1 }, (_, j) => (j === 0 ? ZERO : floatCoef(NaN)));
+  }
   const ds = derivativesOf(fn, k);
   if (isFloat(u0)) {
     // a float point makes every value a float: evaluate the compiled derivatives
