@@ -175,6 +175,22 @@ test('expect passes on equal expressions and names a counterexample otherwise', 
   assert.equal(bad.text.slice(d.offset, d.offset + d.length), '2*x', 'the error is on the right-hand side');
 });
 
+test('a failed expect on a vector or matrix names the component, and which derivative it is, with the point in parameter order', () => {
+  const message = (text: string) => analyze(text).diagnostics.map((d) => d.message).join('\n');
+  // ∂L/∂b is wrong (the answer's second component has the sign of σ flipped)
+  const grad = message('L(w, b) = -log(sigmoid(2*w + b))\nexpect grad(L) == [-2*sigmoid(-(2*w + b)), -sigmoid(2*w + b)]');
+  assert.match(grad, /✗ not equal: at w = [^,]+, b = [^ ]+ component 2 \(∂\/∂b\) of the left side/);
+  const hess = message('M(w, b) = w^2*b\nexpect hessian(M) == [[2*b, 2*w], [2*w, 1]]');
+  assert.match(hess, /at w = [^,]+, b = [^ ]+ entry \(2, 2\) \(∂²\/∂b²\) of the left side is 0 but the right side is 1/);
+  // two components wrong at once: both are named
+  assert.match(message('expect [x, y, x*y] == [x, 2*y, x*y + 1]'), /component 2 of the left side .*\(2 components differ there: component 2, component 3\)/);
+  // shapes, and sides never both defined, say so
+  assert.match(message('M(w, b) = w^2*b\nexpect grad(M) == [1, 2, 3]'), /different shapes: a 2-vector and a 3-vector/);
+  assert.match(message('expect sqrt(-1 - x^2) + x == x'), /no test point was found where both sides are defined/);
+  // a correct answer whose domain lies beyond the first boxes (x > 4) passes
+  assert.deepEqual(message('expect diff(sqrt(x - 4), x) == sqrt(x - 4)/(2*x - 8)'), '');
+});
+
 test('check grad compares with finite differences and fails at a kink', () => {
   const ok = analyze('f(x, y) = x^2*y + sin(x*y)\ncheck grad f at [1, 2]');
   assert.deepEqual(codes(ok), []);

@@ -119,8 +119,10 @@ test('equivalence is decided symbolically where simplification reaches zero', ()
 });
 
 test('equivalence falls back to random points: sin² + cos² is 1, and a wrong derivative gets a counterexample', () => {
-  assert.deepEqual(checkEquivalent(parseExpr('sin(x)^2 + cos(x)^2'), parseExpr('1')), { equal: true, method: 'numeric' });
-  assert.deepEqual(checkEquivalent(parseExpr('log(x*y)'), parseExpr('log(x) + log(y)')), { equal: true, method: 'numeric' });
+  assert.deepEqual(checkEquivalent(parseExpr('sin(x)^2 + cos(x)^2'), parseExpr('1')), { equal: true, method: 'numeric', points: { both: 64, either: 64 } });
+  // equal where both are defined (x, y > 0), which is a good share of where either is
+  const logs = checkEquivalent(parseExpr('log(x*y)'), parseExpr('log(x) + log(y)'));
+  assert.ok(logs.equal && logs.method === 'numeric' && logs.points!.both === 64, JSON.stringify(logs));
   const r = checkEquivalent(parseExpr('2*x*y + a*y*cos(x*y)'), parseExpr('2*x*y + a*cos(x*y)'));
   assert.equal(r.equal, false);
   assert.equal(r.method, 'numeric');
@@ -129,6 +131,31 @@ test('equivalence falls back to random points: sin² + cos² is 1, and a wrong d
   assert.ok(close(f([point.x!, point.y!, point.a!]), left, 1e-15));
   assert.notEqual(left, right);
   assert.deepEqual(checkEquivalent(parseExpr('[x, y]'), parseExpr('[x, y, 0]')).equal, false);
+});
+
+test('equivalence: a wrong side cannot hide behind a domain of its own, and a domain far from 0 is still found', () => {
+  // right only for x > 2.9, where log is defined, and wrong everywhere else: its terms that only
+  // restrict where it is defined (0·log, a quotient u/u) are simplified away before comparing
+  for (const hide of ['0*log(x - 2.9)', '0*sqrt(x - 2.9)']) {
+    const hidden = checkEquivalent(parseExpr('2*x'), parseExpr(`2*x + ${hide} + 100*(abs(x - 2.9) - (x - 2.9))`));
+    assert.equal(hidden.equal, false, hide);
+    assert.ok(hidden.counterexample!.point.x! < 2.9);
+  }
+  assert.equal(checkEquivalent(parseExpr('2*x'), parseExpr('2*x*sqrt(x - 2.9)/sqrt(x - 2.9) + 100*(abs(x - 2.9) - (x - 2.9))')).equal, false);
+  // an identity true where its sides are defined still is: asin(x) + acos(x) is π/2 on [-1, 1]
+  assert.equal(checkEquivalent(parseExpr('asin(x) + acos(x)'), parseExpr('pi/2')).equal, true);
+  // defined only for x > 4: the boxes widen until there are points to compare
+  const far = checkEquivalent(parseExpr('1/(2*sqrt(x - 4))'), parseExpr('sqrt(x - 4)/(2*x - 8)'));
+  assert.ok(far.equal && far.points!.both >= 8, JSON.stringify(far));
+  // and a wrong answer that differs only beyond 3.5 is caught there
+  assert.equal(checkEquivalent(parseExpr('3*x^2'), parseExpr('3*x^2 + (abs(x - 3.5) - (3.5 - x))')).equal, false);
+  // nowhere both defined: not equal, and said
+  assert.equal(checkEquivalent(parseExpr('sqrt(-1 - x^2) + x'), parseExpr('x')).reason, 'no-point');
+  // shapes
+  assert.equal(checkEquivalent(parseExpr('[x, y]'), parseExpr('[x, y, 0]')).reason, 'shape');
+  // the components that differ at the counterexample, all of them
+  const parts = checkEquivalent(parseExpr('[x, y, x*y]'), parseExpr('[x, 2*y, x*y + 1]')).counterexample!;
+  assert.deepEqual([parts.component, parts.components], [1, [1, 2]]);
 });
 
 test('the gradient of u^0 is 0 even where u is 0', () => {

@@ -2,12 +2,13 @@
  * `expect A == B [within TOL]`: how an assignment tells a student whether an answer is right.
  */
 import { checkEquivalent } from '../calculus/equivalence';
+import { shapeOf as shapeOfExpr } from '../calculus/expr';
 import type { StatementContext } from '../analysis';
 import { evaluateReporting, numberOf } from '../analysis';
 import type { ExpectResult } from '../results';
 import { fmt, type Value } from '../semantics/evaluate';
 import { describeShape, freeVariables, LowerError, NO_NAMES } from '../semantics/lower';
-import type { ExpectStatement } from '../syntax/ast';
+import { type Expression, type ExpectStatement, forEachExpression } from '../syntax/ast';
 import { Codes } from '../syntax/diagnostics';
 
 /** Without `within`, numbers must agree to this relative tolerance. */
@@ -47,15 +48,27 @@ export function expectStatement(ctx: StatementContext, s: ExpectStatement): Expe
   } else {
     const eq = checkEquivalent(left, right, within !== undefined ? { tol: within } : {});
     const ce = eq.counterexample;
-    const where = ce ? Object.entries(ce.point).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ') : '';
+    // the point's variables in the order the line names them (dL(w, b): w, then b), not alphabetically
+    const derivative = derivativeOf(ctx, s.left) ?? derivativeOf(ctx, s.right);
+    const named: string[] = [...(derivative?.params ?? [])];
+    forEachExpression(s, (e) => { if (e.kind === 'ident' && !named.includes(e.name)) named.push(e.name); });
+    const rank = (v: string): number => (named.includes(v) ? named.indexOf(v) : named.length);
+    const where = ce ? Object.entries(ce.point).sort(([p], [q]) => rank(p) - rank(q)).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ') : '';
+    const shape = shapeOfExpr(left);
+    const part = ce?.component !== undefined ? componentName(ce.component, shape, derivative) : '';
+    const others = (ce?.components?.length ?? 0) > 1 ? ` (${ce!.components!.length} components differ there: ${ce!.components!.map((k) => componentName(k, shape, undefined)).join(', ')})` : '';
     result = {
       kind: 'expect', passed: eq.equal, method: eq.method,
       ...(ce ? { counterexample: ce } : {}),
       message: eq.equal
-        ? `✓ equal (${eq.method === 'symbolic' ? 'the difference simplifies to 0' : 'they agree at every test point'})`
+        ? `✓ equal (${eq.method === 'symbolic' ? 'the difference simplifies to 0' : `they agree at every test point, ${eq.points!.both} points where both sides are defined`})`
         : ce
-          ? `✗ not equal: at ${where} the left side is ${fmt(ce.left)} but the right side is ${fmt(ce.right)}.`
-          : `✗ not equal.`,
+          ? `✗ not equal: at ${where} ${part ? `${part} of ` : ''}the left side is ${fmt(ce.left)} but the right side is ${fmt(ce.right)}${others}.`
+          : eq.reason === 'shape'
+            ? `✗ the sides have different shapes: ${describeShape(shapeOfExpr(left))} and ${describeShape(shapeOfExpr(right))}.`
+            : eq.reason === 'domain'
+              ? `✗ not equal: the sides are defined at different points (at ${eq.points!.either} test points one of them is defined, and both only at ${eq.points!.both}), so they are not the same function.`
+              : `✗ not equal: no test point was found where both sides are defined (values from -300 to 300 were tried), so they cannot be compared.`,
     };
   }
   if (!result.passed) {
@@ -63,6 +76,26 @@ export function expectStatement(ctx: StatementContext, s: ExpectStatement): Expe
     ctx.diagnostics.push({ code: Codes.ExpectFailed, severity: 'error', offset: at.start, length: at.end - at.start, message: result.message });
   }
   return result;
+}
+
+/**
+ * The name of component k (row-major) of a value of this shape: "component 2", "entry (2, 1)", and,
+ * for a derivative of a named function, which derivative it is: "component 2 (∂/∂b)".
+ */
+function componentName(k: number, shape: readonly number[], derivative: { op: string; params: readonly string[] } | undefined): string {
+  if (shape.length === 2) {
+    const [r, c] = [Math.floor(k / shape[1]!), k % shape[1]!];
+    const d = derivative?.op === 'hessian' ? ` (∂²/${r === c ? `∂${derivative.params[r]}²` : `∂${derivative.params[r]}∂${derivative.params[c]}`})` : derivative?.op === 'jacobian' ? ` (∂/∂${derivative.params[c]} of component ${r + 1})` : '';
+    return `entry (${r + 1}, ${c + 1})${d}`;
+  }
+  return `component ${k + 1}${derivative?.op === 'grad' && derivative.params[k] ? ` (∂/∂${derivative.params[k]})` : ''}`;
+}
+
+/** `grad(f)`, `jacobian(u)`, `hessian(f)` of a named function: the operator and the function's parameters. */
+function derivativeOf(ctx: StatementContext, e: Expression): { op: string; params: readonly string[] } | undefined {
+  if (e.kind !== 'call' || !['grad', 'jacobian', 'hessian'].includes(e.callee.name) || e.args[0]?.kind !== 'ident') return undefined;
+  const f = ctx.lowering.functionBody(e.args[0].name);
+  return f ? { op: e.callee.name, params: f.params } : undefined;
 }
 
 function close(a: number, b: number, within: number | undefined): boolean {
