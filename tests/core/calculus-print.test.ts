@@ -116,3 +116,21 @@ test('printed Python/NumPy evaluates to the same numbers, in one Python process 
     assert.ok(same(ours, theirs), `${toPython(e)} at ${points[i]}: NumPy ${theirs}, ours ${ours}`);
   });
 });
+
+test('names that Python or JavaScript cannot read are renamed in the copies, and the copies still run', () => {
+  // lambda, the usual name of a regularisation weight, is a Python keyword; x₁ is a .calc name but not a
+  // Python or JavaScript one; new and this are JavaScript's; np and Math would hide the maths modules
+  const e = parseExpr('lambda*w^2 + x₁*new + this - np*Math + σ');
+  // the names in the code, once the maths modules' own (np.sin, Math.PI) are taken out
+  const names = (code: string) => code.replace(/\b(np|Math)\.\w+/g, '').match(/[\p{L}_][\p{L}\p{N}_]*/gu)!.sort();
+  assert.deepEqual(names(toPython(e)), ['lambda_', 'w', 'x_1', 'new', 'this', 'np_', 'Math', 'σ'].sort());
+  assert.deepEqual(names(toJavaScript(e)), ['lambda', 'w', 'x_1', 'new_', 'this_', 'np', 'Math_', 'σ'].sort());
+  const values = [0.5, 2, 3, -1, 0.25, 4, 5, 7];
+  const expected = compile(e, ['lambda', 'w', 'x₁', 'new', 'this', 'np', 'Math', 'σ'])(values);
+  // JavaScript: a function with the renamed parameters (new Function only here, in a test, on text we printed)
+  const js = new Function('lambda', 'w', 'x_1', 'new_', 'this_', 'np', 'Math_', 'σ', `return ${toJavaScript(e)};`) as (...a: number[]) => number;
+  assert.ok(same(js(...values), expected));
+  const py = spawnSync(findNumpy(), ['-c', `import numpy as np\nlambda_, w, x_1, new, this, np_, Math, σ = ${values.join(', ')}\nprint(repr(float(${toPython(e)})))`], { encoding: 'utf8' });
+  assert.equal(py.status, 0, py.stderr);
+  assert.ok(same(Number(py.stdout), expected), py.stdout);
+});

@@ -17,12 +17,38 @@ interface Dialect {
   readonly vec: (items: string[]) => string;
   /** JavaScript forbids a unary minus directly before `**`. */
   readonly parenNegPow: boolean;
+  /** A name as the language allows it (a keyword or a subscript digit is not). */
+  readonly name: (n: string) => string;
 }
+
+/**
+ * A .calc name that Python or JavaScript can read: subscript digits (x₁, which those languages do not
+ * allow in names) become _1, and a word the language reserves (lambda, new) or uses for its maths
+ * module (np, Math) gets a trailing underscore. Greek letters are names in both.
+ */
+function hostName(reserved: ReadonlySet<string>): (n: string) => string {
+  return (n) => {
+    const plain = n.replace(/[₀-₉]/g, (d) => `_${d.charCodeAt(0) - 0x2080}`);
+    return reserved.has(plain) ? `${plain}_` : plain;
+  };
+}
+
+const PYTHON_RESERVED = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else',
+  'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise',
+  'return', 'try', 'while', 'with', 'yield', 'np',
+]);
+const JAVASCRIPT_RESERVED = new Set([
+  'await', 'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export',
+  'extends', 'false', 'finally', 'for', 'function', 'if', 'implements', 'import', 'in', 'instanceof', 'interface', 'let', 'new',
+  'null', 'package', 'private', 'protected', 'public', 'return', 'static', 'super', 'switch', 'this', 'throw', 'true', 'try',
+  'typeof', 'var', 'void', 'while', 'with', 'yield', 'arguments', 'eval', 'undefined', 'NaN', 'Infinity', 'Math',
+]);
 
 function format(p: P, d: Dialect): string {
   switch (p.t) {
     case 'num': return d.number(p.v);
-    case 'sym': return d.consts[p.name] ?? p.name;
+    case 'sym': return d.consts[p.name] ?? d.name(p.name);
     // JavaScript rejects -a ** b, and -x ** 2/y starts the same way: parenthesise any compound operand
     case 'neg': return `-${d.parenNegPow && precOf(p.a) < PREC.atom ? `(${format(p.a, d)})` : at(p.a, PREC.mul, d)}`;
     case 'add': {
@@ -57,7 +83,7 @@ function nonFinite(v: number, nan: string, inf: string): string | undefined {
 }
 
 const CALC: Dialect = {
-  pow: '^', fns: {}, consts: {}, expandSigmoid: false, parenNegPow: false,
+  pow: '^', fns: {}, consts: {}, expandSigmoid: false, parenNegPow: false, name: (n) => n,
   number: (v) => nonFinite(v, '(0/0)', '(1/0)') ?? plainNumber(v),
   vec: (items) => `[${items.join(', ')}]`,
 };
@@ -68,7 +94,7 @@ const NUMPY_FNS: Record<string, string> = {
   log10: 'np.log10', sqrt: 'np.sqrt', abs: 'np.abs', sign: 'np.sign',
 };
 const PYTHON: Dialect = {
-  pow: '**', fns: NUMPY_FNS, consts: { pi: 'np.pi', e: 'np.e' }, expandSigmoid: true, parenNegPow: false,
+  pow: '**', fns: NUMPY_FNS, consts: { pi: 'np.pi', e: 'np.e' }, expandSigmoid: true, parenNegPow: false, name: hostName(PYTHON_RESERVED),
   number: (v) => nonFinite(v, 'np.nan', 'np.inf') ?? String(v),
   vec: (items) => `np.array([${items.join(', ')}])`,
 };
@@ -79,7 +105,7 @@ const MATH_FNS: Record<string, string> = {
   log10: 'Math.log10', sqrt: 'Math.sqrt', abs: 'Math.abs', sign: 'Math.sign',
 };
 const JAVASCRIPT: Dialect = {
-  pow: ' ** ', fns: MATH_FNS, consts: { pi: 'Math.PI', e: 'Math.E' }, expandSigmoid: true, parenNegPow: true,
+  pow: ' ** ', fns: MATH_FNS, consts: { pi: 'Math.PI', e: 'Math.E' }, expandSigmoid: true, parenNegPow: true, name: hostName(JAVASCRIPT_RESERVED),
   number: (v) => nonFinite(v, 'NaN', 'Infinity') ?? String(v),
   vec: (items) => `[${items.join(', ')}]`,
 };
