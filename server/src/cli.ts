@@ -136,7 +136,8 @@ function describe(r: StatementResult, said: ReadonlySet<string>): string {
     }
     case 'lagrange':
       // one line per solution of the Lagrange conditions: where, f, λ, and what the bordered Hessian says it is
-      return [r.message, ...r.candidates.map((c) => `(${Object.entries(c.point).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ')}): f = ${fmt(c.value)}, λ = ${c.lambda.map(fmt).join(', ')}, ${c.kind === 'minimum' || c.kind === 'maximum' ? `local ${c.kind}` : c.kind}${c.best ? ` (the ${c.best})` : ''}`)].join('\n');
+      return [r.message, ...r.candidates.map((c) => `(${Object.entries(c.point).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ')}): f = ${fmt(c.value)}, λ = ${c.lambda.map(fmt).join(', ')}, ${c.kind === 'minimum' || c.kind === 'maximum' ? `local ${c.kind}` : c.kind}${c.best ? ` (the ${c.best})` : ''}`),
+        ...r.notes.filter((n) => ![...said].some((m) => m.includes(n)) && !/^These are the stationary points found/.test(n))].join('\n');
     case 'root': case 'minimize': case 'maximize':
       // (a run that found nothing has its message in the summary already)
       return [summarize(r), r.message, ...r.notes].filter((x, i, all) => !said.has(x) && !(i > 0 && all[0]!.endsWith(x))).join('\n');

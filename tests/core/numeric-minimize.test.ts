@@ -311,3 +311,25 @@ test('a zero gradient is called a minimum only when f does not fall nearby (x³ 
   const [cap, r1] = at0('-x^4', 1);
   assert.equal(checkOptimum(cap, r1, 'maximize').notOptimal, undefined);
 });
+
+test('Lagrange: where the constraint gradient vanishes the multiplier rule finds nothing, and the note names that point', () => {
+  const xy = (text: string) => objectiveFromExpr(parseExpr(text), ['x', 'y']);
+  // min x on y² = x³ is at the cusp (0, 0), where ∇g = 0; (x − 1)² + y² = 0 is the single point (1, 0)
+  // (an infeasible "minimum" at (−0.0042, 2.7e−31) with λ ≈ −19000 was reported for the first)
+  for (const [f, g, point] of [['x', 'y^2 - x^3', /\(0, 0\)/], ['x^2 + y^2', '(x - 1)^2 + y^2', /\(1, 0\)/]] as const) {
+    const r = lagrange(xy(f), [xy(g)]);
+    assert.deepEqual(r.candidates, [], `${f} on ${g}`);
+    assert.match(r.notes.join(' '), point);
+    assert.match(r.notes.join(' '), /gradient vanishes/);
+  }
+  // no real points, or no extremum on a line: said so, not "try another form"
+  assert.match(lagrange(xy('x + y'), [xy('x - y - 1')]).notes.join(' '), /no real points .* or f no extremum/);
+  // x + y on xy = 1: a local maximum −2 below a local minimum 2; f is unbounded both ways there
+  const hyperbola = lagrange(xy('x + y'), [xy('x*y - 1')]);
+  assert.match(hyperbola.notes.join(' '), /maximum found is below the minimum found, so both are only local/);
+  // x²y on the unit circle: the candidates at (0, ±1) have x = 0 and λ = 0 exactly, not 1e-27
+  const circle = lagrange(xy('x^2*y'), [xy('x^2 + y^2 - 1')]);
+  const poles = circle.candidates.filter((c) => Math.abs(c.x[1]!) > 0.99);
+  assert.equal(poles.length, 2);
+  for (const c of poles) { assert.equal(c.x[0], 0); assert.deepEqual(c.lambda, [0]); assert.equal(c.f, 0); }
+});

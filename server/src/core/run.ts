@@ -184,7 +184,7 @@ function runLagrange(ctx: StatementContext, stmt: OptimizeStatement, run: RunCon
     ? `constrained ${stmt.sense === 'minimize' ? 'minimum' : 'maximum'} ${fmt(answer.value)} at (${Object.values(answer.point).map(fmt).join(', ')}) among ${candidates.length} candidate${candidates.length === 1 ? '' : 's'}`
     : candidates.length ? `${candidates.length} candidates, none a constrained ${stmt.sense === 'minimize' ? 'minimum' : 'maximum'}` : 'no point satisfies the Lagrange conditions from the starting points tried';
   if (!candidates.length) {
-    ctx.diagnostics.push({ code: Codes.NotConverged, severity: 'warning', offset: stmt.keyword.start, length: stmt.keyword.end - stmt.keyword.start, message: `No solution of the Lagrange conditions was found: ${r.notes.join(' ') || 'try another form of the constraint.'}` });
+    ctx.diagnostics.push({ code: Codes.NotConverged, severity: 'warning', offset: stmt.keyword.start, length: stmt.keyword.end - stmt.keyword.start, message: `No solution of the Lagrange conditions was found. ${r.notes.join(' ')}` });
   }
   return { kind: 'lagrange', sense: stmt.sense, variables: vars, candidates, ...(answer ? { answer } : {}), message, notes: r.notes };
 }

@@ -113,7 +113,7 @@ export function lagrange(f: Objective, constraints: Objective[], options: Lagran
   const per = options.startsPerScale ?? 24;
   const points = halton(per, n);
   const found: LagrangeCandidate[] = [];
-  let starts = 0;
+  let starts = 0, infeasible = 0;
   outer: for (const s of scales) {
     for (const p of points) {
       if (options.shouldStop?.()) { notes.push('Stopped early on request; the candidates found so far are listed.'); break outer; }
@@ -127,8 +127,11 @@ export function lagrange(f: Objective, constraints: Objective[], options: Lagran
       const z = Float64Array.from(res.x);
       const x = z.subarray(0, n);
       const scaleX = 1 + enorm(x);
+      // on the constraint, not only near it: Newton's residual mixes ∇L with g, and where ∇g vanishes
+      // (y² = x³ at the origin) it can be small with g off by 1e-7 and λ in the thousands
+      if (!feasible(constraints, x)) { infeasible++; continue; }
       if (found.some((c) => dist(c.x, x) <= 1e-6 * scaleX)) continue;
-      found.push(classify(f, constraints, hf, hg, x, z.subarray(n)));
+      found.push(snapped(classify(f, constraints, hf, hg, x, z.subarray(n)), f));
     }
     options.onProgress?.(starts, found.length);
   }
@@ -144,6 +147,17 @@ export function lagrange(f: Objective, constraints: Objective[], options: Lagran
     ? `No point satisfying the constraints with ∇f parallel to the constraint gradients was found from ${starts} starting points.`
     : `${found.length} constrained stationary point${found.length === 1 ? '' : 's'} found from ${starts} starting points; ${describe(max, 'constrained maximum')}, ${describe(min, 'constrained minimum')}.`;
   if (found.length > 0) notes.push('These are the stationary points found from the sampled starts; a constraint set that is unbounded may have larger or smaller values elsewhere.');
+  if (max >= 0 && min >= 0 && found[max]!.f < found[min]!.f) {
+    notes.push(`The maximum found is below the minimum found, so both are only local: f is unbounded on this constraint set, which has no global maximum or minimum.`);
+  }
+  if (found.length === 0) {
+    const singular = k === 1 ? singularPoint(constraints[0]!, points, scales) : undefined;
+    notes.push(singular
+      ? `The constraint's gradient vanishes at (${Array.from(singular, fmt).join(', ')}), a point of the constraint where f = ${fmt(f.f(singular))}: the multiplier rule cannot see such points (∇f = λ∇g has no solution there), so an extremum may lie there. Compare f at that point with f elsewhere on the constraint.`
+      : infeasible > 0
+        ? `Newton came close to the constraint ${infeasible} time${infeasible === 1 ? '' : 's'} without meeting it, with the multipliers growing: an extremum may lie where the constraint's gradient vanishes, which the multiplier rule cannot find.`
+        : 'The constraint may have no real points (x^2 + y^2 = -1), or f no extremum on it (a linear f on a line): check both.');
+  }
   return { candidates: found, max, min, starts, notes, message };
 }
 
@@ -167,6 +181,53 @@ function initialMultipliers(f: Objective, constraints: Objective[], x0: Float64A
   const b = G.map((gi) => { let s = 0; for (let l = 0; l < n; l++) s += gi[l]! * gf[l]!; return s; });
   const lam = luSolve(A, b);
   return lam && lam.every(Number.isFinite) ? lam : new Float64Array(k);
+}
+
+/**
+ * A point where g = 0 and ∇g = 0 (a cusp or an isolated point of the constraint: y² = x³ and
+ * (x − 1)² + y² = 0), found by least squares on (g, ∇g) from the same starts; undefined if none.
+ */
+function singularPoint(g: Objective, starts: number[][], scales: number[]): Float64Array | undefined {
+  const n = g.n, grad = new Float64Array(n);
+  const system = {
+    m: n + 1, n,
+    values(x: Float64Array, out: Float64Array) { out[0] = g.grad(x, grad); for (let i = 0; i < n; i++) out[i + 1] = grad[i]!; },
+    jacobian(x: Float64Array, J: Float64Array[]) {
+      g.grad(x, grad);
+      const H = g.hess ? g.hess(x) : differenceHessian(g, x);
+      for (let i = 0; i < n; i++) { J[0]![i] = grad[i]!; for (let j = 0; j < n; j++) J[i + 1]![j] = H[i]![j]!; }
+    },
+  };
+  for (const s of scales.slice(0, 1)) {
+    for (const p of starts.slice(0, 8)) {
+      const res = newtonSystem(system, Float64Array.from(p, (v) => s * v), { maxIter: 60 });
+      if (!res.converged) continue;
+      const x = Float64Array.from(res.x);
+      g.grad(x, grad);
+      if (feasible([g], x) && enorm(grad) <= 1e-6 * (1 + enorm(x))) return x;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A candidate with the coordinates and multipliers that are rounding (below 1e-12 of their vector's
+ * size: x = -1.3e-27 for 0) set to 0, and f at the point so cleaned.
+ */
+function snapped(c: LagrangeCandidate, f: Objective): LagrangeCandidate {
+  const clean = (v: number[]): number[] => { const size = Math.max(1, ...v.map(Math.abs)); return v.map((e) => (Math.abs(e) <= 1e-12 * size ? 0 : e)); };
+  const x = clean(c.x);
+  const fx = f.f(Float64Array.from(x));
+  return { ...c, x, lambda: clean(c.lambda), f: Number.isFinite(fx) ? fx + 0 : c.f }; // (+ 0: no −0)
+}
+
+/** Every gᵢ(x) is 0 to rounding: |gᵢ| ≤ 1e-9·max(1, ‖∇gᵢ‖·(1 + ‖x‖)). */
+function feasible(constraints: Objective[], x: Float64Array): boolean {
+  const g = new Float64Array(x.length);
+  return constraints.every((c) => {
+    const v = c.grad(x, g);
+    return Math.abs(v) <= 1e-9 * Math.max(1, enorm(g) * (1 + enorm(x)));
+  });
 }
 
 function classify(f: Objective, constraints: Objective[], hf: (x: Float64Array) => ArrayLike<number>[],
