@@ -221,7 +221,11 @@ export function main(argv: string[]): number {
       const errors = o.diagnostics.filter((d) => d.severity === 'error').length;
       const checks = [...o.results.values()].filter((r) => r.kind === 'expect' || r.kind === 'check');
       const passedChecks = checks.filter((r) => (r as { passed: boolean }).passed).length;
-      console.log(`${ok ? 'PASS' : 'FAIL'} ${f}: ${o.error ?? `${errors} error${errors === 1 ? '' : 's'}, ${passedChecks}/${checks.length} expect/check passed`}`);
+      // every expect and check line counts, also one that could not be worked out (its line, or a
+      // definition it uses, has an error): it is not passed
+      const lines = o.analysis?.program.statements.filter((st) => st.kind === 'expect' || st.kind === 'check').length ?? 0;
+      const unevaluated = Math.max(0, lines - checks.length);
+      console.log(`${ok ? 'PASS' : 'FAIL'} ${f}: ${o.error ?? `${errors} error${errors === 1 ? '' : 's'}, ${passedChecks}/${lines} expect/check passed${unevaluated ? ` (${unevaluated} not worked out, for an error on ${unevaluated === 1 ? 'its' : 'their'} line or in a definition ${unevaluated === 1 ? 'it uses' : 'they use'})` : ''}`}`);
     }
     console.log(`${files.length - failed} of ${files.length} file${files.length === 1 ? '' : 's'} passed`);
     return failed ? 1 : 0;

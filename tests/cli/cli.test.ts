@@ -149,6 +149,9 @@ test('calc check: one line per file, folders searched, node_modules skipped, exi
   assert.match(lines[0]!, /0 errors, 1\/1 expect\/check passed$/);
   assert.match(lines[1]!, /0\/1 expect\/check passed$/);
   assert.match(lines[2]!, /[1-9]\d* errors?, /);
+  // an expect that cannot be worked out is counted, not lost
+  const carol = calc(['check', 'c.calc'], folder({ 'c.calc': 'f(x = x^2\nexpect f(2) == 4\nexpect 1 + 1 == 2\n' }));
+  assert.match(carol.stdout, /^FAIL c\.calc: 1 error, 1\/2 expect\/check passed \(1 not worked out, for an error on its line or in a definition it uses\)$/m);
   assert.equal(lines[4], '2 of 4 files passed');
 
   const pass = calc(['check', join('subs', 'alice.calc'), join('subs', 'late')], dir);

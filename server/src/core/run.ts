@@ -168,7 +168,7 @@ function runLagrange(ctx: StatementContext, stmt: OptimizeStatement, run: RunCon
     if (extra.length) throw new LowerError(Codes.UnknownName, c, `The constraint uses ${extra.join(', ')}, which ${extra.length === 1 ? 'is' : 'are'} not a variable of ${t.name ?? 'the objective'} (${vars.join(', ')}).`);
   });
   if (constraints.length >= vars.length) {
-    throw new LowerError(Codes.InvalidTarget, stmt, `${constraints.length} constraints in ${vars.length} variables leave nothing to optimise: use fewer constraints than variables.`);
+    throw new LowerError(Codes.InvalidTarget, stmt, `${constraints.length} constraint${constraints.length === 1 ? '' : 's'} in ${vars.length} variable${vars.length === 1 ? '' : 's'} leave${constraints.length === 1 ? 's' : ''} nothing to optimise: use fewer constraints than variables.`);
   }
   const r = lagrange(objectiveFromExpr(t.expr, vars), constraints.map((g) => objectiveFromExpr(g, vars)), run);
   const kindName = { min: 'minimum', max: 'maximum', saddle: 'saddle', degenerate: 'degenerate' } as const;
@@ -221,7 +221,7 @@ function runFit(ctx: StatementContext, stmt: FitStatement, run: RunControl): Fit
   if (inputs.includes(stmt.response.name)) throw new LowerError(Codes.InvalidTarget, stmt.model, `The model uses the response column ${stmt.response.name} itself.`);
   if (params.length === 0) throw new LowerError(Codes.InvalidTarget, stmt.model, `The model has no parameters to fit: every name in it is a column of ${data.name} or a constant.`);
   if (params.length >= data.rows) {
-    throw new LowerError(Codes.InvalidTarget, stmt.model, `${params.length} parameters (${params.join(', ')}: the names in the model that are not columns of ${data.name}) cannot be fitted to ${data.rows} observation${data.rows === 1 ? '' : 's'}: you need more data than parameters.`);
+    throw new LowerError(Codes.InvalidTarget, stmt.model, `${params.length} parameter${params.length === 1 ? '' : 's'} (${params.join(', ')}: the names in the model that are not columns of ${data.name}) cannot be fitted to ${data.rows} observation${data.rows === 1 ? '' : 's'}: you need more data than parameters.`);
   }
   // a model that reads no column is a constant: right for `fit y = c` (the mean), a typo for `m*z + c`
   if (inputs.length === 0 && params.length > 1) {

@@ -281,7 +281,7 @@ function plotOfOptimize(ctx: StatementContext, s: OptimizeStatement, r: Optimize
     title, goal: r.kind, method: r.method, variables: [...r.variables], f, path, converged: r.converged, fStar: r.value,
     latex: [defineTex(t.name, r.variables, t.expr), `${star},\\quad f(x^*) = ${texNumber(r.value)}`],
     notes: [
-      `${r.message} (${r.iterations} iterations)`, ...r.notes,
+      `${r.message} (${r.iterations} iteration${r.iterations === 1 ? '' : 's'})`, ...r.notes,
       ...(thinned ? [`The path shows ${r.path.length} of the ${r.iterations + 1} iterates, evenly spaced; the numbers are their iterations.`] : []),
     ],
   });

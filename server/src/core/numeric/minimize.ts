@@ -622,7 +622,8 @@ function trustNewton(run: Run, x0: Float64Array): MinimizeResult {
     const sub = trustSubproblem(H, g, n, delta);
     if (!sub) return run.finish(x, f, 'failed', 'The Hessian has non-finite entries.', 'trust-newton');
     if (sub.negativeCurvature && !negativeCurvatureNoted) {
-      run.notes.push(`The Hessian was indefinite at iteration ${run.iterations}; the trust-region step followed the negative curvature.`);
+      // (not "indefinite": a Hessian with no positive eigenvalue, or of one variable, has negative curvature too)
+      run.notes.push(`The Hessian had negative curvature at iteration ${run.iterations} (it was not positive definite); the trust-region step followed it downhill.`);
       negativeCurvatureNoted = true;
     }
     const p = sub.p;

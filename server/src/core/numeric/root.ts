@@ -68,7 +68,7 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
       if (tinyButMoving !== undefined && !signChangeSeen) {
         return done('maxiter', `|f| = ${fmt(Math.abs(fx))} at x = ${fmt(x)} is below the tolerance, but Newton's steps do not shrink (the last was ${fmt(tinyButMoving)}) and f never changed sign: f approaches 0 without reaching it, so it may have no real zero.`);
       }
-      return done('maxiter', `Stopped after ${maxIter} iterations without converging (|f| = ${fmt(Math.abs(fx))}).`
+      return done('maxiter', `Stopped after ${maxIter} iteration${maxIter === 1 ? '' : 's'} without converging (|f| = ${fmt(Math.abs(fx))}).`
         + (signChangeSeen ? '' : ' f never changed sign along the way; it may have no real zero near here.'));
     }
     const d = df(x);
@@ -239,7 +239,7 @@ export function newtonSystem(F: VectorFunction, x0: ArrayLike<number>, options: 
 
   for (;;) {
     if (options.shouldStop?.()) return done('stopped', 'Stopped on request (time limit or cancellation).');
-    if (iterations >= maxIter) return done('maxiter', `Stopped after ${maxIter} iterations without converging (‖F‖ = ${fmt(norm)}).`);
+    if (iterations >= maxIter) return done('maxiter', `Stopped after ${maxIter} iteration${maxIter === 1 ? '' : 's'} without converging (‖F‖ = ${fmt(norm)}).`);
     F.jacobian(x, J);
     const delta = luSolve(J, r.map((v) => -v));
     if (!delta) {
