@@ -10,11 +10,12 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { analyze, type Analysis } from './core/analysis';
 import { toCalc, toUnicode } from './core/calculus/print';
 import { jsonReport, LineMap } from './core/report';
+import { parse } from './core/syntax/parser';
 import type { StatementResult } from './core/results';
 import { runStatement, summarize } from './core/run';
 import { fmt, type Value } from './core/semantics/evaluate';
 import { isRunnable } from './core/syntax/ast';
-import type { Diagnostic } from './core/syntax/diagnostics';
+import { Codes, type Diagnostic } from './core/syntax/diagnostics';
 import { createNodeFileHost } from './node/fileHost';
 
 const USAGE = `Calc: multivariate calculus worksheets.
@@ -22,7 +23,8 @@ const USAGE = `Calc: multivariate calculus worksheets.
 Usage:
   calc run FILE [--json] [--workspace DIR]   analyse FILE and print every line's result
   calc check PATH... [--workspace DIR]       check files or folders of .calc files; exit 1 on any
-                                             error or failed expect/check
+             [--key KEY.calc]                error or failed expect/check; with --key, grade each
+                                             file by the key's expect and check lines, not its own
   calc --help | --version
 
 Data files named in csv("...") must lie inside the workspace: DIR, by default the current
@@ -47,11 +49,13 @@ interface FileOutcome {
  * outside the current folder); `ownFolder` (calc check, where each file is someone's submission)
  * makes the default the file's own folder.
  */
-export function processFile(file: string, workspace?: string, { runs = true, ownFolder = false } = {}): FileOutcome {
+export function processFile(file: string, workspace?: string, { runs = true, ownFolder = false, key = '' } = {}): FileOutcome {
   let text: string;
   try {
     // without the byte-order mark, as an editor loads the file: columns are counted without it
     text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    // an answer key's lines after the file's own, past a blank line (which ends any statement left open)
+    if (key) text = `${text}\n\n${key}`;
   } catch (e) {
     return { file, results: new Map(), diagnostics: [], error: `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -76,11 +80,50 @@ function isInside(root: string, path: string): boolean {
   return !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-/** Whether a file passes: no error diagnostic, no failed expect or check. */
+/** How a file fares in calc check. */
+interface Grade {
+  readonly ok: boolean;
+  /** Error diagnostics in the file (with a key, not its own failed expect or check lines). */
+  readonly errors: number;
+  /** The graded expect and check lines: the file's own, or with a key the key's. */
+  readonly lines: number;
+  readonly passed: number;
+}
+
+/**
+ * Grades a file: it passes with no error and every graded expect or check line passed. With an
+ * answer key appended at `keyStart`, the key's lines are graded and the file's own expect and check
+ * lines are not (a student could delete or rig them); a key line that cannot be worked out (the
+ * file does not define what it uses) is not passed.
+ */
+export function grade(o: FileOutcome, keyStart?: number): Grade {
+  if (o.error || !o.analysis) return { ok: false, errors: 0, lines: 0, passed: 0 };
+  const from = keyStart ?? 0;
+  const graded = o.analysis.program.statements.filter((st) => (st.kind === 'expect' || st.kind === 'check') && st.start >= from);
+  const passed = graded.filter((st) => (o.results.get(st.start) as { passed?: boolean } | undefined)?.passed === true).length;
+  const own = (d: Diagnostic) => keyStart === undefined || (d.offset < keyStart && d.code !== Codes.ExpectFailed && d.code !== Codes.CheckFailed);
+  const errors = o.diagnostics.filter((d) => d.severity === 'error' && own(d)).length;
+  return { ok: errors === 0 && passed === graded.length, errors, lines: graded.length, passed };
+}
+
+/** Whether a file passes (calc check without a key): no error diagnostic, no failed expect or check. */
 export function passes(o: FileOutcome): boolean {
-  if (o.error) return false;
-  if (o.diagnostics.some((d) => d.severity === 'error')) return false;
-  return [...o.results.values()].every((r) => (r.kind === 'expect' || r.kind === 'check' ? r.passed : true));
+  return grade(o).ok;
+}
+
+/**
+ * The expect and check lines of an answer key, as text to append to each file; or what is wrong
+ * with the key (a usage error: the grader's file, not a student's).
+ */
+function answerKey(path: string): { text: string; lines: number; ignored: number } | { error: string } {
+  let source: string;
+  try { source = readFileSync(path, 'utf8').replace(/^\uFEFF/, ''); } catch (e) { return { error: `cannot read the key ${path}: ${e instanceof Error ? e.message : String(e)}` }; }
+  const { program, diagnostics } = parse(source);
+  const bad = diagnostics.find((d) => d.severity === 'error');
+  if (bad) return { error: `the key ${path} has an error at line ${new LineMap(source).position(bad.offset).line}: ${bad.message}` };
+  const graded = program.statements.filter((st) => st.kind === 'expect' || st.kind === 'check');
+  if (graded.length === 0) return { error: `the key ${path} has no expect or check lines to grade with` };
+  return { text: graded.map((st) => source.slice(st.start, st.end)).join('\n') + '\n', lines: graded.length, ignored: program.statements.length - graded.length };
 }
 
 function printHuman(o: FileOutcome): void {
@@ -181,13 +224,16 @@ function collect(paths: string[], skipped: string[]): string[] {
 export function main(argv: string[]): number {
   const args: string[] = [];
   const flags = new Set<string>();
-  let workspace: string | undefined;
+  let workspace: string | undefined, keyPath: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') { args.push(...argv.slice(i + 1)); break; } // the rest are files, whatever they start with
     if (a === '--workspace' || a.startsWith('--workspace=')) {
       workspace = a === '--workspace' ? argv[++i] : a.slice('--workspace='.length);
       if (!workspace) { console.error('calc: --workspace needs a folder: --workspace DIR'); return 2; }
+    } else if (a === '--key' || a.startsWith('--key=')) {
+      keyPath = a === '--key' ? argv[++i] : a.slice('--key='.length);
+      if (!keyPath) { console.error('calc: --key needs the answer key: --key KEY.calc'); return 2; }
     } else if (a.startsWith('-') && a !== '-') {
       if (!OPTIONS.has(a)) { console.error(`calc: unknown option '${a}'\n\n${USAGE}`); return 2; }
       flags.add(a === '-h' ? '--help' : a);
@@ -198,6 +244,7 @@ export function main(argv: string[]): number {
   if (flags.has('--help') || !command) { console.log(USAGE); return command || flags.has('--help') ? 0 : 2; }
   if (command === 'run') {
     if (rest.length !== 1) { console.error('calc run takes one file: calc run FILE [--json]'); return 2; }
+    if (keyPath) { console.error('calc: --key is for calc check'); return 2; }
     const o = processFile(rest[0]!, workspace);
     if (o.error) { console.error(`calc: ${o.error}`); return 2; }
     if (flags.has('--json')) console.log(JSON.stringify(jsonReport(o.file, o.analysis!, o.results, o.diagnostics), null, 2));
@@ -212,22 +259,26 @@ export function main(argv: string[]): number {
     const files = collect(rest, skipped);
     for (const why of skipped) console.error(`calc check: skipped ${why}`);
     if (files.length === 0) { console.error('calc check: no .calc files given'); return 2; }
+    const key = keyPath ? answerKey(keyPath) : undefined;
+    if (key && 'error' in key) { console.error(`calc check: ${key.error}`); return 2; }
+    if (key?.ignored) console.error(`calc check: only the key's expect and check lines are applied; its ${key.ignored} other line${key.ignored === 1 ? ' is' : 's are'} not`);
+    const keyFile = keyPath ? resolve(keyPath) : undefined;
     let failed = 0;
-    for (const f of files) {
+    for (const f of files.filter((file) => resolve(file) !== keyFile)) {
       // expect and check lines are what is graded: runs (minimize, root, fit) are not needed for them
-      const o = processFile(f, workspace, { runs: false, ownFolder: true });
-      const ok = passes(o);
-      if (!ok) failed++;
-      const errors = o.diagnostics.filter((d) => d.severity === 'error').length;
-      const checks = [...o.results.values()].filter((r) => r.kind === 'expect' || r.kind === 'check');
-      const passedChecks = checks.filter((r) => (r as { passed: boolean }).passed).length;
-      // every expect and check line counts, also one that could not be worked out (its line, or a
-      // definition it uses, has an error): it is not passed
-      const lines = o.analysis?.program.statements.filter((st) => st.kind === 'expect' || st.kind === 'check').length ?? 0;
-      const unevaluated = Math.max(0, lines - checks.length);
-      console.log(`${ok ? 'PASS' : 'FAIL'} ${f}: ${o.error ?? `${errors} error${errors === 1 ? '' : 's'}, ${passedChecks}/${lines} expect/check passed${unevaluated ? ` (${unevaluated} not worked out, for an error on ${unevaluated === 1 ? 'its' : 'their'} line or in a definition ${unevaluated === 1 ? 'it uses' : 'they use'})` : ''}`}`);
+      const o = processFile(f, workspace, { runs: false, ownFolder: true, key: key?.text ?? '' });
+      const keyStart = key && o.analysis ? o.analysis.text.length - key.text.length : undefined;
+      const g = grade(o, keyStart);
+      if (!g.ok) failed++;
+      // every graded line counts, also one that could not be worked out (for an error on its line, or
+      // in a definition it uses, or one the file does not have): it is not passed
+      const worked = o.analysis ? o.analysis.program.statements.filter((st) => (st.kind === 'expect' || st.kind === 'check') && st.start >= (keyStart ?? 0) && o.results.has(st.start)).length : 0;
+      const unevaluated = g.lines - worked;
+      const what = key ? 'key expect/check passed' : 'expect/check passed';
+      console.log(`${g.ok ? 'PASS' : 'FAIL'} ${f}: ${o.error ?? `${g.errors} error${g.errors === 1 ? '' : 's'}, ${g.passed}/${g.lines} ${what}${unevaluated ? ` (${unevaluated} not worked out, for an error on ${unevaluated === 1 ? 'its' : 'their'} line or in a definition ${unevaluated === 1 ? 'it uses' : 'they use'}${key ? ', or one the file does not define' : ''})` : ''}`}`);
     }
-    console.log(`${files.length - failed} of ${files.length} file${files.length === 1 ? '' : 's'} passed`);
+    const graded = files.filter((file) => resolve(file) !== keyFile).length;
+    console.log(`${graded - failed} of ${graded} file${graded === 1 ? '' : 's'} passed`);
     return failed ? 1 : 0;
   }
   console.error(`calc: unknown command '${command}'\n\n${USAGE}`);

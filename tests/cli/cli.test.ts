@@ -184,6 +184,35 @@ test('calc check over a folder of submissions: symbolic links are not followed, 
   assert.match(missing.stderr, /no such file or folder: nosuch/);
 });
 
+test('calc check --key grades each submission by the key\'s expect and check lines, not by its own', () => {
+  const dir = folder({
+    'key.calc': '# the answer key: only its expect and check lines are applied\nf(x, y) = 0\nexpect diff(f(x, y), x) == 2*x*y\nexpect grad(f) == [2*x*y, x^2]\n',
+    'subs/alice.calc': 'f(x, y) = x^2*y\n', // right, and with no expect lines of her own
+    'subs/bob.calc': 'f(x, y) = x^2*y + x\nexpect 1 == 1\n', // wrong, with an expect that passes
+    'subs/empty.calc': '', // nothing: every key line fails
+    'subs/mallory.calc': 'f(x, y) = x*y\nexpect diff(f(x, y), x) == 0\n', // wrong, and an own expect that fails
+    'subs/carol.calc': 'f(x, y = x^2*y\n', // a syntax error: the key lines cannot be worked out
+  });
+  const r = calc(['check', '--key', 'key.calc', 'subs'], dir);
+  assert.equal(r.status, 1, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.replace(/ \(.*\)$/, '')), [
+    `PASS ${join('subs', 'alice.calc')}: 0 errors, 2/2 key expect/check passed`,
+    `FAIL ${join('subs', 'bob.calc')}: 0 errors, 0/2 key expect/check passed`,
+    `FAIL ${join('subs', 'carol.calc')}: 1 error, 0/2 key expect/check passed`,
+    `FAIL ${join('subs', 'empty.calc')}: 0 errors, 0/2 key expect/check passed`,
+    `FAIL ${join('subs', 'mallory.calc')}: 0 errors, 0/2 key expect/check passed`,
+    '1 of 5 files passed',
+  ]);
+  assert.match(r.stderr, /only the key's expect and check lines are applied; its 1 other line is not/);
+  // the key itself, if it sits among the files, is not graded; a key with an error or without expect lines is a usage error
+  assert.match(calc(['check', '--key', 'key.calc', 'key.calc', join('subs', 'alice.calc')], dir).stdout, /1 of 1 file passed/);
+  const broken = folder({ 'key.calc': 'expect f(1 == 2\n', 'a.calc': 'f(x) = x\n', 'none.calc': 'f(x) = x\n' });
+  assert.equal(calc(['check', '--key', 'key.calc', 'a.calc'], broken).status, 2);
+  assert.match(calc(['check', '--key', 'key.calc', 'a.calc'], broken).stderr, /the key key\.calc has an error at line 1/);
+  assert.match(calc(['check', '--key', 'none.calc', 'a.calc'], broken).stderr, /has no expect or check lines/);
+  assert.equal(calc(['run', '--key', 'key.calc', 'a.calc'], broken).status, 2);
+});
+
 test('calc run: a byte-order mark is not a column, and a binary file is shown without its control characters', () => {
   const text = 'f(x) = x^2 + sn(x)\n';
   const dir = folder({ 'bom.calc': `\uFEFF${text}`, 'plain.calc': text, 'binary.calc': 'a = 1\u0000\u0001\u001b[31m red\n' });
