@@ -564,3 +564,18 @@ test('hessian(F) at a point of a loss with many parameters is worked out at the 
     assert.ok(Math.abs(H[i]![j]! - expected) <= 1e-10 * Math.max(1, Math.abs(expected)), `H[${i}][${j}] = ${H[i]![j]}, closed form ${expected}`);
   }
 });
+
+test('expect … at a point compares the left side\'s value there with the right side, and names a wrong component', () => {
+  const message = (text: string) => analyze(text).diagnostics.map((d) => `${d.code} ${d.message}`);
+  // ∇(x²y) = (2xy, x²) is (4, 1) at (1, 2); the Hessian [[2y, 2x], [2x, 0]] is [[4, 2], [2, 0]]
+  assert.deepEqual(message('f(x, y) = x^2*y\nexpect grad(f) at [1, 2] == [4, 1]\nexpect hessian(f) at [1, 2] == [[4, 2], [2, 0]]\nexpect diff(x^2*y, x) at x = 3, y = 1 == 6'), []);
+  const wrong = message('f(x, y) = x^2*y\nexpect grad(f) at [1, 2] == [4, 2]');
+  assert.equal(wrong.length, 1);
+  assert.match(wrong[0]!, /^520 ✗ component 2 \(∂\/∂y\): the left side is 1, the right side 2/);
+  assert.deepEqual(message('f(x, y) = x^2*y\nexpect grad(f) at [1, 2, 3] == [4, 1]').map((m) => m.split(' ')[0]), [String(Codes.PointLength)]);
+  assert.match(message('f(x, y) = x^2*y\nexpect f(x, y) at [1, 2] == x')[0]!, /the right side is the value expected there/);
+  // the statement reads its point's names, for rename and references
+  const a = analyze('p = 2\nexpect x^2 at x = p == 4');
+  assert.deepEqual(codes(a), []);
+  assert.ok(a.symbols.references.some((r) => r.name === 'p' && !r.isDefinition));
+});

@@ -367,7 +367,7 @@ function evaluateStatement(ctx: StatementContext, s: Statement): StatementResult
 }
 
 /** The value of an expression line: numeric when it has no free variables (or `at` binds them), else symbolic. */
-function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | undefined): ValueResult {
+export function expressionValue(ctx: StatementContext, e: Expression, at: PointSpec | undefined): ValueResult {
   if (!at) {
     const direct = directCall(ctx, e);
     if (direct !== undefined) return { kind: 'value', value: direct, variables: NO_VARIABLES };

@@ -92,7 +92,7 @@ function indexOf(doc: CalcDocument): Index {
 
 function pointsOf(s: Statement) {
   switch (s.kind) {
-    case 'expression': case 'taylor': case 'check': return [s.at];
+    case 'expression': case 'taylor': case 'check': case 'expect': return [s.at];
     case 'root': return [s.near];
     case 'optimize': case 'fit': return [s.from];
     default: return [];

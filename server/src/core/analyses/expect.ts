@@ -4,7 +4,7 @@
 import { checkEquivalent } from '../calculus/equivalence';
 import { shapeOf as shapeOfExpr } from '../calculus/expr';
 import type { StatementContext } from '../analysis';
-import { evaluateReporting, numberOf } from '../analysis';
+import { evaluateReporting, expressionValue, numberOf } from '../analysis';
 import type { ExpectResult } from '../results';
 import { fmt, type Value } from '../semantics/evaluate';
 import { describeShape, freeVariables, LowerError, NO_NAMES } from '../semantics/lower';
@@ -21,16 +21,26 @@ export const EXPECT_TOLERANCE = 1e-9;
  */
 export function expectStatement(ctx: StatementContext, s: ExpectStatement): ExpectResult | undefined {
   if (!s.right) return undefined;
-  const left = ctx.lowering.lower(s.left);
+  // with `at`, the left side is worked out at the point only (a large Hessian is never built)
+  const left = s.at ? undefined : ctx.lowering.lower(s.left);
   const right = ctx.lowering.lower(s.right);
   const within = s.within ? numberOf(ctx, s.within) : undefined;
   if (within !== undefined && !(within >= 0)) {
     throw new LowerError(Codes.InvalidOption, s.within!, `within is the largest difference allowed: a number of 0 or more, such as within ${fmt(Math.abs(within))}.`);
   }
-  const free = [...new Set([...freeVariables(left), ...freeVariables(right)])];
+  const free = left ? [...new Set([...freeVariables(left), ...freeVariables(right)])] : [];
   let result: ExpectResult;
-  if (free.length === 0) {
-    const a = evaluateReporting(ctx, left, NO_NAMES, s.left);
+  if (!left || free.length === 0) {
+    // `expect grad(f) at [1, 2] == [4, 1]`: the left side's value there, as its expression line gives it
+    let a: Value;
+    if (!left) {
+      const atPoint = expressionValue(ctx, s.left, s.at!);
+      if (atPoint.value === undefined) throw new LowerError(Codes.InvalidTarget, s.at!, 'At this point the left side still has free variables: name them all in the point.');
+      if (freeVariables(right).length > 0) {
+        throw new LowerError(Codes.InvalidTarget, s.right, `With \`at\`, the right side is the value expected there: a number, vector or matrix without variables (it has ${freeVariables(right).join(', ')}).`);
+      }
+      a = atPoint.value;
+    } else a = evaluateReporting(ctx, left, NO_NAMES, s.left);
     const b = evaluateReporting(ctx, right, NO_NAMES, s.right);
     const as = flat(a), bs = flat(b);
     if (as.length !== bs.length) {
@@ -40,13 +50,14 @@ export function expectStatement(ctx: StatementContext, s: ExpectStatement): Expe
       const passed = bad < 0;
       // the test is |a − b| ≤ 1e-9·max(1, |a|, |b|): relative for large sides, absolute below 1
       const tol = within !== undefined ? `within ${fmt(within)}` : `to ${EXPECT_TOLERANCE} (relative to the larger side, or absolute below 1)`;
+      const name = as.length > 1 ? `${componentName(bad, shapeOf(a), derivativeOf(ctx, s.left))}: ` : '';
       result = {
         kind: 'expect', passed, method: 'value',
-        message: passed ? `✓ equal ${tol}` : `✗ ${as.length > 1 ? `component ${bad + 1}: ` : ''}the left side is ${fmt(as[bad]!)}, the right side ${fmt(bs[bad]!)}, not equal ${tol}.`,
+        message: passed ? `✓ equal ${tol}` : `✗ ${name}the left side is ${fmt(as[bad]!)}, the right side ${fmt(bs[bad]!)}, not equal ${tol}.`,
       };
     }
   } else {
-    const eq = checkEquivalent(left, right, within !== undefined ? { tol: within } : {});
+    const eq = checkEquivalent(left!, right, within !== undefined ? { tol: within } : {});
     const ce = eq.counterexample;
     // the point's variables in the order the line names them (dL(w, b): w, then b), not alphabetically
     const derivative = derivativeOf(ctx, s.left) ?? derivativeOf(ctx, s.right);

@@ -109,6 +109,8 @@ export interface PlotStatement extends Span {
 export interface CheckStatement extends Span { readonly kind: 'check'; readonly target: Expression; readonly at?: PointSpec }
 export interface ExpectStatement extends Span {
   readonly kind: 'expect'; readonly left: Expression; readonly right?: Expression; readonly within?: Expression;
+  /** `expect grad(f) at [1, 2] == [4, 1]`: the left side's value at a point. */
+  readonly at?: PointSpec;
 }
 /** A line that could not be parsed at all; its error is already reported. */
 export interface InvalidStatement extends Span { readonly kind: 'invalid' }
@@ -183,6 +185,6 @@ export function childrenOf(n: Statement | Expression | PointSpec): (Statement | 
     case 'fit': return [n.response, n.model, ...(n.data ? [n.data] : []), ...pointChildren(n.from), ...bindingChildren(n.options)];
     case 'plot': return [...n.exprs, ...n.ranges.flatMap((r) => [r.name, r.low, r.high])];
     case 'check': return [n.target, ...pointChildren(n.at)];
-    case 'expect': return [n.left, ...(n.right ? [n.right] : []), ...(n.within ? [n.within] : [])];
+    case 'expect': return [n.left, ...pointChildren(n.at), ...(n.right ? [n.right] : []), ...(n.within ? [n.within] : [])];
   }
 }

@@ -506,7 +506,11 @@ class Parser {
   private expect(): Statement {
     const start = this.keyword().start;
     const left = this.expression();
-    let right: Expression | undefined, within: Expression | undefined;
+    let right: Expression | undefined, within: Expression | undefined, at: PointSpec | undefined;
+    if (this.isKeyword('at')) {
+      this.advance();
+      at = this.point('at');
+    }
     if (this.isPunct('==')) {
       this.advance();
       right = this.expression();
@@ -515,7 +519,7 @@ class Parser {
         'An expect line compares two expressions: `expect A == B` (optionally `within 0.001`).');
     }
     this.clauses({ within: () => { within = this.expression(); } });
-    return { kind: 'expect', left, ...(right ? { right } : {}), ...(within ? { within } : {}), start, end: this.prevEnd };
+    return { kind: 'expect', left, ...(at ? { at } : {}), ...(right ? { right } : {}), ...(within ? { within } : {}), start, end: this.prevEnd };
   }
 
   private data(): DataStatement {
