@@ -6,7 +6,7 @@
 import type {
   Call, DataStatement, Expression, FitStatement, FunctionDefinition, Identifier, PointSpec, Program, Span, Statement,
 } from '../syntax/ast';
-import { childrenOf, someExpression } from '../syntax/ast';
+import { childrenOf, forEachExpression, someExpression } from '../syntax/ast';
 import { Codes, type Diagnostic, type Fix } from '../syntax/diagnostics';
 import { BUILTINS } from './builtins';
 
@@ -192,8 +192,32 @@ export function resolveNames(
       default: {
         // Analysis statements and expression lines: unknown names are free variables.
         for (const child of childrenOf(s)) walk(child, NO_SCOPE, 'variable', s);
+        forEachExpression(s, leibniz);
       }
     }
+  }
+
+  /**
+   * `df/dx`, Leibniz's notation, reads in .calc as df divided by dx, two free variables: where
+   * neither name is defined and f is, say how a derivative is written, with the fix.
+   */
+  function leibniz(e: Expression): void {
+    if (e.kind !== 'binary' || e.op !== '/' || e.left.kind !== 'ident' || e.right.kind !== 'ident') return;
+    const [top, bottom] = [e.left.name, e.right.name];
+    if (!/^d\p{L}/u.test(top) || !/^d\p{L}/u.test(bottom) || globals.has(top) || globals.has(bottom)) return;
+    const f = top.slice(1), x = bottom.slice(1);
+    const def = globals.get(f);
+    const said = `${top}/${bottom} is ${top} divided by ${bottom}, two unknown names, not a derivative`;
+    if (def?.kind !== 'function' || def.statement.kind !== 'function') {
+      diagnostics.push(diag(Codes.UnknownName, 'warning', e, `${said}: write diff(expression, ${x}), or f'(${x}) for a function f of one variable.`));
+      return;
+    }
+    const params = def.statement.params.map((p) => p.name);
+    const written = params.length === 1 && params[0] === x ? `${f}'(${x})` : `diff(${f}(${params.join(', ')}), ${x})`;
+    diagnostics.push({
+      ...diag(Codes.UnknownName, 'warning', e, `${said}: write ${written}.`),
+      fixes: [{ title: `Change to ${written}`, offset: e.start, length: e.end - e.start, text: written }],
+    });
   }
 
   function resolveFit(s: FitStatement): void {

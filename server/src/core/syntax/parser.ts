@@ -700,6 +700,18 @@ class Parser {
     return this.vector();
   }
 
+  /** The offset of the ')' that closes the '(' at `open`, on the same line; undefined if none. */
+  private closingParen(open: number): number | undefined {
+    let depth = 0;
+    for (let i = open; i < this.text.length; i++) {
+      const c = this.text[i]!;
+      if (c === '\n' || c === '\r' || c === '#') return undefined;
+      if (c === '(' || c === '[') depth++;
+      else if ((c === ')' || c === ']') && --depth === 0) return c === ')' ? i : undefined;
+    }
+    return undefined;
+  }
+
   private tupleEnd(open: number): number | undefined {
     let depth = 0, comma = false;
     for (let i = open; i < this.text.length; i++) {
@@ -842,6 +854,16 @@ class Parser {
       }
       // `3 × 4`: the character skipped between the two stood for the operator, and is reported
       const skipped = this.invalidEnd > lastFactor.end && this.invalidEnd <= this.tok.start;
+      const called = trailingFactor(lastFactor);
+      if (called.kind === 'call' && BARE_OPERATORS.has(called.callee.name) && this.isPunct('(') && !this.tok.spaceBefore) {
+        // `grad(f)(1, 2)`: a derivative's value at a point is written with `at`
+        const close = this.tupleEnd(this.tok.start) ?? this.closingParen(this.tok.start);
+        if (close !== undefined) {
+          const inner = this.text.slice(this.tok.start + 1, close);
+          this.error(Codes.MissingOperator, { start: this.tok.start, end: close + 1 }, `To evaluate ${shorten(this.text.slice(called.start, called.end))} at a point, write it with \`at\`: ${shorten(this.text.slice(called.start, called.end))} at [${shorten(inner)}].`,
+            { title: `Change to at [${shorten(inner)}]`, offset: this.tok.start, length: close + 1 - this.tok.start, text: ` at [${inner}]` });
+        }
+      }
       if (!afterNumber && !skipped) {
         const a = this.text.slice(lastFactor.start, lastFactor.end);
         const b = this.tok.kind === 'punct' ? this.tok.text : this.tok.text;
@@ -1016,10 +1038,15 @@ class Parser {
     if (primes > 0) return { kind: 'primed', name: callee, primes, start: t.start, end: this.prevEnd };
     // `grad f`: an operator applied to a bare function name.
     if (BARE_OPERATORS.has(t.text) && this.tok.kind === 'ident' && !KEYWORDS.has(this.tok.text)) {
-      const a = this.tok;
-      this.advance();
-      const arg: Identifier = { kind: 'ident', name: a.text, start: a.start, end: a.end };
-      return { kind: 'call', callee, primes: 0, args: [arg], bare: true, start: t.start, end: a.end };
+      const arg = this.identifierOrCall();
+      if (arg.kind !== 'ident') {
+        // `grad abs(x)`: the bare form takes a function's name; an expression goes in brackets
+        const written = this.text.slice(arg.start, arg.end);
+        this.error(Codes.ExpectedExpression, { start: t.start, end: arg.end }, `Put what ${t.text} applies to in brackets: ${t.text}(${shorten(written)}). Without them, ${t.text} takes a function's name, as in ${t.text} f.`,
+          { title: `Change to ${t.text}(${shorten(written)})`, offset: t.end, length: arg.start - t.end, text: '(', also: [{ offset: arg.end, length: 0, text: ')' }] });
+        return { kind: 'call', callee, primes: 0, args: [arg], start: t.start, end: arg.end };
+      }
+      return { kind: 'call', callee, primes: 0, args: [arg], bare: true, start: t.start, end: arg.end };
     }
     return callee;
   }
