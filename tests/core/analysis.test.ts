@@ -579,3 +579,8 @@ test('expect … at a point compares the left side\'s value there with the right
   assert.deepEqual(codes(a), []);
   assert.ok(a.symbols.references.some((r) => r.name === 'p' && !r.isDefinition));
 });
+
+test('tan at a pole, within rounding of π/2 + kπ, is a domain warning, not a silent 1.6e16', () => {
+  for (const text of ['tan(pi/2)', 'tan(3*pi/2)', 'tan(-pi/2)']) assert.deepEqual(codes(analyze(text)), [Codes.DomainWarning], text);
+  for (const text of ['tan(1)', 'tan(pi)', 'tan(1.5707963)']) assert.deepEqual(codes(analyze(text)), [], text);
+});

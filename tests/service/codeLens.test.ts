@@ -36,5 +36,5 @@ test('after a run the lens says so and a second lens shows the summary, which co
     converged: true, reason: 'residual', message: '', path: [], notes: [],
   });
   const got = getCodeLenses(doc).map((l) => [l.command!.title, l.command!.command]);
-  assert.deepEqual(got, [['↻ Run again', 'calc.run'], ['root at x = 1.414 · 5 iterations', 'calc.copyText'], ['Plot', 'calc.showPlot']]);
+  assert.deepEqual(got, [['↻ Run again', 'calc.run'], ['root at x = 1.41421 · 5 iterations', 'calc.copyText'], ['Plot', 'calc.showPlot']]);
 });

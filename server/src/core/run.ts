@@ -305,8 +305,9 @@ function iterations(n: number): string {
   return `${n} iteration${n === 1 ? '' : 's'}`;
 }
 
+/** A number of a run's summary: 6 significant digits, as values and Lagrange candidates are shown. */
 function short(x: number): string {
   if (!Number.isFinite(x)) return fmt(x);
-  if (x !== 0 && (Math.abs(x) < 1e-4 || Math.abs(x) >= 1e6)) return x.toExponential(3);
-  return String(Number(x.toPrecision(4)));
+  if (x !== 0 && (Math.abs(x) < 1e-4 || Math.abs(x) >= 1e6)) return x.toExponential(5).replace(/\.?0+e/, 'e');
+  return String(Number(x.toPrecision(6)));
 }

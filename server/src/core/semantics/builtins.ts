@@ -62,11 +62,22 @@ function fn(
 const positive = { test: (x: number) => x > 0, text: 'x > 0' };
 const nonNegative = { test: (x: number) => x >= 0, text: 'x ≥ 0' };
 const unitInterval = { test: (x: number) => x >= -1 && x <= 1, text: '-1 ≤ x ≤ 1' };
+/**
+ * Away from the poles π/2 + kπ of tan. A point within rounding of one (4ε·|x|: the float pi/2 is off
+ * by 6e-17) is at it: tan there gives 1.6e16, a number of rounding, not a value.
+ */
+const offPoles = {
+  test: (x: number) => {
+    const k = Math.round(x / (Math.PI / 2));
+    return k % 2 === 0 || Math.abs(x - k * (Math.PI / 2)) > 4 * Number.EPSILON * Math.max(1, Math.abs(x));
+  },
+  text: 'x ≠ π/2 + kπ',
+};
 
 const functions: BuiltinFunction[] = [
   fn('sin', Math.sin, 'Sine of x (radians).', "d/dx sin(x) = cos(x)."),
   fn('cos', Math.cos, 'Cosine of x (radians).', "d/dx cos(x) = -sin(x)."),
-  fn('tan', Math.tan, 'Tangent of x (radians).', "d/dx tan(x) = 1/cos(x)^2 = 1 + tan(x)^2. Poles at x = π/2 + kπ."),
+  fn('tan', Math.tan, 'Tangent of x (radians).', "d/dx tan(x) = 1/cos(x)^2 = 1 + tan(x)^2. Poles at x = π/2 + kπ.", offPoles),
   fn('asin', Math.asin, 'Inverse sine (arcsine), in radians.', "d/dx asin(x) = 1/√(1 − x²). Defined for −1 ≤ x ≤ 1.", unitInterval),
   fn('acos', Math.acos, 'Inverse cosine (arccosine), in radians.', "d/dx acos(x) = −1/√(1 − x²). Defined for −1 ≤ x ≤ 1.", unitInterval),
   fn('atan', Math.atan, 'Inverse tangent (arctangent), in radians.', "d/dx atan(x) = 1/(1 + x²)."),
