@@ -107,6 +107,13 @@ test('no method calls a point on an unbounded f a minimum, however large |f| gro
   const exp = objectiveFromExpr(parseExpr('exp(x)'), ['x']);
   const tail = minimize(exp, [0]);
   assert.match(checkOptimum(exp, tail.x, 'minimize').notOptimal ?? '', /goes on falling/, tail.message);
+  // a flat minimum stopped short of (x⁴ with a loose tol): f is lower past it too, but the slope has turned
+  for (const [text, n, x0, tol] of [['x^4', 1, [1], 1e-4], ['0.000001*x^4', 1, [1], undefined], ['(x - 1)^4 + (y - 2)^4', 2, [0, 0], 1e-5], ['cosh(x) - 1 - x^2/2', 1, [1], 1e-5]] as const) {
+    const obj = objectiveFromExpr(parseExpr(text), ['x', 'y'].slice(0, n));
+    const res = minimize(obj, [...x0], tol ? { gradTol: tol } : {});
+    assert.ok(res.converged, `${text}: ${res.message}`);
+    assert.equal(checkOptimum(obj, res.x, 'minimize').notOptimal, undefined, text);
+  }
   // a minimum stopped short of with a loose tol is still one: f is higher again that far
   const [loose] = [minimize(objectiveFromExpr(parseExpr('(x - 1)^2'), ['x']), [0], { method: 'gd', step: 0.1, gradTol: 0.1 })];
   assert.ok(loose.converged && Math.abs(loose.x[0]! - 1) > 1e-3, loose.message);

@@ -131,3 +131,19 @@ test('at a multiple root Newton goes on until its steps settle, and closing in i
   const u = newtonSystem({ m: 2, n: 2, values: (x, r) => { r[0] = x[0]! ** 2 - x[1]! ** 2; r[1] = 2 * x[0]! * x[1]!; }, jacobian: (x, J) => { J[0]!.set([2 * x[0]!, -2 * x[1]!]); J[1]!.set([2 * x[1]!, 2 * x[0]!]); } }, [1, 1]);
   assert.ok(u.converged && Math.hypot(u.x[0]!, u.x[1]!) < 1e-7, `${u.x}: ${u.message}`);
 });
+
+test('a root of high multiplicity is found, with how accurate it is; a tail is not a root even at the start', () => {
+  // (x − 1)^m: Newton's steps shrink by (m − 1)/m, too slowly to settle in 100 iterations for m ≥ 8
+  for (const m of [8, 10]) {
+    const res = newtonRaphson({ f: (x) => (x - 1) ** m, df: (x) => m * (x - 1) ** (m - 1) }, 2);
+    assert.ok(res.converged && Math.abs(res.x[0]! - 1) < 1e-3, `m = ${m}: ${res.x[0]} ${res.message}`);
+    assert.match(res.notes.join(' '), new RegExp(`multiplicity about ${m}`));
+  }
+  // a system whose Newton iterates reach a 4-fold zero, where the Jacobian becomes singular
+  const quartic = newtonSystem({ m: 2, n: 2, values: (x, r) => { r[0] = (x[0]! - 1) ** 4; r[1] = x[1]! - 2; }, jacobian: (x, J) => { J[0]!.set([4 * (x[0]! - 1) ** 3, 0]); J[1]!.set([0, 1]); } }, [2, 0]);
+  assert.ok(quartic.converged && Math.abs(quartic.x[0]! - 1) < 1e-3 && Math.abs(quartic.x[1]! - 2) < 1e-12, `${quartic.x}: ${quartic.message}`);
+  // |f| below the tolerance at the start is not a root when Newton would still step far (exp(x) at −40)
+  assert.equal(newtonRaphson({ f: Math.exp, df: Math.exp }, -40).converged, false);
+  const tail = newtonSystem({ m: 2, n: 2, values: (x, r) => { r[0] = Math.exp(x[0]!); r[1] = x[1]!; }, jacobian: (x, J) => { J[0]!.set([Math.exp(x[0]!), 0]); J[1]!.set([0, 1]); } }, [-40, 0]);
+  assert.equal(tail.converged, false, tail.message);
+});

@@ -277,7 +277,13 @@ export function checkOptimum(objective: Objective, x: ArrayLike<number>, sense: 
     const reach = curvature > 0 ? Math.min(4 * gnorm / curvature, 1e3 * radius) : radius / 100;
     const far = Array.from(at, (a, i) => a + reach * d[i]!), near = Array.from(at, (a, i) => a + (reach / 2) * d[i]!);
     const fFar = objective.f(Float64Array.from(far)), fNear = objective.f(Float64Array.from(near));
-    if (sign * (fFar - f0) < -noise && sign * (fNear - f0) < -noise) {
+    // and still downhill there: past a flat minimum (x⁴ stopped short of with a loose tol) f is lower
+    // too, but the slope has turned
+    const gFar = new Float64Array(n);
+    objective.grad(Float64Array.from(far), gFar);
+    let slopeFar = 0;
+    for (let i = 0; i < n; i++) slopeFar += sign * gFar[i]! * d[i]!;
+    if (sign * (fFar - f0) < -noise && sign * (fNear - f0) < -noise && slopeFar < 0) {
       return {
         notOptimal: `The slope is nearly zero at ${point}, but this is not a ${goal}: f goes on ${sense === 'minimize' ? 'falling' : 'rising'} that way (${fmt(fFar)} at (${far.map(fmt).join(', ')}), against ${fmt(f0)}), so it may approach a bound it never reaches. Start elsewhere, or check that a ${goal} exists.`,
       };

@@ -47,6 +47,7 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
   let lo = NaN, hi = NaN, flo = NaN; // a bracket with f(lo)·f(hi) < 0, once known
   let iterations = 0;
   let rises = 0, bisectNoted = false, signChangeSeen = false, lastStep = Infinity;
+  const approach = new Approach();
   let best = x0, fbest = Math.abs(fx);
   /** The last step, when |f| was below the tolerance but the steps had not settled. */
   let tinyButMoving: number | undefined;
@@ -60,11 +61,19 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
   };
 
   if (!Number.isFinite(fx)) return done('failed', `f is not defined at the start x = ${fmt(x0)}.`);
-  if (Math.abs(fx) <= tol) return done('residual', `f(${fmt(x)}) = ${fmt(fx)} is already zero to tolerance.`);
+  // zero to tolerance at the start, and the root there, not far off on a tail where |f| is tiny (exp(x) at -40)
+  if (Math.abs(fx) <= tol && (fx === 0 || Math.abs(fx / df(x)) <= SETTLED_STEP * (1 + Math.abs(x)))) {
+    return done('residual', `f(${fmt(x)}) = ${fmt(fx)} is already zero to tolerance.`);
+  }
 
   for (;;) {
     if (options.shouldStop?.()) return done('stopped', 'Stopped on request (time limit or cancellation).');
     if (iterations >= maxIter) {
+      if (Math.abs(fx) <= tol && approach.steady) {
+        // still closing in linearly at the limit: a root of high multiplicity, as accurate as it got
+        notes.push(approach.note('x'));
+        return done('residual', `|f(x)| = ${fmt(Math.abs(fx))} is below the tolerance after ${iterations} iterations.`);
+      }
       if (tinyButMoving !== undefined && !signChangeSeen) {
         return done('maxiter', `|f| = ${fmt(Math.abs(fx))} at x = ${fmt(x)} is below the tolerance, but Newton's steps do not shrink (the last was ${fmt(tinyButMoving)}) and f never changed sign: f approaches 0 without reaching it, so it may have no real zero.`);
       }
@@ -126,6 +135,7 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
       if (Math.sign(fn1) === Math.sign(flo)) { lo = next; flo = fn1; } else hi = next;
     } else if (!options.plain && Number.isFinite(fn1) && fx * fn1 < 0) setBracket(x, fx, next, fn1);
     const step = Math.abs(next - x);
+    approach.add(step);
     lastStep = step;
     rises = Math.abs(fn1) > Math.abs(fx) ? rises + 1 : 0;
     if (fx * fn1 <= 0) signChangeSeen = true;
@@ -137,7 +147,7 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
     if (!Number.isFinite(fx)) return done('diverged', `f is not defined at x = ${fmt(x)}: the iteration left the domain.`);
     // A small |f| is a root only where the steps have settled too (or f is known to change sign
     // nearby): exp(x) and 1/x are below any tolerance far out, where Newton's steps do not shrink.
-    if (Math.abs(fx) <= tol && (Number.isFinite(lo) || step <= SETTLED_STEP * (1 + Math.abs(x)))) {
+    if (Math.abs(fx) <= tol && (Number.isFinite(lo) || approach.remaining <= SETTLED_STEP * (1 + Math.abs(x)))) {
       return done('residual', `|f(x)| = ${fmt(Math.abs(fx))} is below the tolerance after ${iterations} iteration${iterations === 1 ? '' : 's'}.`);
     }
     if (Math.abs(fx) <= tol) tinyButMoving = step;
@@ -171,6 +181,44 @@ function cycleLength(path: number[][], next: number): number | undefined {
 
 /** A step this small against 1 + |x| has settled: with |f| below the tolerance, x is a root. */
 const SETTLED_STEP = 1e-8;
+
+/** A step at most this fraction of the one before shrinks (at a root of multiplicity up to 20). */
+const SHRINKING = 0.95;
+
+/**
+ * How far the iterates still are from where they are going, from the sizes of their steps. Newton's
+ * steps shrink fast near a simple root, and the last step bounds the error; near a root of
+ * multiplicity m they shrink only by a steady ratio r = 1 − 1/m, and the distance left is the
+ * geometric tail, step·r/(1 − r). On a tail where f only tends to 0 (exp(x) far out) they do not
+ * shrink at all.
+ */
+class Approach {
+  private last = Infinity;
+  private shrinking = 0;
+  private ratio = 1;
+  private step = Infinity;
+
+  add(step: number): void {
+    this.shrinking = step <= SHRINKING * this.last ? this.shrinking + 1 : 0;
+    this.ratio = step / this.last;
+    this.last = this.step = step;
+  }
+
+  /** Three steps in a row shrank, each by at most SHRINKING. */
+  get steady(): boolean {
+    return this.shrinking >= 3;
+  }
+
+  /** The distance left: step·r/(1 − r) after steady shrinking, else the last step. */
+  get remaining(): number {
+    return this.steady ? this.step * this.ratio / (1 - this.ratio) : this.step;
+  }
+
+  /** What a root accepted on steadily shrinking steps is, for the notes. */
+  note(what: string): string {
+    return `Newton's steps shrank by a steady ratio of about ${fmt(this.ratio)}, as they do at a root of multiplicity about ${Math.round(1 / (1 - this.ratio))}, so they close in slowly: ${what} is accurate to about ${fmt(this.remaining)}.`;
+  }
+}
 
 /** Search outward from x (steps growing by 1.6, as in Numerical Recipes' zbrac) for a sign change of f. */
 function findBracket(f: (x: number) => number, x: number, fx: number): [number, number] | null {
@@ -218,8 +266,14 @@ export function newtonSystem(F: VectorFunction, x0: ArrayLike<number>, options: 
   });
   if (x.length !== n) return done('failed', `Expected ${n} starting values, got ${x.length}.`);
   if (!Number.isFinite(norm)) return done('failed', 'F is not defined at the starting point.');
-  if (norm <= tol) return done('residual', `‖F‖ = ${fmt(norm)} is already zero to tolerance.`);
+  if (norm <= tol && m === n) {
+    // zero to tolerance at the start, and the zero there, not far off on a tail where F is tiny
+    F.jacobian(x, J);
+    const delta = luSolve(J, r.map((v) => -v));
+    if (delta && enorm(delta) <= SETTLED_STEP * (1 + enorm(x))) return done('residual', `‖F‖ = ${fmt(norm)} is already zero to tolerance.`);
+  } else if (norm <= tol) return done('residual', `‖F‖ = ${fmt(norm)} is already zero to tolerance.`);
 
+  const approach = new Approach();
   const viaLM = (why: string): RootResult => {
     safeguard = 'line-search';
     notes.push(`${why}; continued with Levenberg–Marquardt on ‖F‖².`);
@@ -229,17 +283,25 @@ export function newtonSystem(F: VectorFunction, x0: ArrayLike<number>, options: 
     iterations += res.iterations;
     for (const p of res.path.slice(1)) path.push(p);
     const nrm = enorm(r);
-    const [a, b] = [path[path.length - 2], path[path.length - 1]];
-    const lastStep = a && b ? Math.hypot(...a.map((v, i) => v - b[i]!)) : 0;
-    if (nrm <= Math.max(tol, 1e-10 * Math.max(1, enorm(x))) && lastStep <= SETTLED_STEP * (1 + enorm(x))) return done('residual', `‖F‖ = ${fmt(nrm)} after Levenberg–Marquardt.`);
-    if (nrm <= tol) return done('failed', `No zero was found: ‖F‖ = ${fmt(nrm)} at (${Array.from(x, fmt).join(', ')}) is below the tolerance, but the steps do not shrink (the last was ${fmt(lastStep)}): F approaches 0 without reaching it.`);
+    // Levenberg–Marquardt's own steps (none when it started on the zero Newton reached)
+    const lm = new Approach();
+    for (let i = 1; i < res.path.length; i++) lm.add(Math.hypot(...res.path[i]!.map((v, j) => v - res.path[i - 1]![j]!)));
+    const small = nrm <= Math.max(tol, 1e-10 * Math.max(1, enorm(x)));
+    if (small && (res.path.length < 2 || lm.remaining <= SETTLED_STEP * (1 + enorm(x)))) return done('residual', `‖F‖ = ${fmt(nrm)} after Levenberg–Marquardt.`);
+    // closing in steadily, by Newton before the Jacobian became singular at a multiple zero, or by Levenberg–Marquardt
+    const steady = lm.steady ? lm : approach.steady ? approach : undefined;
+    if (small && steady) { notes.push(steady.note('the zero')); return done('residual', `‖F‖ = ${fmt(nrm)} after Levenberg–Marquardt.`); }
+    if (nrm <= tol) return done('failed', `No zero was found: ‖F‖ = ${fmt(nrm)} at (${Array.from(x, fmt).join(', ')}) is below the tolerance, but the steps do not shrink (the last was ${fmt(lm.remaining)}): F approaches 0 without reaching it.`);
     return done('failed', `No zero was found: the smallest ‖F‖ reached is ${fmt(nrm)} at (${Array.from(x, fmt).join(', ')}), a local minimum of ‖F‖ that is not zero.`);
   };
   if (m !== n) return viaLM(`There are ${m} equations in ${n} unknowns, so Newton's square system does not apply`);
 
   for (;;) {
     if (options.shouldStop?.()) return done('stopped', 'Stopped on request (time limit or cancellation).');
-    if (iterations >= maxIter) return done('maxiter', `Stopped after ${maxIter} iteration${maxIter === 1 ? '' : 's'} without converging (‖F‖ = ${fmt(norm)}).`);
+    if (iterations >= maxIter) {
+      if (norm <= tol && approach.steady) { notes.push(approach.note('the zero')); return done('residual', `‖F‖ = ${fmt(norm)} is below the tolerance after ${iterations} iterations.`); }
+      return done('maxiter', `Stopped after ${maxIter} iteration${maxIter === 1 ? '' : 's'} without converging (‖F‖ = ${fmt(norm)}).`);
+    }
     F.jacobian(x, J);
     const delta = luSolve(J, r.map((v) => -v));
     if (!delta) {
@@ -265,7 +327,8 @@ export function newtonSystem(F: VectorFunction, x0: ArrayLike<number>, options: 
     path.push(Array.from(x));
     options.onProgress?.(iterations, norm);
     if (!Number.isFinite(norm) || enorm(x) > 1e100) return done('diverged', 'Newton diverged: ‖x‖ or ‖F‖ became infinite.');
-    if (norm <= tol && step <= SETTLED_STEP * (1 + enorm(x))) return done('residual', `‖F‖ = ${fmt(norm)} is below the tolerance after ${iterations} iteration${iterations === 1 ? '' : 's'}.`);
+    approach.add(step);
+    if (norm <= tol && approach.remaining <= SETTLED_STEP * (1 + enorm(x))) return done('residual', `‖F‖ = ${fmt(norm)} is below the tolerance after ${iterations} iteration${iterations === 1 ? '' : 's'}.`);
     if (step <= stepTol * (1 + enorm(x))) return done('step', `The steps became negligible (‖F‖ = ${fmt(norm)}).`);
   }
 }
