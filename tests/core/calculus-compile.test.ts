@@ -73,6 +73,9 @@ test('first derivatives at one point, forward (up to 4 variables) and by the tap
   assert.equal(derivativesAtPoint(parseExpr('exp(-1/x^2)'), ['x'], [0]), undefined, 'an infinite value on the way');
   assert.equal(derivativesAtPoint(parseExpr('[[x, y], [y, x]]'), ['x', 'y'], [1, 2]), undefined, 'a matrix');
   assert.deepEqual(derivativesAtPoint(mul(num(3), pow(sym('z'), num(0))), ['z'], [0]), [0], 'u^0 has no slope at u = 0');
+  // a slope of 0·∞ is undefined, not 0: (x³)^(1/3) and sqrt(x²) at 0 (their inner slope is 0 there)
+  assert.equal(derivativesAtPoint(parseExpr('(x^3)^(1/3)'), ['x'], [0]), undefined);
+  assert.equal(derivativesAtPoint(parseExpr('sqrt(x^2)'), ['x'], [0]), undefined);
 });
 
 test('the forward-over-reverse Hessian equals the symbolic Hessian at random points', () => {

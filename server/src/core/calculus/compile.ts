@@ -483,8 +483,12 @@ class Sweep {
         const u = this.value(e.base), du = this.tangent;
         const w = this.value(e.exp), dw = this.tangent;
         const y = Math.pow(u, w);
-        // (u^w)' = w·u^(w-1)·u' + u^w·ln u·w'; a term whose tangent is 0 is 0 (u^0 = 1 has no slope at u = 0)
-        this.tangent = (du === 0 || (e.exp.kind === 'num' && w === 0) ? 0 : w * Math.pow(u, w - 1) * du) + (dw === 0 ? 0 : y * Math.log(u) * dw);
+        // (u^w)' = w·u^(w-1)·u' + u^w·ln u·w'. A term whose tangent is 0 is 0 only where its factor is
+        // finite: u' can be 0 at a point where u depends on x ((x³)^(1/3) at 0, where the slope is 0·∞),
+        // and such a point must fall back. (u^0 = 1 has no slope at u = 0.)
+        const dBase = e.exp.kind === 'num' && w === 0 ? 0 : w * Math.pow(u, w - 1);
+        const dExp = e.exp.kind === 'num' ? 0 : y * Math.log(u);
+        this.tangent = (du === 0 && Number.isFinite(dBase) ? 0 : dBase * du) + (dw === 0 && Number.isFinite(dExp) ? 0 : dExp * dw);
         return y;
       }
       case 'call': {
@@ -493,7 +497,8 @@ class Sweep {
         if (op === undefined || e.args.length !== 1 || !arg) { this.tangent = 0; return NaN; }
         const u = this.value(arg), du = this.tangent;
         const y = unaryValue(op, u);
-        this.tangent = du === 0 ? 0 : unaryFirst(op, u, y) * du;
+        const d1 = unaryFirst(op, u, y);
+        this.tangent = du === 0 && Number.isFinite(d1) ? 0 : d1 * du; // (sqrt(x²) at 0: 0·∞, no slope)
         return y;
       }
       case 'vec': this.tangent = 0; return NaN;
