@@ -14,7 +14,7 @@ import { parse } from './core/syntax/parser';
 import type { StatementResult } from './core/results';
 import { runStatement, summarize } from './core/run';
 import { fmt, type Value } from './core/semantics/evaluate';
-import { isRunnable } from './core/syntax/ast';
+import { isRunnable, someExpression, type Statement } from './core/syntax/ast';
 import { Codes, type Diagnostic } from './core/syntax/diagnostics';
 import { createNodeFileHost } from './node/fileHost';
 
@@ -100,10 +100,25 @@ export function grade(o: FileOutcome, keyStart?: number): Grade {
   if (o.error || !o.analysis) return { ok: false, errors: 0, lines: 0, passed: 0 };
   const from = keyStart ?? 0;
   const graded = o.analysis.program.statements.filter((st) => (st.kind === 'expect' || st.kind === 'check') && st.start >= from);
-  const passed = graded.filter((st) => (o.results.get(st.start) as { passed?: boolean } | undefined)?.passed === true).length;
+  const captured = keyStart === undefined ? new Set<string>() : capturedVariables(o.analysis, keyStart);
+  const uses = (st: Statement, names: ReadonlySet<string>): boolean => someExpression(st, (e) => e.kind === 'ident' && names.has(e.name));
+  const passed = graded.filter((st) => (o.results.get(st.start) as { passed?: boolean } | undefined)?.passed === true && !uses(st, captured)).length;
   const own = (d: Diagnostic) => keyStart === undefined || (d.offset < keyStart && d.code !== Codes.ExpectFailed && d.code !== Codes.CheckFailed);
   const errors = o.diagnostics.filter((d) => d.severity === 'error' && own(d)).length;
   return { ok: errors === 0 && passed === graded.length, errors, lines: graded.length, passed };
+}
+
+/**
+ * Names the file defines as constants that are also parameters of its functions: in a key line
+ * appended to it, such a name is the constant, not the variable the key means (x = 0 with
+ * f(x, y) = 3*y makes `expect grad(f) == [2*x, 3]` pass), so key lines that use one are not passed.
+ */
+function capturedVariables(a: Analysis, keyStart: number): Set<string> {
+  const params = new Set<string>();
+  for (const def of a.symbols.globals.values()) if (def.kind === 'function' && def.statement.start < keyStart) for (const p of def.params ?? []) params.add(p);
+  const captured = new Set<string>();
+  for (const def of a.symbols.globals.values()) if (def.kind === 'constant' && def.statement.start < keyStart && params.has(def.name)) captured.add(def.name);
+  return captured;
 }
 
 /** Whether a file passes (calc check without a key): no error diagnostic, no failed expect or check. */
@@ -275,7 +290,9 @@ export function main(argv: string[]): number {
       const worked = o.analysis ? o.analysis.program.statements.filter((st) => (st.kind === 'expect' || st.kind === 'check') && st.start >= (keyStart ?? 0) && o.results.has(st.start)).length : 0;
       const unevaluated = g.lines - worked;
       const what = key ? 'key expect/check passed' : 'expect/check passed';
-      console.log(`${g.ok ? 'PASS' : 'FAIL'} ${f}: ${o.error ?? `${g.errors} error${g.errors === 1 ? '' : 's'}, ${g.passed}/${g.lines} ${what}${unevaluated ? ` (${unevaluated} not worked out, for an error on ${unevaluated === 1 ? 'its' : 'their'} line or in a definition ${unevaluated === 1 ? 'it uses' : 'they use'}${key ? ', or one the file does not define' : ''})` : ''}`}`);
+      const captured = key && o.analysis && keyStart !== undefined ? [...capturedVariables(o.analysis, keyStart)] : [];
+      const capturedNote = captured.length ? `; the file defines ${captured.join(', ')} as a constant as well as a parameter, so key lines using ${captured.length === 1 ? 'it' : 'them'} are not passed` : '';
+      console.log(`${g.ok ? 'PASS' : 'FAIL'} ${f}: ${o.error ?? `${g.errors} error${g.errors === 1 ? '' : 's'}, ${g.passed}/${g.lines} ${what}${unevaluated ? ` (${unevaluated} not worked out, for an error on ${unevaluated === 1 ? 'its' : 'their'} line or in a definition ${unevaluated === 1 ? 'it uses' : 'they use'}${key ? ', or one the file does not define' : ''})` : ''}${capturedNote}`}`);
     }
     const graded = files.filter((file) => resolve(file) !== keyFile).length;
     console.log(`${graded - failed} of ${graded} file${graded === 1 ? '' : 's'} passed`);

@@ -192,6 +192,7 @@ test('calc check --key grades each submission by the key\'s expect and check lin
     'subs/empty.calc': '', // nothing: every key line fails
     'subs/mallory.calc': 'f(x, y) = x*y\nexpect diff(f(x, y), x) == 0\n', // wrong, and an own expect that fails
     'subs/carol.calc': 'f(x, y = x^2*y\n', // a syntax error: the key lines cannot be worked out
+    'subs/rigged.calc': 'x = 0\nf(x, y) = 0*y\n', // x a constant: the key's [2*x*y, x^2] would be [0, 0]
   });
   const r = calc(['check', '--key', 'key.calc', 'subs'], dir);
   assert.equal(r.status, 1, r.stderr);
@@ -201,7 +202,8 @@ test('calc check --key grades each submission by the key\'s expect and check lin
     `FAIL ${join('subs', 'carol.calc')}: 1 error, 0/2 key expect/check passed`,
     `FAIL ${join('subs', 'empty.calc')}: 0 errors, 0/2 key expect/check passed`,
     `FAIL ${join('subs', 'mallory.calc')}: 0 errors, 0/2 key expect/check passed`,
-    '1 of 5 files passed',
+    `FAIL ${join('subs', 'rigged.calc')}: 0 errors, 0/2 key expect/check passed (1 not worked out, for an error on its line or in a definition it uses, or one the file does not define); the file defines x as a constant as well as a parameter, so key lines using it are not passed`,
+    '1 of 6 files passed',
   ]);
   assert.match(r.stderr, /only the key's expect and check lines are applied; its 1 other line is not/);
   // the key itself, if it sits among the files, is not graded; a key with an error or without expect lines is a usage error
