@@ -209,14 +209,16 @@ test('check passes smooth functions wherever they are strongly curved or steep, 
     'M(w, b) = (100*w + b - 3)^2 + (200*w + b - 5)^2\ncheck grad M at [0.02, 1]',
     'f(x, y) = x^3*sin(31*y)\ncheck hessian f at [0.3, 0.4]',
     'check grad(sin(30*x)) at 1', 'check grad(log(x)) at 0.001', 'check grad(1/x) at 0.01', 'check grad(sqrt(x)) at 1e-4',
+    // a pole just past the usual step, and a corner 1e-7 away from the point, which is smooth where it is
+    'check grad(1/x) at 0.000001', 'check grad(1/(x - 1)) at 1.000001', 'check grad(abs(x - 1e-7)) at 0',
   ]) {
     const a = analyze(text);
     assert.deepEqual(a.diagnostics.map((d) => d.message), [], text);
     const r = [...a.results.values()].find((x) => x.kind === 'check') as CheckResult;
-    assert.ok(r.passed && r.maxRelError < 1e-9, `${text}: ${r.maxRelError}`);
+    assert.ok(r.passed && r.maxRelError < 1e-6, `${text}: ${r.maxRelError}`);
   }
-  // a kink, a kink a hair from the point, and a jump are not differentiable
-  for (const text of ['check grad(abs(x - 1e-7)) at 0', 'check grad(sign(x)) at 0', 'check grad(abs(x)*abs(y)) at [0, 1]']) {
+  // a kink and a jump at the point are not differentiable
+  for (const text of ['check grad(abs(x)) at 0', 'check grad(sign(x)) at 0', 'check grad(abs(x)*abs(y)) at [0, 1]']) {
     const a = analyze(text);
     assert.deepEqual(a.diagnostics.map((d) => [d.code, d.severity]), [[Codes.CheckFailed, 'error']], text);
     assert.match(a.diagnostics[0]!.message, /not differentiable/, text);
@@ -255,8 +257,13 @@ test('taylor about a point where a derivative is infinite or the function undefi
     assert.deepEqual(codes(t), [Codes.EvaluationError], text);
     assert.match(t.diagnostics[0]!.message, /no derivative of order 1/, text);
   }
-  // away from the corner, and where the corner is smoothed by a power, there is one
+  // away from the corner, and where the corner is smoothed by a power, there is one; |x²| and |x|² are x²
   assert.deepEqual(codes(analyze('taylor abs(x) at x = 1 order 2')), []);
+  for (const text of ['taylor abs(x^2) at x = 0 order 2', 'taylor abs(x)^2 at x = 0 order 2', 'taylor abs(-x^2) at x = 0 order 3']) {
+    const t = analyze(text);
+    assert.deepEqual(codes(t), [], text);
+    assert.equal(toCalc((resultOn(t, 1) as TaylorResult).expanded), 'x^2', text);
+  }
   const cube = analyze('taylor abs(x)^3 at x = 0 order 2');
   assert.deepEqual(codes(cube), []);
   assert.equal(toCalc((resultOn(cube, 1) as TaylorResult).expanded), '0');

@@ -97,6 +97,12 @@ test("'==' on a line of its own offers both readings: a comparison (add expect) 
   assert.deepEqual(fixesAt('g(x) == x\ng(x) =|= x + 1').actions.map((a) => a.title), ["Add 'expect'"]);
 });
 
+test("renaming σ² renames its uses, but not a function's own parameter of that name squared", () => {
+  const { doc, actions } = fixesAt('r|² = 2\narea(r) = pi*r²\nv = 2*r²');
+  assert.deepEqual(actions.map((a) => a.title), ['Rename to r2']);
+  assert.equal(applied(doc, actions[0]!), 'r2 = 2\narea(r) = pi*r²\nv = 2*r2');
+});
+
 test('each of several characters on a line has its own fix', () => {
   const { doc } = fixesAt('3 × 4 × 5|');
   const all = getCodeActions(doc, { start: doc.textDocument.positionAt(0), end: doc.textDocument.positionAt(9) });

@@ -16,6 +16,8 @@ test("a csv file's name links to the file beside the worksheet, over the text be
   assert.deepEqual(links[0]!.range, rangeOfText(doc, 'heights.csv'));
   assert.deepEqual(links[1]!.range, rangeOfText(doc, 'data/my weights.csv'));
   assert.equal(links[0]!.tooltip, 'Open heights.csv');
+  // a name with characters that mean something in a URI is still that file
+  assert.deepEqual(getDocumentLinks(documentOf('data h = csv("data#1.csv")\ndata p = csv("100%.csv")')).map((l) => decodeURIComponent(new URL(l.target!).pathname)), ['/work/data#1.csv', '/work/100%.csv']);
 });
 
 test('no link for a path the analysis refuses, for an inline table, or where the document has no folder', () => {

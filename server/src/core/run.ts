@@ -244,9 +244,11 @@ function runFit(ctx: StatementContext, stmt: FitStatement, run: RunControl): Fit
   const start = stmt.from ? startValues(ctx, stmt, params) : {};
   const missing = params.filter((p) => !(p in start));
   if (missing.length) {
+    // for a model linear in its parameters the start does not matter: a note, not a warning
+    const linear = linearDesignFromExpr(model, params, fitData) !== null;
     ctx.diagnostics.push({
-      code: Codes.PointLength, severity: 'warning', offset: stmt.model.start, length: stmt.model.end - stmt.model.start,
-      message: linearDesignFromExpr(model, params, fitData)
+      code: Codes.PointLength, severity: linear ? 'info' : 'warning', offset: stmt.model.start, length: stmt.model.end - stmt.model.start,
+      message: linear
         ? `No starting value for ${missing.join(', ')}: starting from 1 (the model is linear in its parameters, so gradient descent can reach its one minimum from anywhere, given a small enough step).`
         : `No starting value for ${missing.join(', ')}: starting from 1. A nonlinear fit can converge to a wrong answer or not at all from a poor start; add \`from ${missing.map((p) => `${p} = …`).join(', ')}\`.`,
     });

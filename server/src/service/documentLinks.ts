@@ -20,7 +20,8 @@ export function getDocumentLinks(doc: CalcDocument): DocumentLink[] {
     let target: string;
     try {
       // relative to the document, whatever its scheme (file, vscode-vfs, …); an untitled one has no folder
-      target = new URL(path.replace(/\\/g, '/'), doc.uri).toString();
+      // each segment percent-encoded: data#1.csv is a file, not data with a fragment
+      target = new URL(path.split(/[\\/]/).map(encodeURIComponent).join('/'), doc.uri).toString();
     } catch {
       continue;
     }

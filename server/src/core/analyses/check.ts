@@ -53,9 +53,10 @@ export function checkStatement(ctx: StatementContext, s: CheckStatement): CheckR
     vars.forEach((v, i) => {
       const along = (h: number): number => { const y = x.slice(); y[i] = x[i]! + h; return f(y); };
       const k = numeric.length;
-      // the first step a tenth of max(1, |x|), of |x|, or of a hundredth of |x|: the estimate with the smallest error
+      // first steps from a tenth of max(1, |x|) down by hundreds to 1e-9 of it (near a pole only the small
+      // ones stay on its side), and of |x|: the estimate with the smallest error
       const a = Math.abs(x[i]!);
-      const scales = [...new Set([Math.max(1, a), Math.max(a, 1e-6), Math.max(a, 1e-6) / 100])];
+      const scales = [...new Set([...[1, 1e-2, 1e-4, 1e-6, 1e-8].map((k) => Math.max(1, a) * k), Math.max(a, 1e-6)])];
       const { value, error } = scales.map((sc) => ridders(along, sc)).reduce((p, q) => (q.error < p.error ? q : p));
       numeric.push(value);
       if (kinked(along, Math.max(Math.abs(x[i]!), 1))) kinks.push(v);
@@ -130,13 +131,15 @@ function kinked(along: (h: number) => number, scale: number): boolean {
     const forward = (fp - f0) / h, backward = (f0 - fm) / h;
     return { gap: Math.abs(forward - backward), size: Math.max(1, Math.abs(forward), Math.abs(backward)), noise: 100 * Number.EPSILON * Math.max(Math.abs(f0), Math.abs(fp), Math.abs(fm)) / h };
   };
-  const h = Math.cbrt(Number.EPSILON) * scale;
-  const wide = gap(h), narrow = gap(h / 10);
-  if (narrow.gap > 1e-3 * narrow.size + narrow.noise && narrow.gap > 0.5 * wide.gap) return true;
+  // over three tenfold reductions, so that a pole just past the first steps (1/x at 1e-6, tan(x) a
+  // third of a millionth from π/2, where those steps cross it) is not taken for a kink
+  const steps = [1, 10, 100, 1000].map((k) => Math.cbrt(Number.EPSILON) * scale / k);
+  const gaps = steps.map(gap);
+  if (gaps.every((g, i) => i === 0 || (g.gap > 1e-3 * g.size + g.noise && g.gap > 0.5 * gaps[i - 1]!.gap))) return true;
   // a jump with the same slope on both sides (sign(x) at 0): the central difference grows as 1/h
-  const central = (step: number): number => Math.abs(along(step) - along(-step)) / (2 * step);
-  const c1 = central(h), c2 = central(h / 10);
-  return c2 > 5 * c1 && c2 > 1e-3 / h + narrow.noise;
+  const central = steps.map((step) => Math.abs(along(step) - along(-step)) / (2 * step));
+  const last = steps.length - 1;
+  return central.every((c, i) => i === 0 || c > 5 * central[i - 1]!) && central[last]! > 1e-3 / steps[last]! + gaps[last]!.noise;
 }
 
 function compileComponents(e: Expr, vars: string[]): ((x: number[]) => number)[] {

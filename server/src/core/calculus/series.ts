@@ -210,6 +210,27 @@ function outerSeries(fn: string, u0: Coef, k: number): Coef[] {
   return ds.slice(0, k + 1).map((d, j) => coefMul(constantValue(substitute(d, at)), invFactorial(j)));
 }
 
+/**
+ * |u| where u vanishes at the point: where u's lowest-order part is one monomial of even exponents
+ * (x², x²y⁴), u keeps its sign nearby and |u| is ±u, smooth (|x²| = x²); otherwise |u| has a corner
+ * there (|x|, |x − y|) and every coefficient past the constant is undefined (NaN), which the Taylor
+ * polynomial reports as the order that fails.
+ */
+function absAtZero(layout: Layout, u: Series): Series {
+  let lowest = Infinity;
+  const leading: number[] = [];
+  u.forEach((c, m) => {
+    if (isZeroCoef(c)) return;
+    const degree = layout.alphas[m]!.reduce((a, b) => a + b, 0);
+    if (degree < lowest) { lowest = degree; leading.length = 0; }
+    if (degree === lowest) leading.push(m);
+  });
+  if (leading.length === 1 && lowest > 0 && layout.alphas[leading[0]!]!.every((e) => e % 2 === 0) && Number.isFinite(value(u[leading[0]!]!))) {
+    return value(u[leading[0]!]!) > 0 ? u : u.map((c) => coefMul(c, { p: -1, q: 1 }));
+  }
+  return u.map((_, m) => (m === 0 ? ZERO : floatCoef(NaN)));
+}
+
 /** t_j = C(c, j) · u₀^(c − j), the series of t^c about u₀ for a number c. */
 function powerSeries(c: Coef, u0: Coef, k: number): Coef[] {
   const out: Coef[] = [];
@@ -269,7 +290,7 @@ export function seriesOf(e: Expr, vars: readonly string[], point: readonly numbe
       }
       case 'call': {
         const u = visit(x.args[0] ?? num(NaN));
-        r = compose(layout, outerSeries(x.fn, u[0]!, k), u);
+        r = x.fn === 'abs' && value(u[0]!) === 0 ? absAtZero(layout, u) : compose(layout, outerSeries(x.fn, u[0]!, k), u);
         break;
       }
       case 'vec': throw new RangeError('series: a vector has no scalar series');

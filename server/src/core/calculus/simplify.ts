@@ -517,6 +517,8 @@ function simpPow(b: Expr, x: Expr, ctx: Ctx): Expr {
   if (b.kind === 'mul' && integerExp) return simpMul(b.factors.map((f) => simpPow(f, x, ctx)), ctx);
   // sqrt(u)^(2k) = u^k
   if (b.kind === 'call' && b.fn === 'sqrt' && integerExp && xc.p % 2 === 0) return simpPow(b.args[0]!, num(xc.p / 2), ctx);
+  // |u|^(2k) = u^(2k) for real u
+  if (b.kind === 'call' && b.fn === 'abs' && b.args.length === 1 && integerExp && xc.p % 2 === 0) return simpPow(b.args[0]!, x, ctx);
   return pow(b, x);
 }
 

@@ -148,7 +148,7 @@ export function lagrange(f: Objective, constraints: Objective[], options: Lagran
     : `${found.length} constrained stationary point${found.length === 1 ? '' : 's'} found from ${starts} starting points; ${describe(max, 'constrained maximum')}, ${describe(min, 'constrained minimum')}.`;
   if (found.length > 0) notes.push('These are the stationary points found from the sampled starts; a constraint set that is unbounded may have larger or smaller values elsewhere.');
   if (max >= 0 && min >= 0 && found[max]!.f < found[min]!.f) {
-    notes.push(`The maximum found is below the minimum found, so both are only local: f is unbounded on this constraint set, which has no global maximum or minimum.`);
+    notes.push(`The maximum found is below the minimum found, so both are only local: f may be unbounded on this constraint set, or have stationary points the starts missed.`);
   }
   if (found.length === 0) {
     const singular = k === 1 ? singularPoint(constraints[0]!, points, scales) : undefined;
@@ -156,7 +156,7 @@ export function lagrange(f: Objective, constraints: Objective[], options: Lagran
       ? `The constraint's gradient vanishes at (${Array.from(singular, fmt).join(', ')}), a point of the constraint where f = ${fmt(f.f(singular))}: the multiplier rule cannot see such points (∇f = λ∇g has no solution there), so an extremum may lie there. Compare f at that point with f elsewhere on the constraint.`
       : infeasible > 0
         ? `Newton came close to the constraint ${infeasible} time${infeasible === 1 ? '' : 's'} without meeting it, with the multipliers growing: an extremum may lie where the constraint's gradient vanishes, which the multiplier rule cannot find.`
-        : 'The constraint may have no real points (x^2 + y^2 = -1), or f no extremum on it (a linear f on a line): check both.');
+        : 'The constraint may have no real points (x^2 + y^2 = -1), f no extremum on it (a linear f on a line), or its stationary points may lie beyond where the starts were taken (|x| ≤ 10 in each variable).');
   }
   return { candidates: found, max, min, starts, notes, message };
 }

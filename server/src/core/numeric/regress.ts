@@ -400,8 +400,10 @@ function isConstant(c: ArrayLike<number>, m: number): boolean {
  * parameters that only a combination of can be determined (a and b in a·b·x).
  */
 function rankNote(rank: number, n: number, names: string[], dependent: number[], columns: readonly ArrayLike<number>[]): string {
-  const largest = Math.max(...columns.map((c) => Math.max(...Array.from(c, Math.abs))));
-  const flat = dependent.filter((j) => Math.max(...Array.from(columns[j]!, Math.abs)) <= 1e-12 * largest);
+  // (loops, not Math.max(...column): a column of 300,000 observations would overflow the stack as arguments)
+  const maxAbs = (c: ArrayLike<number>): number => { let m = 0; for (let i = 0; i < c.length; i++) m = Math.max(m, Math.abs(c[i]!)); return m; };
+  const largest = columns.reduce((m, c) => Math.max(m, maxAbs(c)), 0);
+  const flat = dependent.filter((j) => maxAbs(columns[j]!) <= 1e-12 * largest);
   const tied = dependent.filter((j) => !flat.includes(j));
   const reasons: string[] = [];
   if (flat.length) reasons.push(`the model does not change with ${flat.map((j) => names[j]).join(', ')} there`);

@@ -624,9 +624,16 @@ class Parser {
     const found: { offset: number; length: number }[] = [];
     const scanner = new Scanner(this.text);
     let before: Token | undefined;
+    // a function with a parameter of that name means its square there (area(r) = pi*r²), not the constant
+    const heading = new RegExp(`^[ \\t]*[\\p{L}_][\\p{L}\\p{N}_]*[ \\t]*\\(([^)]*)\\)[ \\t]*=(?!=)`, 'u');
+    const ownsName = (offset: number): boolean => {
+      const lineStart = Math.max(this.text.lastIndexOf('\n', offset - 1), this.text.lastIndexOf('\r', offset - 1)) + 1;
+      const params = heading.exec(this.text.slice(lineStart, offset))?.[1];
+      return params !== undefined && params.split(',').some((p) => p.trim() === name);
+    };
     for (let t = scanner.next(); t.kind !== 'eof'; before = t, t = scanner.next()) {
       if (t.kind === 'superscript' && t.text === superscript && !t.spaceBefore && before?.kind === 'ident' && before.text === name
-        && before.start !== definition) {
+        && before.start !== definition && !ownsName(before.start)) {
         found.push({ offset: before.start, length: t.end - before.start });
       }
     }
@@ -680,10 +687,6 @@ class Parser {
   }
 
   /**
-   * Where the ')' that closes the '(' at `open` is, when the two hold a comma at their own level
-   * (`(1, 2)`, a tuple) on the same line; else undefined.
-   */
-  /**
    * `(1, 2)` at the current token, a point or a vector as printed: reported (it is written in
    * square brackets) and read as the vector it means, so that its names (and the statement's)
    * are still resolved. Undefined, consuming nothing, for anything else.
@@ -712,6 +715,10 @@ class Parser {
     return undefined;
   }
 
+  /**
+   * Where the ')' that closes the '(' at `open` is, when the two hold a comma at their own level
+   * (`(1, 2)`, a tuple) on the same line; else undefined.
+   */
   private tupleEnd(open: number): number | undefined {
     let depth = 0, comma = false;
     for (let i = open; i < this.text.length; i++) {
