@@ -88,6 +88,8 @@ interface Grade {
   /** The graded expect and check lines: the file's own, or with a key the key's. */
   readonly lines: number;
   readonly passed: number;
+  /** Names of the file's constants that captured a key line's variable (see capturedVariables). */
+  readonly captured: readonly string[];
 }
 
 /**
@@ -97,15 +99,21 @@ interface Grade {
  * file does not define what it uses) is not passed.
  */
 export function grade(o: FileOutcome, keyStart?: number): Grade {
-  if (o.error || !o.analysis) return { ok: false, errors: 0, lines: 0, passed: 0 };
+  if (o.error || !o.analysis) return { ok: false, errors: 0, lines: 0, passed: 0, captured: [] };
   const from = keyStart ?? 0;
   const graded = o.analysis.program.statements.filter((st) => (st.kind === 'expect' || st.kind === 'check') && st.start >= from);
   const captured = keyStart === undefined ? new Set<string>() : capturedVariables(o.analysis, keyStart);
-  const uses = (st: Statement, names: ReadonlySet<string>): boolean => someExpression(st, (e) => e.kind === 'ident' && names.has(e.name));
+  // (a name bound by a point, `at x = 2`, gives the parameter its value: the constant cannot capture it there)
+  const uses = (st: Statement, names: ReadonlySet<string>): boolean => {
+    const at = st.kind === 'expect' || st.kind === 'check' ? st.at : undefined;
+    const bound = new Set<unknown>(at?.kind === 'named-point' ? at.bindings.map((b) => b.name) : []);
+    return someExpression(st, (e) => e.kind === 'ident' && names.has(e.name) && !bound.has(e));
+  };
   const passed = graded.filter((st) => (o.results.get(st.start) as { passed?: boolean } | undefined)?.passed === true && !uses(st, captured)).length;
+  const capturing = [...captured].filter((name) => graded.some((st) => uses(st, new Set([name]))));
   const own = (d: Diagnostic) => keyStart === undefined || (d.offset < keyStart && d.code !== Codes.ExpectFailed && d.code !== Codes.CheckFailed);
   const errors = o.diagnostics.filter((d) => d.severity === 'error' && own(d)).length;
-  return { ok: errors === 0 && passed === graded.length, errors, lines: graded.length, passed };
+  return { ok: errors === 0 && passed === graded.length, errors, lines: graded.length, passed, captured: capturing };
 }
 
 /**
@@ -290,7 +298,7 @@ export function main(argv: string[]): number {
       const worked = o.analysis ? o.analysis.program.statements.filter((st) => (st.kind === 'expect' || st.kind === 'check') && st.start >= (keyStart ?? 0) && o.results.has(st.start)).length : 0;
       const unevaluated = g.lines - worked;
       const what = key ? 'key expect/check passed' : 'expect/check passed';
-      const captured = key && o.analysis && keyStart !== undefined ? [...capturedVariables(o.analysis, keyStart)] : [];
+      const captured = g.captured;
       const capturedNote = captured.length ? `; the file defines ${captured.join(', ')} as a constant as well as a parameter, so key lines using ${captured.length === 1 ? 'it' : 'them'} are not passed` : '';
       console.log(`${g.ok ? 'PASS' : 'FAIL'} ${f}: ${o.error ?? `${g.errors} error${g.errors === 1 ? '' : 's'}, ${g.passed}/${g.lines} ${what}${unevaluated ? ` (${unevaluated} not worked out, for an error on ${unevaluated === 1 ? 'its' : 'their'} line or in a definition ${unevaluated === 1 ? 'it uses' : 'they use'}${key ? ', or one the file does not define' : ''})` : ''}${capturedNote}`}`);
     }

@@ -206,6 +206,9 @@ test('calc check --key grades each submission by the key\'s expect and check lin
     '1 of 6 files passed',
   ]);
   assert.match(r.stderr, /only the key's expect and check lines are applied; its 1 other line is not/);
+  // a name bound by a key line's point is not captured by a constant of that name (x = 3 beside f(x) is common)
+  const bound = folder({ 'key.calc': 'expect grad(f) at x = 2 == [4]\ncheck grad(f) at x = 2\n', 's.calc': 'f(x) = x^2\nx = 3\nf(x)\n' });
+  assert.match(calc(['check', '--key', 'key.calc', 's.calc'], bound).stdout, /^PASS s\.calc: 0 errors, 2\/2 key expect\/check passed$/m);
   // the key itself, if it sits among the files, is not graded; a key with an error or without expect lines is a usage error
   assert.match(calc(['check', '--key', 'key.calc', 'key.calc', join('subs', 'alice.calc')], dir).stdout, /1 of 1 file passed/);
   const broken = folder({ 'key.calc': 'expect f(1 == 2\n', 'a.calc': 'f(x) = x\n', 'none.calc': 'f(x) = x\n' });

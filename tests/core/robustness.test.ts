@@ -33,6 +33,12 @@ test('10,000 open brackets give a nesting diagnostic, and the next line is still
   timed(SMALL_MS, 'features', () => exerciseFeatures(text, [0, 4, 5_000, text.length - 3]));
 });
 
+test('6,000 bare operators in a row (grad grad … f) give a nesting diagnostic, not a stack overflow', () => {
+  const a = analyze(`${'grad '.repeat(6_000)}f\nb = 2 + 3\n`);
+  assert.ok(a.diagnostics.some((d) => d.code === 206));
+  assert.ok([...a.results.values()].some((r) => r.kind === 'value' && r.value === 5), 'the next line is analysed');
+});
+
 test('10,000 alternating open brackets of both kinds do not overflow the stack', () => {
   const text = `v = ${'[('.repeat(5_000)}${')]'.repeat(5_000)}\n`;
   const analysis = timed(SMALL_MS, 'analysis', () => assertDiagnosticsInside(text));

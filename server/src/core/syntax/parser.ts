@@ -1045,7 +1045,10 @@ class Parser {
     if (primes > 0) return { kind: 'primed', name: callee, primes, start: t.start, end: this.prevEnd };
     // `grad f`: an operator applied to a bare function name.
     if (BARE_OPERATORS.has(t.text) && this.tok.kind === 'ident' && !KEYWORDS.has(this.tok.text)) {
+      // (a level of nesting: `grad grad grad … f` must meet the limit, not the stack's)
+      this.enter();
       const arg = this.identifierOrCall();
+      this.leave();
       if (arg.kind !== 'ident') {
         // `grad abs(x)`: the bare form takes a function's name; an expression goes in brackets
         const written = this.text.slice(arg.start, arg.end);
