@@ -57,7 +57,9 @@ export function checkStatement(ctx: StatementContext, s: CheckStatement): CheckR
       // ones stay on its side), and of |x|: the estimate with the smallest error
       const a = Math.abs(x[i]!);
       const scales = [...new Set([...[1, 1e-2, 1e-4, 1e-6, 1e-8].map((k) => Math.max(1, a) * k), Math.max(a, 1e-6)])];
-      const { value, error } = scales.map((sc) => ridders(along, sc)).reduce((p, q) => (q.error < p.error ? q : p));
+      // (by relative error: a step across a pole gives a small value with a small absolute error)
+      const relative = (r: { value: number; error: number }): number => r.error / Math.max(1, Math.abs(r.value));
+      const { value, error } = scales.map((sc) => ridders(along, sc)).reduce((p, q) => (relative(q) < relative(p) ? q : p));
       numeric.push(value);
       if (kinked(along, Math.max(Math.abs(x[i]!), 1))) kinks.push(v);
       const scale = Math.max(1, Math.abs(exact[k] ?? 0), Math.abs(value));
@@ -129,17 +131,22 @@ function kinked(along: (h: number) => number, scale: number): boolean {
   const gap = (h: number): { gap: number; size: number; noise: number } => {
     const fp = along(h), fm = along(-h);
     const forward = (fp - f0) / h, backward = (f0 - fm) / h;
-    return { gap: Math.abs(forward - backward), size: Math.max(1, Math.abs(forward), Math.abs(backward)), noise: 100 * Number.EPSILON * Math.max(Math.abs(f0), Math.abs(fp), Math.abs(fm)) / h };
+    return { gap: Math.abs(forward - backward), size: Math.max(1, Math.abs(forward), Math.abs(backward)), noise: 10 * Number.EPSILON * Math.max(Math.abs(f0), Math.abs(fp), Math.abs(fm)) / h };
   };
   // over three tenfold reductions, so that a pole just past the first steps (1/x at 1e-6, tan(x) a
   // third of a millionth from π/2, where those steps cross it) is not taken for a kink
-  const steps = [1, 10, 100, 1000].map((k) => Math.cbrt(Number.EPSILON) * scale / k);
-  const gaps = steps.map(gap);
-  if (gaps.every((g, i) => i === 0 || (g.gap > 1e-3 * g.size + g.noise && g.gap > 0.5 * gaps[i - 1]!.gap))) return true;
+  // Steps from a thousand times to a thousandth of the usual one; only those whose rounding is well
+  // below what would count as a kink take part (1e6 + |x| at 0: the small steps' rounding is larger
+  // than the jump in slope), and the gap must hold over every reduction among them, at least two.
+  const base = Math.cbrt(Number.EPSILON) * scale;
+  const gaps = [1000, 100, 10, 1, 0.1, 0.01, 0.001].map((k) => gap(base * k));
+  const clear = gaps.filter((g) => g.noise < 0.1 * Math.max(g.gap, 1e-3 * g.size));
+  if (clear.length >= 3 && clear.every((g, i) => i === 0 || (g.gap > 1e-3 * g.size && g.gap > 0.5 * clear[i - 1]!.gap))) return true;
+  const steps = [1, 10, 100, 1000].map((k) => base / k);
   // a jump with the same slope on both sides (sign(x) at 0): the central difference grows as 1/h
   const central = steps.map((step) => Math.abs(along(step) - along(-step)) / (2 * step));
   const last = steps.length - 1;
-  return central.every((c, i) => i === 0 || c > 5 * central[i - 1]!) && central[last]! > 1e-3 / steps[last]! + gaps[last]!.noise;
+  return central.every((c, i) => i === 0 || c > 5 * central[i - 1]!) && central[last]! > 1e-3 / steps[last]! + gap(steps[last]!).noise;
 }
 
 function compileComponents(e: Expr, vars: string[]): ((x: number[]) => number)[] {

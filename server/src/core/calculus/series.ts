@@ -211,8 +211,8 @@ function outerSeries(fn: string, u0: Coef, k: number): Coef[] {
 }
 
 /**
- * |u| where u vanishes at the point: where u's lowest-order part is one monomial of even exponents
- * (x², x²y⁴), u keeps its sign nearby and |u| is ±u, smooth (|x²| = x²); otherwise |u| has a corner
+ * |u| where u vanishes at the point: where u is in one variable and its lowest-order term is of even
+ * degree (x², x⁴ − x⁵), u keeps its sign nearby and |u| is ±u, smooth (|x²| = x²); otherwise |u| has a corner
  * there (|x|, |x − y|) and every coefficient past the constant is undefined (NaN), which the Taylor
  * polynomial reports as the order that fails.
  */
@@ -225,7 +225,11 @@ function absAtZero(layout: Layout, u: Series): Series {
     if (degree < lowest) { lowest = degree; leading.length = 0; }
     if (degree === lowest) leading.push(m);
   });
-  if (leading.length === 1 && lowest > 0 && layout.alphas[leading[0]!]!.every((e) => e % 2 === 0) && Number.isFinite(value(u[leading[0]!]!))) {
+  // (in one variable only: in several, x² vanishes along the y axis, where u's other terms, y³ in
+  // x² + y³, take over its sign, and |u| is not ±u)
+  const vars = new Set<number>();
+  u.forEach((c, m) => { if (!isZeroCoef(c)) layout.alphas[m]!.forEach((e, i) => { if (e > 0) vars.add(i); }); });
+  if (vars.size === 1 && leading.length === 1 && lowest > 0 && lowest % 2 === 0 && Number.isFinite(value(u[leading[0]!]!))) {
     return value(u[leading[0]!]!) > 0 ? u : u.map((c) => coefMul(c, { p: -1, q: 1 }));
   }
   return u.map((_, m) => (m === 0 ? ZERO : floatCoef(NaN)));
