@@ -149,8 +149,11 @@ test('equivalence: a wrong side cannot hide behind a domain of its own, and a do
   // in [-3, 3] the rigged side is defined at too few of the points where the other is
   const rigged = checkEquivalent(parseExpr('2*x'), parseExpr('2*x + 100*(abs(x - 2.9) - (x - 2.9)) + sqrt(x - 2.9) - sqrt(abs(x - 2.9))'));
   assert.deepEqual([rigged.equal, rigged.reason], [false, 'domain']);
-  // an identity true where its sides are defined still is: asin(x) + acos(x) is π/2 on [-1, 1]
+  // an identity true where its sides are defined still is: asin(x) + acos(x) is π/2 on [-1, 1], and
+  // log((x − 4)²) = 2·log(x − 4) and ((x − 4)³)^(1/3) = x − 4 for x > 4 (nowhere in [-3, 3])
   assert.equal(checkEquivalent(parseExpr('asin(x) + acos(x)'), parseExpr('pi/2')).equal, true);
+  assert.equal(checkEquivalent(parseExpr('log((x - 4)^2)'), parseExpr('2*log(x - 4)')).equal, true);
+  assert.equal(checkEquivalent(parseExpr('((x - 4)^3)^(1/3)'), parseExpr('x - 4')).equal, true);
   // defined only for x > 4: the boxes widen until there are points to compare
   const far = checkEquivalent(parseExpr('1/(2*sqrt(x - 4))'), parseExpr('sqrt(x - 4)/(2*x - 8)'));
   assert.ok(far.equal && far.points!.both >= 8, JSON.stringify(far));

@@ -78,7 +78,7 @@ export function expectStatement(ctx: StatementContext, s: ExpectStatement): Expe
           : eq.reason === 'shape'
             ? `✗ the sides have different shapes: ${describeShape(shapeOfExpr(left))} and ${describeShape(shapeOfExpr(right))}.`
             : eq.reason === 'domain'
-              ? `✗ not equal: the sides are defined at different points (at ${eq.points!.either} test points one of them is defined, and both only at ${eq.points!.both}), so they are not the same function.`
+              ? `✗ not equal: the sides are defined at different points (${eq.near ? `in [-3, 3], at ${eq.near.either} test points one of them is defined, and both only at ${eq.near.both}` : `at ${eq.points!.either} test points one of them is defined, and both only at ${eq.points!.both}`}), so they are not the same function.`
               : `✗ not equal: no test point was found where both sides are defined (values from -300 to 300 were tried), so they cannot be compared.`,
     };
   }

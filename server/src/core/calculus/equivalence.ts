@@ -30,6 +30,8 @@ export interface EquivalenceResult {
   reason?: 'shape' | 'domain' | 'no-point';
   /** Numeric test: the points where both sides were defined, and where at least one was. */
   points?: { both: number; either: number };
+  /** The same in [-3, 3], when those counts decided 'domain'. */
+  near?: { both: number; either: number };
 }
 
 /** Named constants, not variables. */
@@ -52,8 +54,9 @@ const CONSTANTS = new Set(['pi', 'e']);
  * A point counts only if both sides are finite there. Equal "where both are defined" is what
  * log(x·y) = log(x) + log(y) means, but it must not let a wrong answer hide behind a domain of its
  * own (2x + 0·log(x − 2.9) against 2x agrees wherever it is defined): where one side is defined, the
- * other must be at a quarter of those points at least, and at a tenth of them in [-3, 3], or they are
- * not equal ('domain'). (asin(x) + acos(x) = π/2 holds on a third of [-3, 3].)
+ * other must be at a quarter of those points at least, and, if it is defined in [-3, 3] at all, at a
+ * tenth of them there, or they are not equal ('domain'). (asin(x) + acos(x) = π/2 holds on a third of
+ * [-3, 3]; log((x − 4)²) = 2·log(x − 4) nowhere in it.)
  *
  * @example checkEquivalent(parseExpr('sin(x)^2 + cos(x)^2'), parseExpr('1')) // { equal: true, method: 'numeric', … }
  */
@@ -106,7 +109,11 @@ export function checkEquivalent(a: Expr, b: Expr, opts?: EquivalenceOptions): Eq
     if (both >= Math.min(points, 8)) break;
   }
   if (both === 0) return { equal: false, method: 'numeric', reason: 'no-point', points: { both, either } };
-  if (both < 0.25 * either || (nearEither >= 8 && nearBoth < 0.1 * nearEither)) return { equal: false, method: 'numeric', reason: 'domain', points: { both, either } };
+  if (both < 0.25 * either) return { equal: false, method: 'numeric', reason: 'domain', points: { both, either } };
+  // (only where the narrower side is defined in [-3, 3] at all: log((x - 4)^2) = 2 log(x - 4) holds for x > 4)
+  if (nearBoth > 0 && nearEither >= 8 && nearBoth < 0.1 * nearEither) {
+    return { equal: false, method: 'numeric', reason: 'domain', points: { both, either }, near: { both: nearBoth, either: nearEither } };
+  }
   return { equal: true, method: 'numeric', points: { both, either } };
 }
 
