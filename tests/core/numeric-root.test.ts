@@ -134,14 +134,17 @@ test('at a multiple root Newton goes on until its steps settle, and closing in i
 
 test('a root of high multiplicity is found, with how accurate it is; a tail is not a root even at the start', () => {
   // (x − 1)^m: Newton's steps shrink by (m − 1)/m, too slowly to settle in 100 iterations for m ≥ 8
-  for (const m of [8, 10]) {
+  for (const m of [8, 10, 20]) {
     const res = newtonRaphson({ f: (x) => (x - 1) ** m, df: (x) => m * (x - 1) ** (m - 1) }, 2);
-    assert.ok(res.converged && Math.abs(res.x[0]! - 1) < 1e-3, `m = ${m}: ${res.x[0]} ${res.message}`);
+    assert.ok(res.converged && Math.abs(res.x[0]! - 1) < 1e-2, `m = ${m}: ${res.x[0]} ${res.message}`);
     assert.match(res.notes.join(' '), new RegExp(`multiplicity about ${m}`));
   }
   // a system whose Newton iterates reach a 4-fold zero, where the Jacobian becomes singular
   const quartic = newtonSystem({ m: 2, n: 2, values: (x, r) => { r[0] = (x[0]! - 1) ** 4; r[1] = x[1]! - 2; }, jacobian: (x, J) => { J[0]!.set([4 * (x[0]! - 1) ** 3, 0]); J[1]!.set([0, 1]); } }, [2, 0]);
   assert.ok(quartic.converged && Math.abs(quartic.x[0]! - 1) < 1e-3 && Math.abs(quartic.x[1]! - 2) < 1e-12, `${quartic.x}: ${quartic.message}`);
+  // exactly zero at the start is a root, whatever the Jacobian there
+  const zero = newtonSystem({ m: 2, n: 2, values: (x, r) => { r[0] = x[0]! ** 2 + x[1]! ** 2; r[1] = x[0]! - x[1]!; }, jacobian: (x, J) => { J[0]!.set([2 * x[0]!, 2 * x[1]!]); J[1]!.set([1, -1]); } }, [0, 0]);
+  assert.ok(zero.converged && zero.iterations === 0, zero.message);
   // |f| below the tolerance at the start is not a root when Newton would still step far (exp(x) at −40)
   assert.equal(newtonRaphson({ f: Math.exp, df: Math.exp }, -40).converged, false);
   const tail = newtonSystem({ m: 2, n: 2, values: (x, r) => { r[0] = Math.exp(x[0]!); r[1] = x[1]!; }, jacobian: (x, J) => { J[0]!.set([Math.exp(x[0]!), 0]); J[1]!.set([0, 1]); } }, [-40, 0]);

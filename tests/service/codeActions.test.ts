@@ -49,6 +49,8 @@ test('each quick fix turns the line into one that has no error and means what wa
     ['b = |(1, -2)\n2*b', 'b = [1, -2]\n2*b', [2, -4]], // a vector as printed
     ['gr|ad sin(x)', 'grad(sin(x))', '[cos(x)]'], // a bare operator takes a name; an expression goes in brackets
     ['f(x, y) = x^2*y\ngrad(f)|(1, 2)', 'f(x, y) = x^2*y\ngrad(f) at [1, 2]', [4, 1]], // a derivative at a point
+    ['f(x, y) = x^2*y\ngrad(f)|([1, 2])', 'f(x, y) = x^2*y\ngrad(f) at [1, 2]', [4, 1]],
+    ['f(x, y) = x^2*y\ngrad(f)|(1, 2) + 1', 'f(x, y) = x^2*y\ngrad(f)(1, 2) + 1', null], // at ends a line: no edit in the middle
     ['f(x) = x^3\ndf/d|x', "f(x) = x^3\nf'(x)", '3*x^2'], // Leibniz's notation
     ['g(x, y) = x*y^2\ndg/d|y', 'g(x, y) = x*y^2\ndiff(g(x, y), y)', '2*x*y'],
   ];

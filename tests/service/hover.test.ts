@@ -85,6 +85,7 @@ test('hover on the function of a line with a point shows the values at that poin
   assert.match(codeText(markdown(hover('f(x, y) = x^2 - y^2\ncheck grad |f at [0, 0]'))), /∇f\(0, 0\)\s*= \[0, 0\]/);
   assert.match(markdown(hover('f(x, y) = x^2 - y^2\ntaylor |f at [0, 0] order 2')), /saddle point/);
   assert.match(codeText(markdown(hover('f(x, y) = x^2*y\ngrad(|f) at [2, 5]'))), /∇f\(2, 5\)\s*= \[20, 4\]/);
+  assert.match(codeText(markdown(hover('f(x, y) = x^2*y\nexpect grad(|f) at [2, 5] == [20, 4]'))), /∇f\(2, 5\)\s*= \[20, 4\]/);
 });
 
 test('hover on a call away from a critical point gives no verdict and says why', () => {

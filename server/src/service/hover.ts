@@ -193,11 +193,12 @@ function useAt(stmt: Statement, span: Span): Call | Primed | Expression | undefi
 
 /**
  * The point of a line that names the function under the cursor and gives an `at`:
- * `grad(f) at [1, 2]`, `check grad f at [1, 2]`, `taylor f at [0, 0]`, in f's parameters.
+ * `grad(f) at [1, 2]`, `check grad f at [1, 2]`, `taylor f at [0, 0]`, `expect grad(f) at [1, 2] == …`,
+ * in f's parameters.
  */
 function pointOfLine(doc: CalcDocument, stmt: Statement, ref: Reference, params: readonly string[]): number[] | undefined {
-  const at = stmt.kind === 'expression' || stmt.kind === 'check' || stmt.kind === 'taylor' ? stmt.at : undefined;
-  const target = stmt.kind === 'expression' ? stmt.expr : stmt.kind === 'check' || stmt.kind === 'taylor' ? stmt.target : undefined;
+  const at = stmt.kind === 'expression' || stmt.kind === 'check' || stmt.kind === 'taylor' || stmt.kind === 'expect' ? stmt.at : undefined;
+  const target = stmt.kind === 'expression' ? stmt.expr : stmt.kind === 'check' || stmt.kind === 'taylor' ? stmt.target : stmt.kind === 'expect' ? stmt.left : undefined;
   if (!at || !target) return undefined;
   const named = target.kind === 'ident' ? target : target.kind === 'call' && target.args.length === 1 ? target.args[0] : undefined;
   if (named?.kind !== 'ident' || named.start !== ref.span.start) return undefined;

@@ -75,7 +75,7 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
         return done('residual', `|f(x)| = ${fmt(Math.abs(fx))} is below the tolerance after ${iterations} iterations.`);
       }
       if (tinyButMoving !== undefined && !signChangeSeen) {
-        return done('maxiter', `|f| = ${fmt(Math.abs(fx))} at x = ${fmt(x)} is below the tolerance, but Newton's steps do not shrink (the last was ${fmt(tinyButMoving)}) and f never changed sign: f approaches 0 without reaching it, so it may have no real zero.`);
+        return done('maxiter', `|f| = ${fmt(Math.abs(fx))} at x = ${fmt(x)} is below the tolerance, but Newton's steps do not shrink steadily (the last was ${fmt(tinyButMoving)}) and f never changed sign: f approaches 0 without reaching it, so it may have no real zero.`);
       }
       return done('maxiter', `Stopped after ${maxIter} iteration${maxIter === 1 ? '' : 's'} without converging (|f| = ${fmt(Math.abs(fx))}).`
         + (signChangeSeen ? '' : ' f never changed sign along the way; it may have no real zero near here.'));
@@ -182,8 +182,8 @@ function cycleLength(path: number[][], next: number): number | undefined {
 /** A step this small against 1 + |x| has settled: with |f| below the tolerance, x is a root. */
 const SETTLED_STEP = 1e-8;
 
-/** A step at most this fraction of the one before shrinks (at a root of multiplicity up to 20). */
-const SHRINKING = 0.95;
+/** A step at most this fraction of the one before shrinks (at a root of multiplicity up to about 30, where r = 1 − 1/m). */
+const SHRINKING = 0.97;
 
 /**
  * How far the iterates still are from where they are going, from the sizes of their steps. Newton's
@@ -266,6 +266,7 @@ export function newtonSystem(F: VectorFunction, x0: ArrayLike<number>, options: 
   });
   if (x.length !== n) return done('failed', `Expected ${n} starting values, got ${x.length}.`);
   if (!Number.isFinite(norm)) return done('failed', 'F is not defined at the starting point.');
+  if (norm === 0) return done('residual', `‖F‖ = 0 at the start.`);
   if (norm <= tol && m === n) {
     // zero to tolerance at the start, and the zero there, not far off on a tail where F is tiny
     F.jacobian(x, J);
@@ -291,7 +292,7 @@ export function newtonSystem(F: VectorFunction, x0: ArrayLike<number>, options: 
     // closing in steadily, by Newton before the Jacobian became singular at a multiple zero, or by Levenberg–Marquardt
     const steady = lm.steady ? lm : approach.steady ? approach : undefined;
     if (small && steady) { notes.push(steady.note('the zero')); return done('residual', `‖F‖ = ${fmt(nrm)} after Levenberg–Marquardt.`); }
-    if (nrm <= tol) return done('failed', `No zero was found: ‖F‖ = ${fmt(nrm)} at (${Array.from(x, fmt).join(', ')}) is below the tolerance, but the steps do not shrink (the last was ${fmt(lm.remaining)}): F approaches 0 without reaching it.`);
+    if (nrm <= tol) return done('failed', `No zero was found: ‖F‖ = ${fmt(nrm)} at (${Array.from(x, fmt).join(', ')}) is below the tolerance, but the steps do not shrink steadily (the last was ${fmt(lm.remaining)}): F approaches 0 without reaching it.`);
     return done('failed', `No zero was found: the smallest ‖F‖ reached is ${fmt(nrm)} at (${Array.from(x, fmt).join(', ')}), a local minimum of ‖F‖ that is not zero.`);
   };
   if (m !== n) return viaLM(`There are ${m} equations in ${n} unknowns, so Newton's square system does not apply`);

@@ -199,7 +199,7 @@ export function resolveNames(
 
   /**
    * `df/dx`, Leibniz's notation, reads in .calc as df divided by dx, two free variables: where
-   * neither name is defined and f is, say how a derivative is written, with the fix.
+   * neither name is defined, say how a derivative is written (with the fix, when f is a function).
    */
   function leibniz(e: Expression): void {
     if (e.kind !== 'binary' || e.op !== '/' || e.left.kind !== 'ident' || e.right.kind !== 'ident') return;
@@ -209,11 +209,18 @@ export function resolveNames(
     const def = globals.get(f);
     const said = `${top}/${bottom} is ${top} divided by ${bottom}, two unknown names, not a derivative`;
     if (def?.kind !== 'function' || def.statement.kind !== 'function') {
-      diagnostics.push(diag(Codes.UnknownName, 'warning', e, `${said}: write diff(expression, ${x}), or f'(${x}) for a function f of one variable.`));
+      // without a function f, only the textbook's dy/dx, du/dt: dist/dur is a ratio of two names
+      if ([...f].length === 1 && [...x].length === 1) diagnostics.push(diag(Codes.UnknownName, 'warning', e, `${said}: write diff(expression, ${x}), or f'(${x}) for a function f of one variable.`));
       return;
     }
     const params = def.statement.params.map((p) => p.name);
-    const written = params.length === 1 && params[0] === x ? `${f}'(${x})` : `diff(${f}(${params.join(', ')}), ${x})`;
+    // f of one variable: f'(x) is its derivative at x, whatever its parameter is called; of several,
+    // only a derivative by one of them is meant
+    const written = params.length === 1 ? `${f}'(${x})` : params.includes(x) ? `diff(${f}(${params.join(', ')}), ${x})` : undefined;
+    if (!written) {
+      diagnostics.push(diag(Codes.UnknownName, 'warning', e, `${said}: ${f} is a function of ${params.join(', ')}; write diff(${f}(${params.join(', ')}), one of them).`));
+      return;
+    }
     diagnostics.push({
       ...diag(Codes.UnknownName, 'warning', e, `${said}: write ${written}.`),
       fixes: [{ title: `Change to ${written}`, offset: e.start, length: e.end - e.start, text: written }],

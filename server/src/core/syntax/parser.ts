@@ -866,9 +866,15 @@ class Parser {
         // `grad(f)(1, 2)`: a derivative's value at a point is written with `at`
         const close = this.tupleEnd(this.tok.start) ?? this.closingParen(this.tok.start);
         if (close !== undefined) {
-          const inner = this.text.slice(this.tok.start + 1, close);
-          this.error(Codes.MissingOperator, { start: this.tok.start, end: close + 1 }, `To evaluate ${shorten(this.text.slice(called.start, called.end))} at a point, write it with \`at\`: ${shorten(this.text.slice(called.start, called.end))} at [${shorten(inner)}].`,
-            { title: `Change to at [${shorten(inner)}]`, offset: this.tok.start, length: close + 1 - this.tok.start, text: ` at [${inner}]` });
+          // the point as a vector: (1, 2) → [1, 2], ([1, 2]) → [1, 2]
+          const inner = this.text.slice(this.tok.start + 1, close).trim();
+          const point = /^\[.*\]$/.test(inner) ? inner : `[${inner}]`;
+          const target = shorten(this.text.slice(called.start, called.end));
+          // `at` ends a line: the edit is offered only where the call does (not in grad(f)(1, 2) + 1)
+          const rest = this.text.slice(close + 1, this.text.slice(close + 1).search(/[\r\n]|$/) + close + 1);
+          const endsLine = /^[ \t]*(#.*)?$/.test(rest);
+          this.error(Codes.MissingOperator, { start: this.tok.start, end: close + 1 }, `To evaluate ${target} at a point, write it with \`at\` at the end of a line: ${target} at ${shorten(point)}.`,
+            endsLine ? { title: `Change to at ${shorten(point)}`, offset: this.tok.start, length: close + 1 - this.tok.start, text: ` at ${point}` } : undefined);
         }
       }
       if (!afterNumber && !skipped) {
