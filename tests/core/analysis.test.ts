@@ -595,3 +595,9 @@ test('tan at a pole, within rounding of π/2 + kπ, is a domain warning, not a s
   for (const text of ['tan(pi/2)', 'tan(3*pi/2)', 'tan(-pi/2)']) assert.deepEqual(codes(analyze(text)), [Codes.DomainWarning], text);
   for (const text of ['tan(1)', 'tan(pi)', 'tan(1.5707963)']) assert.deepEqual(codes(analyze(text)), [], text);
 });
+
+test('a point may be a vector defined on its own line: p = [1, 2], then grad(f) at p', () => {
+  const a = analyze('f(x, y) = x^2*y\np = [1, 2]\ngrad(f) at p\nexpect grad(f) at p == [4, 1]\nq = [1, 2, 3]\ngrad(f) at q');
+  assert.deepEqual((resultOn(a, 3) as { value: number[] }).value, [4, 1]);
+  assert.deepEqual(a.diagnostics.map((d) => [d.code, d.message.slice(0, 40)]), [[Codes.PointLength, 'This point has 3 values, but there are 2']]);
+});

@@ -478,9 +478,20 @@ export function pointFor(ctx: StatementContext, spec: PointSpec, vars: readonly 
   const point: Point = {};
   if (spec.kind === 'vector-point') {
     const items = spec.vector.items;
-    if (items.length !== vars.length) {
+    // `at p`, where p is a vector of the right length (p = [1, 2]): its values
+    let count = items.length;
+    if (items.length === 1 && vars.length !== 1) {
+      const whole = ctx.lowering.lower(items[0]!);
+      if (whole.kind === 'vec') count = whole.items.length;
+      if (whole.kind === 'vec' && whole.items.length === vars.length && whole.items.every((it) => it.kind !== 'vec') && freeVariables(whole).length === 0) {
+        const values = evaluate(whole, NO_NAMES) as number[];
+        vars.forEach((v, i) => { point[v] = values[i]!; });
+        return point;
+      }
+    }
+    if (count !== vars.length) {
       throw new LowerError(Codes.PointLength, spec,
-        `This point has ${items.length} value${items.length === 1 ? '' : 's'}, but there ${vars.length === 1 ? 'is 1 variable' : `are ${vars.length} variables`} (${vars.join(', ') || 'none'}), in this order.`);
+        `This point has ${count} value${count === 1 ? '' : 's'}, but there ${vars.length === 1 ? 'is 1 variable' : `are ${vars.length} variables`} (${vars.join(', ') || 'none'}), in this order.`);
     }
     items.forEach((item, i) => { point[vars[i]!] = numberOf(ctx, item); });
     return point;
