@@ -47,6 +47,7 @@ test('each quick fix turns the line into one that has no error and means what wa
     ['(a)|(b)', '(a)*(b)', 'a*b'],
     ['f(x, y) = x*y\ngrad(f) at |(1, 2)', 'f(x, y) = x*y\ngrad(f) at [1, 2]', [2, 1]], // a point as printed
     ['b = |(1, -2)\n2*b', 'b = [1, -2]\n2*b', [2, -4]], // a vector as printed
+    ['f(x, y) = x^2*y\nexpect grad(f) == [4, 1] a|t [1, 2]\n1', 'f(x, y) = x^2*y\nexpect grad(f) at [1, 2] == [4, 1]\n1', 1], // the point before ==
     ['gr|ad sin(x)', 'grad(sin(x))', '[cos(x)]'], // a bare operator takes a name; an expression goes in brackets
     ['f(x, y) = x^2*y\ngrad(f)|(1, 2)', 'f(x, y) = x^2*y\ngrad(f) at [1, 2]', [4, 1]], // a derivative at a point
     ['f(x, y) = x^2*y\ngrad(f)|([1, 2])', 'f(x, y) = x^2*y\ngrad(f) at [1, 2]', [4, 1]],

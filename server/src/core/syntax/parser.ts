@@ -514,6 +514,16 @@ class Parser {
     if (this.isPunct('==')) {
       this.advance();
       right = this.expression();
+      if (!at && this.isKeyword('at')) {
+        // `expect grad(f) == [4, 1] at [1, 2]`: the point belongs to the left side, before ==
+        const word = this.tok;
+        this.advance();
+        const point = this.point('at');
+        const [l, r, p] = [left, right, point].map((x) => this.text.slice(x.start, x.end));
+        this.error(Codes.UnexpectedToken, { start: word.start, end: point.end }, `Put the point after the left side, which is worked out there: expect ${shorten(l!)} at ${shorten(p!)} == ${shorten(r!)}.`,
+          { title: 'Move the point before ==', offset: left.start, length: point.end - left.start, text: `${l} at ${p} == ${r}` });
+        at = point;
+      }
     } else {
       this.error(Codes.ExpectedKeyword, this.tok.kind === 'eof' || this.tok.kind === 'newline' ? { start: left.start, end: left.end } : this.tok,
         'An expect line compares two expressions: `expect A == B` (optionally `within 0.001`).');
