@@ -601,3 +601,13 @@ test('a point may be a vector defined on its own line: p = [1, 2], then grad(f) 
   assert.deepEqual((resultOn(a, 3) as { value: number[] }).value, [4, 1]);
   assert.deepEqual(a.diagnostics.map((d) => [d.code, d.message.slice(0, 40)]), [[Codes.PointLength, 'This point has 3 values, but there are 2']]);
 });
+
+test('a Taylor polynomial about pi/2 is written in powers of (x - pi/2), not of (x - 1.5707963267948966)', () => {
+  const t = resultOn(analyze('taylor sin(x) at pi/2 order 2'), 1) as TaylorResult;
+  assert.equal(toCalc(t.shiftedExpr), '1 - 0.5*(x - pi/2)^2');
+  const two = resultOn(analyze('f(x, y) = x*y\ntaylor f at x = pi, y = 2 order 1'), 2) as TaylorResult;
+  assert.match(toCalc(two.shiftedExpr), /\(x - pi\)/);
+  assert.match(toCalc(two.shiftedExpr), /\(y - 2\)/);
+  // its coefficients are the same numbers as before: the expanded form is unchanged
+  assert.equal(toCalc(t.expanded), toCalc((resultOn(analyze(`taylor sin(x) at ${Math.PI / 2} order 2`), 1) as TaylorResult).expanded));
+});
