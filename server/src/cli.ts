@@ -88,6 +88,8 @@ interface Grade {
   /** The graded expect and check lines: the file's own, or with a key the key's. */
   readonly lines: number;
   readonly passed: number;
+  /** Graded lines that could not be worked out (an error on their line or in what they use): not passed. */
+  readonly unevaluated: number;
   /** Names of the file's constants that captured a key line's variable (see capturedVariables). */
   readonly captured: readonly string[];
 }
@@ -99,7 +101,7 @@ interface Grade {
  * file does not define what it uses) is not passed.
  */
 export function grade(o: FileOutcome, keyStart?: number): Grade {
-  if (o.error || !o.analysis) return { ok: false, errors: 0, lines: 0, passed: 0, captured: [] };
+  if (o.error || !o.analysis) return { ok: false, errors: 0, lines: 0, passed: 0, unevaluated: 0, captured: [] };
   const from = keyStart ?? 0;
   const graded = o.analysis.program.statements.filter((st) => (st.kind === 'expect' || st.kind === 'check') && st.start >= from);
   const captured = keyStart === undefined ? new Set<string>() : capturedVariables(o.analysis, keyStart);
@@ -113,7 +115,8 @@ export function grade(o: FileOutcome, keyStart?: number): Grade {
   const capturing = [...captured].filter((name) => graded.some((st) => uses(st, new Set([name]))));
   const own = (d: Diagnostic) => keyStart === undefined || (d.offset < keyStart && d.code !== Codes.ExpectFailed && d.code !== Codes.CheckFailed);
   const errors = o.diagnostics.filter((d) => d.severity === 'error' && own(d)).length;
-  return { ok: errors === 0 && passed === graded.length, errors, lines: graded.length, passed, captured: capturing };
+  const unevaluated = graded.filter((st) => !o.results.has(st.start)).length;
+  return { ok: errors === 0 && passed === graded.length, errors, lines: graded.length, passed, unevaluated, captured: capturing };
 }
 
 /**
@@ -286,24 +289,21 @@ export function main(argv: string[]): number {
     if (key && 'error' in key) { console.error(`calc check: ${key.error}`); return 2; }
     if (key?.ignored) console.error(`calc check: only the key's expect and check lines are applied; its ${key.ignored} other line${key.ignored === 1 ? ' is' : 's are'} not`);
     const keyFile = keyPath ? resolve(keyPath) : undefined;
+    const graded = files.filter((file) => resolve(file) !== keyFile);
     let failed = 0;
-    for (const f of files.filter((file) => resolve(file) !== keyFile)) {
+    for (const f of graded) {
       // expect and check lines are what is graded: runs (minimize, root, fit) are not needed for them
       const o = processFile(f, workspace, { runs: false, ownFolder: true, key: key?.text ?? '' });
       const keyStart = key && o.analysis ? o.analysis.text.length - key.text.length : undefined;
       const g = grade(o, keyStart);
       if (!g.ok) failed++;
-      // every graded line counts, also one that could not be worked out (for an error on its line, or
-      // in a definition it uses, or one the file does not have): it is not passed
-      const worked = o.analysis ? o.analysis.program.statements.filter((st) => (st.kind === 'expect' || st.kind === 'check') && st.start >= (keyStart ?? 0) && o.results.has(st.start)).length : 0;
-      const unevaluated = g.lines - worked;
+      const { unevaluated } = g;
       const what = key ? 'key expect/check passed' : 'expect/check passed';
       const captured = g.captured;
       const capturedNote = captured.length ? `; the file defines ${captured.join(', ')} as a constant as well as a parameter, so key lines using ${captured.length === 1 ? 'it' : 'them'} are not passed` : '';
       console.log(`${g.ok ? 'PASS' : 'FAIL'} ${f}: ${o.error ?? `${g.errors} error${g.errors === 1 ? '' : 's'}, ${g.passed}/${g.lines} ${what}${unevaluated ? ` (${unevaluated} not worked out, for an error on ${unevaluated === 1 ? 'its' : 'their'} line or in a definition ${unevaluated === 1 ? 'it uses' : 'they use'}${key ? ', or one the file does not define' : ''})` : ''}${capturedNote}`}`);
     }
-    const graded = files.filter((file) => resolve(file) !== keyFile).length;
-    console.log(`${graded - failed} of ${graded} file${graded === 1 ? '' : 's'} passed`);
+    console.log(`${graded.length - failed} of ${graded.length} file${graded.length === 1 ? '' : 's'} passed`);
     return failed ? 1 : 0;
   }
   console.error(`calc: unknown command '${command}'\n\n${USAGE}`);

@@ -176,12 +176,17 @@ class Run {
     return gnorm <= this.gradTol * Math.max(1, Math.min(Math.abs(f), Math.abs(this.startF)));
   }
 
+  /** A step that has settled: at most SETTLED_STEP of 1 + ‖x‖. */
+  static settled(step: number, x: Float64Array): boolean {
+    return step <= SETTLED_STEP * (1 + enorm(x));
+  }
+
   /** Common tests after an accepted step; returns a stop reason or undefined to continue. */
   check(x: Float64Array, f: number, fPrev: number, g: Float64Array, stepNorm: number): [StopReason, string] | undefined {
     const gnorm = enorm(g);
     if (!Number.isFinite(f) || !x.every(Number.isFinite)) return ['diverged', 'f or x became infinite or undefined (NaN): the iteration diverged.'];
     if (f < -1e100 || enorm(x) > 1e100) return ['diverged', `f decreases without bound along the path (f = ${fmt(f)} at |x| = ${fmt(enorm(x))}): there is no minimum in this direction.`];
-    const settled = stepNorm <= SETTLED_STEP * (1 + enorm(x));
+    const settled = Run.settled(stepNorm, x);
     if (this.gradientVanishes(gnorm, f)) {
       return ['gradient', `The gradient is zero to tolerance (|∇f| = ${fmt(gnorm)}).`];
     }
@@ -370,7 +375,7 @@ function gradientDescentFixed(run: Run, x0: Float64Array): MinimizeResult {
     // A fixed step converges only when η < 2/L; beyond that f grows geometrically, and at 2/L the
     // iterates jump back and forth across the valley with f the same at every step.
     rises = f > fPrev ? rises + 1 : 0;
-    stalls = f >= fPrev && dx > SETTLED_STEP * (1 + enorm(x)) ? stalls + 1 : 0;
+    stalls = f >= fPrev && !Run.settled(dx, x) ? stalls + 1 : 0;
     if (rises >= 5 || stalls >= 5 || !Number.isFinite(f) || Math.abs(f) > 1e100) {
       const hint = curvature > 0 ? ` The curvature seen along the path (L ≈ ${fmt(curvature)}) needs η < 2/L ≈ ${fmt(2 / curvature)}.` : '';
       const what = rises >= 5 ? `f grew at every one of the last ${rises} steps`

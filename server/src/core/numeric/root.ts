@@ -46,11 +46,9 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
   let safeguard: RootResult['safeguard'];
   let lo = NaN, hi = NaN, flo = NaN; // a bracket with f(lo)·f(hi) < 0, once known
   let iterations = 0;
-  let rises = 0, bisectNoted = false, signChangeSeen = false, lastStep = Infinity;
+  let rises = 0, bisectNoted = false, signChangeSeen = false;
   const approach = new Approach();
   let best = x0, fbest = Math.abs(fx);
-  /** The last step, when |f| was below the tolerance but the steps had not settled. */
-  let tinyButMoving: number | undefined;
 
   const done = (reason: StopReason, message: string): RootResult => ({
     x: [x], value: [fx], iterations, evaluations, converged: reason === 'residual' || reason === 'step',
@@ -74,8 +72,8 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
         notes.push(approach.note('x'));
         return done('residual', `|f(x)| = ${fmt(Math.abs(fx))} is below the tolerance after ${iterations} iterations.`);
       }
-      if (tinyButMoving !== undefined && !signChangeSeen) {
-        return done('maxiter', `|f| = ${fmt(Math.abs(fx))} at x = ${fmt(x)} is below the tolerance, but Newton's steps do not shrink steadily (the last was ${fmt(tinyButMoving)}) and f never changed sign: f approaches 0 without reaching it, so it may have no real zero.`);
+      if (Math.abs(fx) <= tol && !signChangeSeen) {
+        return done('maxiter', `|f| = ${fmt(Math.abs(fx))} at x = ${fmt(x)} is below the tolerance, but Newton's steps do not shrink steadily (the last was ${fmt(approach.last)}) and f never changed sign: f approaches 0 without reaching it, so it may have no real zero.`);
       }
       return done('maxiter', `Stopped after ${maxIter} iteration${maxIter === 1 ? '' : 's'} without converging (|f| = ${fmt(Math.abs(fx))}).`
         + (signChangeSeen ? '' : ' f never changed sign along the way; it may have no real zero near here.'));
@@ -90,7 +88,7 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
       // Bracketed (safeguarded mode): keep Newton only when it lands inside the bracket.
       // rtsafe's rule: bisect when Newton leaves the bracket or does not at least halve the previous step.
       const outside = !(next > lo && next < hi);
-      if (outside || Math.abs(next - x) > 0.5 * lastStep) {
+      if (outside || Math.abs(next - x) > 0.5 * approach.last) {
         if (!bisectNoted) {
           notes.push(outside
             ? `The Newton step from x = ${fmt(x)} would leave [${fmt(lo)}, ${fmt(hi)}], where f changes sign; bisection took that step (and any later such step).`
@@ -136,7 +134,6 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
     } else if (!options.plain && Number.isFinite(fn1) && fx * fn1 < 0) setBracket(x, fx, next, fn1);
     const step = Math.abs(next - x);
     approach.add(step);
-    lastStep = step;
     rises = Math.abs(fn1) > Math.abs(fx) ? rises + 1 : 0;
     if (fx * fn1 <= 0) signChangeSeen = true;
     x = next; fx = fn1;
@@ -150,7 +147,6 @@ export function newtonRaphson(fn: ScalarFunction, x0: number, options: RootOptio
     if (Math.abs(fx) <= tol && (Number.isFinite(lo) || approach.remaining <= SETTLED_STEP * (1 + Math.abs(x)))) {
       return done('residual', `|f(x)| = ${fmt(Math.abs(fx))} is below the tolerance after ${iterations} iteration${iterations === 1 ? '' : 's'}.`);
     }
-    if (Math.abs(fx) <= tol) tinyButMoving = step;
     if (Number.isFinite(lo) && hi - lo <= Math.max(4 * EPS, 10 * stepTol) * (1 + Math.abs(x))) {
       return done('step', `f changes sign within [${fmt(lo)}, ${fmt(hi)}], an interval at the limit of double precision (f = ${fmt(fx)}).`);
     }
@@ -193,15 +189,15 @@ const SHRINKING = 0.97;
  * shrink at all.
  */
 class Approach {
-  private last = Infinity;
+  /** The last step (Infinity before the first). */
+  last = Infinity;
   private shrinking = 0;
   private ratio = 1;
-  private step = Infinity;
 
   add(step: number): void {
     this.shrinking = step <= SHRINKING * this.last ? this.shrinking + 1 : 0;
     this.ratio = step / this.last;
-    this.last = this.step = step;
+    this.last = step;
   }
 
   /** Three steps in a row shrank, each by at most SHRINKING. */
@@ -211,7 +207,7 @@ class Approach {
 
   /** The distance left: step·r/(1 − r) after steady shrinking, else the last step. */
   get remaining(): number {
-    return this.steady ? this.step * this.ratio / (1 - this.ratio) : this.step;
+    return this.steady ? this.last * this.ratio / (1 - this.ratio) : this.last;
   }
 
   /** What a root accepted on steadily shrinking steps is, for the notes. */

@@ -6,7 +6,7 @@
 import type {
   Call, DataStatement, Expression, FitStatement, FunctionDefinition, Identifier, PointSpec, Program, Span, Statement,
 } from '../syntax/ast';
-import { childrenOf, forEachExpression, someExpression } from '../syntax/ast';
+import { childrenOf, someExpression } from '../syntax/ast';
 import { Codes, type Diagnostic, type Fix } from '../syntax/diagnostics';
 import { BUILTINS } from './builtins';
 
@@ -192,7 +192,6 @@ export function resolveNames(
       default: {
         // Analysis statements and expression lines: unknown names are free variables.
         for (const child of childrenOf(s)) walk(child, NO_SCOPE, 'variable', s);
-        forEachExpression(s, leibniz);
       }
     }
   }
@@ -201,8 +200,8 @@ export function resolveNames(
    * `df/dx`, Leibniz's notation, reads in .calc as df divided by dx, two free variables: where
    * neither name is defined, say how a derivative is written (with the fix, when f is a function).
    */
-  function leibniz(e: Expression): void {
-    if (e.kind !== 'binary' || e.op !== '/' || e.left.kind !== 'ident' || e.right.kind !== 'ident') return;
+  function leibniz(e: Extract<Expression, { kind: 'binary' }>): void {
+    if (e.left.kind !== 'ident' || e.right.kind !== 'ident') return;
     const [top, bottom] = [e.left.name, e.right.name];
     if (!/^d\p{L}/u.test(top) || !/^d\p{L}/u.test(bottom) || globals.has(top) || globals.has(bottom)) return;
     const f = top.slice(1), x = bottom.slice(1);
@@ -296,7 +295,11 @@ export function resolveNames(
           break;
         }
         // (the common kinds without childrenOf's array: this loop sees every node of the document)
-        case 'binary': stack.push(n.right, n.left); break;
+        case 'binary':
+          // df/dx on an expression line or in an analysis (where unknown names are free variables)
+          if (n.op === '/' && policy === 'variable' && s.kind !== 'fit') leibniz(n);
+          stack.push(n.right, n.left);
+          break;
         case 'unary': stack.push(n.operand); break;
         case 'number': case 'string': case 'missing': break;
         default:
